@@ -1,0 +1,168 @@
+import StoreWire
+import VPAModel
+
+/// Appends the events of one batch inside the store's open write transaction, applying each to the
+/// projection as it goes, so a later observation in the batch sees the effect of an earlier one.
+final class BatchWriter {
+    private unowned let store: EventStore
+    private let sink: SQLiteProjectionSink
+    private let insertEvent: SQLiteStatement
+    private let insertStream: SQLiteStatement
+    private let findOOM: SQLiteStatement
+    private let findEviction: SQLiteStatement
+
+    init(store: EventStore) throws {
+        self.store = store
+        sink = try SQLiteProjectionSink(connection: store.connection)
+        insertEvent = try store.statement("""
+            INSERT INTO events (position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertStream = try store.statement(
+            "INSERT INTO streams (id, kind, stream_key, namespace, name, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        findOOM = try store.statement("SELECT 1 FROM oom_kills WHERE container_id = ? AND at_ms = ? LIMIT 1")
+        findEviction = try store.statement("SELECT 1 FROM seen_evictions WHERE key_hash = ?")
+    }
+
+    /// Appends one event and applies it. Returns its position.
+    @discardableResult
+    func append(_ body: EventBody, stream streamID: Int64, at: Timestamp, recordedAt: Timestamp,
+                causedBy: Int64?) throws -> Int64 {
+        let position = store.projection.position + 1
+        let previous = store.projection.head(of: streamID)
+        try insertEvent.run([
+            .int(position), .int(Int64(body.type.rawValue)), .int(streamID), previous > 0 ? .int(previous) : .null,
+            .int(at.unixMilliseconds), .int(recordedAt.unixMilliseconds), .optional(causedBy),
+            .blob(EventCodec.encode(body)),
+        ])
+        let event = StoredEvent(position: position, streamID: streamID, streamPrevious: previous > 0 ? previous : nil,
+                                occurredAt: at, recordedAt: recordedAt, causedBy: causedBy, body: body)
+        try store.projection.apply(event, sink: sink)
+        store.dirtyStreams.insert(streamID)
+        return position
+    }
+
+    func ingest(_ observations: ArraySlice<Observation>, observedAt: Timestamp, recordedAt: Timestamp,
+                inPlaceMode: InPlaceMode?) throws -> IngestSummary {
+        var summary = IngestSummary()
+        let startPosition = store.projection.position
+        if let mode = inPlaceMode, mode != store.projection.inPlaceMode {
+            try append(.inPlaceModeChanged(InPlaceModeChange(mode: mode, detected: store.projection.inPlaceDetected)),
+                       stream: EventStore.storeStreamID, at: observedAt, recordedAt: recordedAt, causedBy: nil)
+            summary.inPlaceModeChanges += 1
+        }
+        for observation in observations {
+            summary.observations += 1
+            switch observation {
+            case .pod(let pod):
+                summary.podsObserved += 1
+                try ingestPod(pod, at: observedAt, recordedAt: recordedAt, summary: &summary)
+            case .podDeleted(let pod):
+                summary.podsObserved += 1
+                guard let streamID = streamID(forExisting: pod), store.projection.pods[streamID]?.live == true else {
+                    summary.unchanged += 1
+                    continue
+                }
+                try append(.podDeleted(namespace: pod.namespace, name: pod.name), stream: streamID, at: observedAt,
+                           recordedAt: recordedAt, causedBy: nil)
+            case .eviction(let eviction):
+                try ingestEviction(eviction, recordedAt: recordedAt, summary: &summary)
+            }
+        }
+        let endPosition = store.projection.position
+        summary.eventsAppended = Int(endPosition - startPosition)
+        if endPosition > startPosition {
+            summary.firstPosition = startPosition + 1
+            summary.lastPosition = endPosition
+        }
+        return summary
+    }
+
+    private func ingestPod(_ pod: PodObservation, at: Timestamp, recordedAt: Timestamp,
+                           summary: inout IngestSummary) throws {
+        let streamID = try streamID(for: pod, at: at)
+        let state = store.projection.pods[streamID] ?? PodState(streamID: streamID)
+        if let last = state.observedAt, at < last {
+            summary.stale += 1
+            return
+        }
+        if state.live, state.observation == pod {
+            summary.unchanged += 1
+            return
+        }
+        // Decide everything from the state before this observation, then append and apply in order.
+        let previous = state.live ? state.observation : nil
+        let projection = store.projection
+        let turnsOnAuto = projection.inPlaceMode == .auto && !projection.inPlaceDetected && pod.reportsStatusResources
+        let readsStatus = projection.inPlaceMode.readsStatus(detected: projection.inPlaceDetected || turnsOnAuto)
+        let initiator: ResizeInitiator = state.lastResizeRequest?.explains(pod) == true ? .vpa : .manual
+        let transition = ResizeRules.transition(previous: previous, current: pod, record: state.live ? state.resize : ResizeRecord(),
+                                                readsStatus: readsStatus, desiredChangeInitiator: initiator)
+        let kills = previous.map { OOMDetector.kills(previous: $0, current: pod, readsStatus: readsStatus, observedAt: at) } ?? []
+
+        let cause = try append(.podObserved(pod), stream: streamID, at: at, recordedAt: recordedAt, causedBy: nil)
+        if turnsOnAuto {
+            try append(.inPlaceModeChanged(InPlaceModeChange(mode: .auto, detected: true)),
+                       stream: EventStore.storeStreamID, at: at, recordedAt: recordedAt, causedBy: cause)
+            summary.inPlaceModeChanges += 1
+        }
+        if let transition {
+            try append(.resizeTransition(transition), stream: streamID, at: at, recordedAt: recordedAt, causedBy: cause)
+            summary.resizeTransitions += 1
+        }
+        for kill in kills where try !alreadyRecorded(kill, streamID: streamID) {
+            try append(.oomKilled(kill), stream: streamID, at: at, recordedAt: recordedAt, causedBy: cause)
+            summary.oomKills += 1
+        }
+    }
+
+    private func ingestEviction(_ eviction: EvictionObservation, recordedAt: Timestamp,
+                                summary: inout IngestSummary) throws {
+        try findEviction.bind([.int(Projection.evictionKeyHash(eviction.eventKey))])
+        if try findEviction.step() {
+            summary.unchanged += 1
+            return
+        }
+        let pod = PodObservation(uid: eviction.podUID, namespace: eviction.podNamespace, name: eviction.podName)
+        let streamID = try self.streamID(forExisting: pod) ?? self.streamID(for: pod, at: eviction.at)
+        let known = store.projection.pods[streamID]?.observation
+        let cause = try append(.evictionObserved(eviction), stream: streamID, at: eviction.at, recordedAt: recordedAt,
+                               causedBy: nil)
+        summary.evictions += 1
+        for kill in OOMDetector.kills(from: eviction, pod: known, readsStatus: store.projection.readsStatus) {
+            try append(.oomKilled(kill), stream: streamID, at: eviction.at, recordedAt: recordedAt, causedBy: cause)
+            summary.oomKills += 1
+        }
+    }
+
+    /// True when the same kill of the same container (same time) is already recorded: a kill seen
+    /// again after a resync, or both as "new" and "previous", is one kill.
+    private func alreadyRecorded(_ kill: OOMKill, streamID: Int64) throws -> Bool {
+        let key = PodState.containerKey(name: kill.container, type: kill.containerType)
+        guard let containerID = store.projection.pods[streamID]?.containerIDs[key] else { return false }
+        try findOOM.bind([.int(containerID), .int(kill.at.unixMilliseconds)])
+        return try findOOM.step()
+    }
+
+    /// The stream of a pod the store already knows: by UID, else the live pod with its namespace/name.
+    private func streamID(forExisting pod: PodObservation) -> Int64? {
+        if let uid = pod.uid, let id = store.projection.streamByKey[uid] { return id }
+        if let id = store.projection.liveStreamByName["\(pod.namespace)/\(pod.name)"] {
+            // Without a UID to compare, the live pod with that name is the one meant.
+            if pod.uid == nil || store.projection.streams[id]?.key == "\(pod.namespace)/\(pod.name)" { return id }
+        }
+        if pod.uid == nil { return store.projection.streamByKey[pod.streamKey] }
+        return nil
+    }
+
+    /// The stream of `pod`, interning a new one the first time its key is seen.
+    private func streamID(for pod: PodObservation, at: Timestamp) throws -> Int64 {
+        let key = pod.streamKey
+        if let id = store.projection.streamByKey[key] { return id }
+        let id = (store.projection.streams.keys.max() ?? EventStore.storeStreamID) + 1
+        try insertStream.run([.int(id), .int(StreamInfo.Kind.pod.rawValue), .text(key), .text(pod.namespace),
+                              .text(pod.name), .int(at.unixMilliseconds)])
+        store.projection.register(StreamInfo(id: id, kind: .pod, key: key, namespace: pod.namespace, name: pod.name))
+        return id
+    }
+}

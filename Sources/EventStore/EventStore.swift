@@ -1,0 +1,251 @@
+import CSQLite
+import StoreWire
+import VPAModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The vpa-store database: the append-only event log in SQLite, and the projections kept from it.
+///
+/// One `EventStore` owns one SQLite connection and is used by one task at a time (it is not
+/// `Sendable`). A read-write store is the single writer of its file; any number of read-only stores
+/// may read the same file at the same time (WAL mode), each seeing a consistent position.
+public final class EventStore {
+    /// How the file is opened.
+    public enum Access: Sendable {
+        /// The single writer: creates and migrates the file as needed.
+        case readWrite
+        /// A reader: never writes, safe next to a running writer.
+        case readOnly
+    }
+
+    /// The stream id of events about the store itself.
+    static let storeStreamID: Int64 = 1
+
+    /// The database file.
+    public let path: String
+    public let access: Access
+    let connection: SQLiteConnection
+    var projection = Projection()
+    /// Position covered by the stored snapshot.
+    private(set) var snapshotPosition: Int64 = 0
+    /// Pods changed since the snapshot was written.
+    var dirtyStreams = Set<Int64>()
+    /// Write a snapshot once this many events have been applied since the last one.
+    public var snapshotEvery: Int64 = 50_000
+    private var statementCache: [String: SQLiteStatement] = [:]
+
+    /// The random id this database was given when it was created.
+    public private(set) var storeID = ""
+
+    /// Position of the last event in the log (0 when empty).
+    public var headPosition: Int64 { projection.position }
+
+    /// The in-place setting and whether `auto` has seen status resources.
+    public var inPlaceMode: (mode: InPlaceMode, detected: Bool) { (projection.inPlaceMode, projection.inPlaceDetected) }
+
+    /// Opens (and for `.readWrite`, creates and migrates) the database at `path`, then loads the
+    /// projection from its snapshot and the log after it.
+    public init(path: String, access: Access = .readWrite, now: Timestamp = .now) throws(StoreError) {
+        self.path = path
+        self.access = access
+        if access == .readOnly && access_file(path) == false {
+            throw .databaseMissing(path: path)
+        }
+        do {
+            connection = try SQLiteConnection(path: path, mode: access == .readWrite ? .readWriteCreate : .readOnly)
+            if access == .readWrite {
+                // WAL lets readers run next to the writer; FULL syncs the WAL at every commit, so an
+                // acknowledged append survives power loss (sqlite.org/pragma.html#pragma_synchronous).
+                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            }
+        } catch {
+            throw .sqlite(error)
+        }
+        let migrator = Migrator()
+        if access == .readWrite {
+            try migrator.migrate(connection, now: now.unixMilliseconds)
+            try wrap { try ensureStoreIdentity(now: now) }
+        } else {
+            let version = try migrator.currentVersion(connection)
+            if version > migrator.latestVersion {
+                throw .schemaTooNew(path: path, found: version, known: migrator.latestVersion)
+            }
+            if version < migrator.latestVersion {
+                throw .schemaTooOld(path: path, found: version, known: migrator.latestVersion)
+            }
+        }
+        try load()
+    }
+
+    // MARK: - Loading
+
+    /// Rebuilds the in-memory projection: the snapshot, then every event after it. Runs in one read
+    /// transaction so the snapshot, the log and the tables are seen at one position.
+    func load() throws(StoreError) {
+        try wrap {
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            try loadInTransaction()
+        }
+    }
+
+    /// `load`, inside a read transaction the caller holds.
+    func loadInTransaction() throws {
+        do {
+            storeID = try meta("store_id") ?? ""
+            var fresh = Projection()
+            try statement("SELECT id, kind, stream_key, namespace, name FROM streams ORDER BY id").forEachRow { row in
+                fresh.register(StreamInfo(id: row.int(0), kind: StreamInfo.Kind(rawValue: row.int(1)) ?? .pod,
+                                          key: row.text(2), namespace: row.text(3), name: row.text(4)))
+            }
+            snapshotPosition = 0
+            if let encoded = try meta("projection") {
+                let header = try SnapshotCoding.decodeHeader(encoded)
+                snapshotPosition = header.position
+                fresh.restore(header)
+                try statement("SELECT state FROM pod_snapshot").forEachRow { row in
+                    let state = try row.withBlob(0) { try SnapshotCoding.decodePod($0) }
+                    fresh.pods[state.streamID] = state
+                }
+                fresh.rebuildNameIndex()
+            }
+            projection = fresh
+            dirtyStreams = []
+            try forEachEvent(after: snapshotPosition) { event in
+                try projection.apply(event, sink: DiscardingSink())
+                dirtyStreams.insert(event.streamID)
+            }
+        }
+    }
+
+    private func ensureStoreIdentity(now: Timestamp) throws {
+        try connection.transaction {
+            if try meta("store_id") == nil {
+                try setMeta("store_id", Self.randomStoreID())
+            }
+            if try connection.scalarInt("SELECT count(*) FROM streams WHERE id = ?", .int(Self.storeStreamID)) == 0 {
+                try statement("INSERT INTO streams (id, kind, stream_key, namespace, name, created_at) VALUES (?, 1, '', '', 'store', ?)")
+                    .run([.int(Self.storeStreamID), .int(now.unixMilliseconds)])
+            }
+        }
+    }
+
+    private static func randomStoreID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let word = generator.next() as UInt32
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined()
+    }
+
+    // MARK: - Snapshots
+
+    /// Writes the projection of the changed pods, and the position it covers, in its own transaction.
+    public func writeSnapshot() throws(StoreError) {
+        guard access == .readWrite else { return }
+        try wrap {
+            try connection.transaction { try writeSnapshotRows() }
+        }
+        snapshotCommitted()
+    }
+
+    /// Writes the snapshot rows of the changed pods and the header, inside the caller's transaction.
+    /// The caller calls `snapshotCommitted()` once that transaction commits, so a failed write
+    /// leaves the old snapshot in force.
+    func writeSnapshotRows() throws {
+        let upsert = try statement("INSERT OR REPLACE INTO pod_snapshot (stream_id, state) VALUES (?, ?)")
+        for streamID in dirtyStreams.sorted() {
+            guard let state = projection.pods[streamID] else { continue }
+            try upsert.run([.int(streamID), .blob(try SnapshotCoding.encodePod(state))])
+        }
+        try setMeta("projection", try SnapshotCoding.encodeHeader(projection.header))
+    }
+
+    /// Records that the snapshot now covers the whole projection; call after the commit.
+    func snapshotCommitted() {
+        snapshotPosition = projection.position
+        dirtyStreams = []
+    }
+
+    // MARK: - Helpers
+
+    /// A cached prepared statement for `sql`.
+    func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let cached = statementCache[sql] { return cached }
+        let prepared = try connection.prepare(sql)
+        statementCache[sql] = prepared
+        return prepared
+    }
+
+    func meta(_ key: String) throws -> String? {
+        var value: String?
+        try statement("SELECT value FROM store_meta WHERE key = ?").forEachRow([.text(key)]) { value = $0.text(0) }
+        return value
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try statement("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)").run([.text(key), .text(value)])
+    }
+
+    /// Calls `body` for every event after `position`, in order.
+    func forEachEvent(after position: Int64, _ body: (StoredEvent) throws -> Void) throws {
+        let select = try statement("""
+            SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
+            FROM events WHERE position > ? ORDER BY position
+            """)
+        try select.forEachRow([.int(position)]) { row in try body(try Self.event(from: row)) }
+    }
+
+    /// Decodes the event in the current row of a statement selecting the events columns in order.
+    static func event(from row: SQLiteStatement) throws -> StoredEvent {
+        let position = row.int(0)
+        let body: EventBody
+        do {
+            body = try row.withBlob(7) { bytes throws(WireError) in
+                try EventCodec.decode(typeNumber: Int32(truncatingIfNeeded: row.int(1)), bytes: bytes)
+            }
+        } catch let error as WireError {
+            throw StoreError.corruptEvent(position: position, error)
+        }
+        return StoredEvent(position: position, streamID: row.int(2), streamPrevious: row.optionalInt(3),
+                           occurredAt: Timestamp(unixMilliseconds: row.int(4)),
+                           recordedAt: Timestamp(unixMilliseconds: row.int(5)), causedBy: row.optionalInt(6), body: body)
+    }
+
+    /// Runs `body`, turning any error into a `StoreError`.
+    func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw .sqlite(error)
+        } catch let error as WireError {
+            throw .corruptEvent(position: -1, error)
+        } catch {
+            throw .invalidArgument("\(error)")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension EventStore: Sendable {}
+
+/// Whether a file exists at `path`.
+private func access_file(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+}
+
+extension Timestamp {
+    /// The current wall-clock time.
+    public static var now: Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(unixMilliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}

@@ -1,0 +1,91 @@
+import VPAModel
+
+/// The projection tables, each with the columns `verify` compares, in the order the projection
+/// writes them (see `ProjectionRows`), and its primary key.
+enum ProjectionTable: String, CaseIterable {
+    case containers
+    case resourceHistory = "resource_history"
+    case resizeTransitions = "resize_transitions"
+    case oomKills = "oom_kills"
+    case seenEvictions = "seen_evictions"
+
+    var selectAll: String {
+        switch self {
+        case .containers:
+            "SELECT id, stream_id, name, type FROM containers ORDER BY id"
+        case .resourceHistory:
+            """
+            SELECT container_id, from_position, valid_from_ms, source,
+              actual_request_cpu, actual_request_memory, actual_limit_cpu, actual_limit_memory,
+              desired_request_cpu, desired_request_memory, desired_limit_cpu, desired_limit_memory,
+              to_position, valid_to_ms
+            FROM resource_history ORDER BY container_id, from_position
+            """
+        case .resizeTransitions:
+            """
+            SELECT position, stream_id, at_ms, from_state, to_state, initiator, new_resize, reason, message
+            FROM resize_transitions ORDER BY position
+            """
+        case .oomKills:
+            """
+            SELECT position, stream_id, container_id, at_ms, kind, memory_request, memory_limit, source, usage_bytes,
+              restart_count FROM oom_kills ORDER BY position
+            """
+        case .seenEvictions:
+            "SELECT key_hash, position FROM seen_evictions ORDER BY key_hash"
+        }
+    }
+}
+
+/// What `replay` did.
+public struct ReplaySummary: Hashable, Sendable {
+    public var eventsReplayed: Int64
+    public var pods: Int
+    public var position: Int64
+}
+
+extension EventStore {
+    /// Drops every projection and snapshot and rebuilds them from the log, in one transaction:
+    /// readers see the old projections until it commits, then the new ones.
+    @discardableResult
+    public func replay(progress: (Int64, Int64) -> Void = { _, _ in }) throws(StoreError) -> ReplaySummary {
+        guard access == .readWrite else { throw .invalidArgument("replay needs a writable store") }
+        let saved = projection
+        do {
+            let summary = try connection.transaction {
+                for table in ProjectionTable.allCases { try connection.execute("DELETE FROM \(table.rawValue)") }
+                try connection.execute("DELETE FROM pod_snapshot")
+                var fresh = Projection()
+                for stream in projection.streams.values { fresh.register(stream) }
+                let sink = try SQLiteProjectionSink(connection: connection)
+                let head = projection.position
+                var count: Int64 = 0
+                try forEachEvent(after: 0) { event in
+                    try fresh.apply(event, sink: sink)
+                    count += 1
+                    if count % 10_000 == 0 { progress(count, head) }
+                }
+                projection = fresh
+                dirtyStreams = Set(fresh.pods.keys)
+                try writeSnapshotRows()
+                return ReplaySummary(eventsReplayed: count, pods: fresh.pods.count, position: fresh.position)
+            }
+            snapshotCommitted()
+            return summary
+        } catch {
+            projection = saved
+            throw StoreError.wrapping(error)
+        }
+    }
+}
+
+extension StoreError {
+    /// `error` as a StoreError.
+    static func wrapping(_ error: any Error) -> StoreError {
+        switch error {
+        case let error as StoreError: error
+        case let error as SQLiteError: .sqlite(error)
+        default: .invalidArgument("\(error)")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import StoreWire
+import VPAModel
+
+/// What `verify` found.
+public struct VerifyReport: Hashable, Sendable {
+    /// Events read and decoded.
+    public var eventsChecked: Int64 = 0
+    /// Rows compared across the projection tables.
+    public var rowsCompared: Int = 0
+    /// Pods compared in the in-memory projection.
+    public var podsCompared: Int = 0
+    /// Each problem found, as a sentence. Empty when the store is sound.
+    public var problems: [String] = []
+
+    /// True when nothing is wrong.
+    public var isClean: Bool { problems.isEmpty }
+}
+
+/// Records the projection tables in memory, in the same row shapes the SQLite sink writes, so
+/// `verify` can compare a fresh replay with the stored tables.
+final class RecordingSink: ProjectionSink {
+    var tables: [ProjectionTable: [[SQLiteValue]: [SQLiteValue]]] = [:]
+
+    func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) {
+        put(.containers, ProjectionRows.container(id: id, streamID: streamID, name: name, type: type), keyColumns: 1)
+    }
+
+    func openHistory(_ row: OpenHistoryRow) {
+        put(.resourceHistory, ProjectionRows.openHistory(row) + [.null, .null], keyColumns: 2)
+    }
+
+    func closeHistory(_ row: OpenHistoryRow, toPosition: Int64, validTo: Timestamp) {
+        let key: [SQLiteValue] = [.int(row.containerID), .int(row.fromPosition)]
+        guard var values = tables[.resourceHistory]?[key] else { return }
+        values[values.count - 2] = .int(toPosition)
+        values[values.count - 1] = .int(validTo.unixMilliseconds)
+        tables[.resourceHistory, default: [:]][key] = values
+    }
+
+    func recordTransition(position: Int64, streamID: Int64, at: Timestamp, _ transition: ResizeTransition) {
+        put(.resizeTransitions, ProjectionRows.transition(position: position, streamID: streamID, at: at, transition),
+            keyColumns: 1)
+    }
+
+    func recordOOM(position: Int64, streamID: Int64, containerID: Int64, _ kill: OOMKill) {
+        put(.oomKills, ProjectionRows.oom(position: position, streamID: streamID, containerID: containerID, kill),
+            keyColumns: 1)
+    }
+
+    func recordEviction(keyHash: Int64, position: Int64) {
+        // INSERT OR IGNORE in SQLite: the first position wins.
+        let key: [SQLiteValue] = [.int(keyHash)]
+        if tables[.seenEvictions]?[key] == nil { put(.seenEvictions, [.int(keyHash), .int(position)], keyColumns: 1) }
+    }
+
+    private func put(_ table: ProjectionTable, _ row: [SQLiteValue], keyColumns: Int) {
+        tables[table, default: [:]][Array(row.prefix(keyColumns))] = row
+    }
+}
+
+extension EventStore {
+    /// Checks the log and the projections:
+    /// - positions start at the first position and have no gap; every body decodes; every
+    ///   `caused_by` points at an earlier event; every `stream_prev` points at the stream's previous event;
+    /// - a fresh replay of the whole log gives exactly the in-memory projection this store loaded
+    ///   (snapshot plus the log after it) and exactly the rows of every projection table.
+    /// Reads in one transaction, so it is safe next to a running writer.
+    public func verify(progress: (Int64, Int64) -> Void = { _, _ in }) throws(StoreError) -> VerifyReport {
+        var report = VerifyReport()
+        try wrap {
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            try loadInTransaction()
+            let first = try connection.scalarInt("SELECT min(position) FROM events") ?? 1
+            var expected = first
+            var lastOfStream: [Int64: Int64] = [:]
+            var fresh = Projection()
+            for stream in projection.streams.values { fresh.register(stream) }
+            let sink = RecordingSink()
+            let select = try connection.prepare("""
+                SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
+                FROM events ORDER BY position
+                """)
+            try select.forEachRow { row in
+                let position = row.int(0)
+                let event: StoredEvent
+                do {
+                    event = try Self.event(from: row)
+                } catch {
+                    report.problems.append("\(error)")
+                    expected = position + 1
+                    return
+                }
+                report.eventsChecked += 1
+                if position != expected {
+                    report.problems.append("positions jump from \(expected - 1) to \(position): the log has a gap")
+                }
+                expected = position + 1
+                if let cause = event.causedBy, cause >= position || cause < first {
+                    report.problems.append("event \(position) is caused by \(cause), which is not an earlier event")
+                }
+                if projection.streams[event.streamID] == nil {
+                    report.problems.append("event \(position) belongs to stream \(event.streamID), which is not in streams")
+                }
+                if event.streamPrevious != lastOfStream[event.streamID] {
+                    report.problems.append(
+                        "event \(position) says the previous event of its stream is \(event.streamPrevious.map(String.init) ?? "none"), but it is \(lastOfStream[event.streamID].map(String.init) ?? "none")")
+                }
+                lastOfStream[event.streamID] = position
+                try fresh.apply(event, sink: sink)
+                if report.eventsChecked % 10_000 == 0 { progress(report.eventsChecked, projection.position) }
+            }
+            compare(fresh, with: projection, into: &report)
+            for table in ProjectionTable.allCases {
+                var stored: [[SQLiteValue]] = []
+                try connection.prepare(table.selectAll).forEachRow { stored.append($0.values()) }
+                let expectedRows = (sink.tables[table] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key, by: SQLiteValue.sortsBefore) }.map(\.value)
+                report.rowsCompared += stored.count
+                compare(table: table, stored: stored, expected: expectedRows, into: &report)
+            }
+        }
+        return report
+    }
+
+    private func compare(_ fresh: Projection, with loaded: Projection, into report: inout VerifyReport) {
+        report.podsCompared = fresh.pods.count
+        if fresh.position != loaded.position {
+            report.problems.append("the projection is at position \(loaded.position), a fresh replay at \(fresh.position)")
+        }
+        if fresh.inPlaceMode != loaded.inPlaceMode || fresh.inPlaceDetected != loaded.inPlaceDetected {
+            report.problems.append("the in-place setting differs from a fresh replay")
+        }
+        let differing = Set(fresh.pods.keys).union(loaded.pods.keys).filter { fresh.pods[$0] != loaded.pods[$0] }.sorted()
+        if !differing.isEmpty {
+            let names = differing.prefix(5).map { id in projection.streams[id].map { "\($0.namespace)/\($0.name)" } ?? "stream \(id)" }
+            report.problems.append(
+                "\(differing.count) pod(s) in the snapshot-loaded projection differ from a fresh replay, e.g. \(names.joined(separator: ", "))")
+        }
+        if fresh.nextContainerID != loaded.nextContainerID || fresh.liveStreamByName != loaded.liveStreamByName
+            || fresh.otherHeads != loaded.otherHeads {
+            report.problems.append("the projection's indexes differ from a fresh replay")
+        }
+    }
+
+    private func compare(table: ProjectionTable, stored: [[SQLiteValue]], expected: [[SQLiteValue]],
+                         into report: inout VerifyReport) {
+        guard stored != expected else { return }
+        let firstDifference = zip(stored, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(stored.count, expected.count)
+        report.problems.append(
+            "table \(table.rawValue) has \(stored.count) rows, a fresh replay gives \(expected.count); first difference at row \(firstDifference + 1): run `vpa-store replay` to rebuild it")
+    }
+}

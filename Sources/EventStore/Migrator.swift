@@ -1,0 +1,84 @@
+import VPAModel
+
+/// One schema change, carried by the binary (see scripts/generate-migrations.sh).
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var sql: String
+}
+
+/// Applies the embedded migrations in order, each in its own transaction, and records them in
+/// `schema_migrations`. A shipped migration is never edited; a database that records a version this
+/// binary does not know was written by a newer vpa-store and is refused.
+struct Migrator {
+    var migrations: [Migration] = embeddedMigrations
+
+    /// The newest version this binary knows.
+    var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// The version `connection`'s database is at (0 for a new file).
+    func currentVersion(_ connection: SQLiteConnection) throws(StoreError) -> Int {
+        do {
+            let exists = try connection.scalarInt(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
+            guard exists > 0 else { return 0 }
+            return Int(try connection.scalarInt("SELECT max(version) FROM schema_migrations") ?? 0)
+        } catch {
+            throw .sqlite(error)
+        }
+    }
+
+    /// Refuses a database written by a newer schema.
+    func checkNotNewer(_ connection: SQLiteConnection) throws(StoreError) {
+        let version = try currentVersion(connection)
+        if version > latestVersion {
+            throw .schemaTooNew(path: connection.path, found: version, known: latestVersion)
+        }
+    }
+
+    /// Applies every migration newer than the database's version. Returns the versions applied.
+    @discardableResult
+    func migrate(_ connection: SQLiteConnection, now: Int64) throws(StoreError) -> [Int] {
+        try checkNotNewer(connection)
+        var applied: [Int] = []
+        do {
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+                """)
+            let current = try currentVersion(connection)
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where migration.version > current {
+                try connection.transaction {
+                    try connection.execute(migration.sql)
+                    try connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+                        .run([.int(Int64(migration.version)), .text(migration.name), .int(now)])
+                }
+                applied.append(migration.version)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw .sqlite(error)
+        } catch {
+            throw .sqlite(SQLiteError(code: -1, message: "\(error)"))
+        }
+        return applied
+    }
+}
+
+extension EventStore {
+    /// Creates the database at `path` if needed and applies the migrations it lacks. Returns the
+    /// versions applied and the version it is at now.
+    public static func migrate(path: String, now: Timestamp = .now) throws(StoreError) -> (applied: [Int], version: Int) {
+        let connection: SQLiteConnection
+        do {
+            connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
+            try connection.execute("PRAGMA journal_mode = WAL")
+        } catch {
+            throw .sqlite(error)
+        }
+        let migrator = Migrator()
+        let applied = try migrator.migrate(connection, now: now.unixMilliseconds)
+        return (applied, migrator.latestVersion)
+    }
+}

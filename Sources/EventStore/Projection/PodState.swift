@@ -1,0 +1,71 @@
+import VPAModel
+
+/// The current resources of one container as the history projection holds them.
+struct ContainerResources: Hashable, Sendable, Codable {
+    var actual: ResourceRequirements
+    var desired: ResourceRequirements
+    var source: ResourceSource
+}
+
+/// The open (current) resource-history row of one container.
+struct OpenHistoryRow: Hashable, Sendable, Codable {
+    var containerID: Int64
+    var fromPosition: Int64
+    var validFrom: Timestamp
+    var values: ContainerResources
+}
+
+/// Everything the store keeps in memory about one pod stream: the hot view of DESIGN §4.
+struct PodState: Hashable, Sendable, Codable {
+    var streamID: Int64
+    /// The last `PodObserved` body applied. A new observation equal to it is an unchanged
+    /// re-observation (an informer resync) and appends nothing.
+    var observation: PodObservation?
+    /// Its occurred-at time.
+    var observedAt: Timestamp?
+    /// Position of the stream's last event.
+    var head: Int64
+    /// False once deleted, or replaced by a pod with the same namespace/name and a new UID.
+    var live: Bool
+    var resize: ResizeRecord
+    /// Interned container ids, by "type/name".
+    var containerIDs: [String: Int64]
+    /// Open history rows, by container id.
+    var openHistory: [Int64: OpenHistoryRow]
+    /// The latest `ResizeRequested` since the desired resources last changed.
+    var lastResizeRequest: ResizeRequest?
+
+    init(streamID: Int64) {
+        self.streamID = streamID
+        self.observation = nil
+        self.observedAt = nil
+        self.head = 0
+        self.live = true
+        self.resize = ResizeRecord()
+        self.containerIDs = [:]
+        self.openHistory = [:]
+        self.lastResizeRequest = nil
+    }
+
+    static func containerKey(name: String, type: ContainerType) -> String { "\(type.rawValue)/\(name)" }
+}
+
+extension ResizeRequest {
+    /// True when every container this request names has exactly the requested values (for the
+    /// resources the request sets) in `pod`'s desired spec: then the request explains the new spec.
+    func explains(_ pod: PodObservation) -> Bool {
+        targets.allSatisfy { target in
+            guard let container = pod.container(named: target.container, type: target.type) else { return false }
+            return target.resources.requests.isSatisfied(by: container.desired.requests)
+                && target.resources.limits.isSatisfied(by: container.desired.limits)
+        }
+    }
+}
+
+extension ResourceList {
+    /// True when every resource set here has the same value in `other`.
+    fileprivate func isSatisfied(by other: ResourceList) -> Bool {
+        (cpuMillicores == nil || cpuMillicores == other.cpuMillicores)
+            && (memoryBytes == nil || memoryBytes == other.memoryBytes)
+    }
+}

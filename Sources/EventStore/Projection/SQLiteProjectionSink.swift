@@ -1,0 +1,115 @@
+import StoreWire
+import VPAModel
+
+/// Writes the projection tables through prepared statements, inside the caller's transaction.
+final class SQLiteProjectionSink: ProjectionSink {
+    private let insertContainer: SQLiteStatement
+    private let insertHistory: SQLiteStatement
+    private let closeHistoryRow: SQLiteStatement
+    private let insertTransition: SQLiteStatement
+    private let insertOOM: SQLiteStatement
+    private let insertEviction: SQLiteStatement
+
+    init(connection: SQLiteConnection) throws(SQLiteError) {
+        insertContainer = try connection.prepare("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
+        insertHistory = try connection.prepare("""
+            INSERT INTO resource_history (container_id, from_position, valid_from_ms, source,
+              actual_request_cpu, actual_request_memory, actual_limit_cpu, actual_limit_memory,
+              desired_request_cpu, desired_request_memory, desired_limit_cpu, desired_limit_memory)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        closeHistoryRow = try connection.prepare("""
+            UPDATE resource_history SET to_position = ?, valid_to_ms = ? WHERE container_id = ? AND from_position = ?
+            """)
+        insertTransition = try connection.prepare("""
+            INSERT INTO resize_transitions (position, stream_id, at_ms, from_state, to_state, initiator, new_resize, reason, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertOOM = try connection.prepare("""
+            INSERT INTO oom_kills (position, stream_id, container_id, at_ms, kind, memory_request, memory_limit, source,
+              usage_bytes, restart_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertEviction = try connection.prepare("INSERT OR IGNORE INTO seen_evictions (key_hash, position) VALUES (?, ?)")
+    }
+
+    func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) throws {
+        try insertContainer.run(ProjectionRows.container(id: id, streamID: streamID, name: name, type: type))
+    }
+
+    func openHistory(_ row: OpenHistoryRow) throws {
+        try insertHistory.run(ProjectionRows.openHistory(row))
+    }
+
+    func closeHistory(_ row: OpenHistoryRow, toPosition: Int64, validTo: Timestamp) throws {
+        try closeHistoryRow.run([.int(toPosition), .int(validTo.unixMilliseconds), .int(row.containerID),
+                                 .int(row.fromPosition)])
+    }
+
+    func recordTransition(position: Int64, streamID: Int64, at: Timestamp, _ transition: ResizeTransition) throws {
+        try insertTransition.run(ProjectionRows.transition(position: position, streamID: streamID, at: at, transition))
+    }
+
+    func recordOOM(position: Int64, streamID: Int64, containerID: Int64, _ kill: OOMKill) throws {
+        try insertOOM.run(ProjectionRows.oom(position: position, streamID: streamID, containerID: containerID, kill))
+    }
+
+    func recordEviction(keyHash: Int64, position: Int64) throws {
+        try insertEviction.run([.int(keyHash), .int(position)])
+    }
+}
+
+/// The column values of each projection table's rows, in the column order of the INSERTs above and
+/// of the SELECTs `verify` compares with: one definition, so a written row and a recomputed row
+/// can only differ when the data does.
+enum ProjectionRows {
+    static func container(id: Int64, streamID: Int64, name: String, type: ContainerType) -> [SQLiteValue] {
+        [.int(id), .int(streamID), .text(name), .int(ColumnCodes.containerType(type))]
+    }
+
+    /// resource_history columns without to_position and valid_to_ms (NULL while the row is open).
+    static func openHistory(_ row: OpenHistoryRow) -> [SQLiteValue] {
+        let v = row.values
+        return [
+            .int(row.containerID), .int(row.fromPosition), .int(row.validFrom.unixMilliseconds),
+            .int(ColumnCodes.source(v.source)),
+            .optional(v.actual.requests.cpuMillicores), .optional(v.actual.requests.memoryBytes),
+            .optional(v.actual.limits.cpuMillicores), .optional(v.actual.limits.memoryBytes),
+            .optional(v.desired.requests.cpuMillicores), .optional(v.desired.requests.memoryBytes),
+            .optional(v.desired.limits.cpuMillicores), .optional(v.desired.limits.memoryBytes),
+        ]
+    }
+
+    static func transition(position: Int64, streamID: Int64, at: Timestamp, _ transition: ResizeTransition) -> [SQLiteValue] {
+        [
+            .int(position), .int(streamID), .int(at.unixMilliseconds),
+            .int(ColumnCodes.resizeState(transition.from)), .int(ColumnCodes.resizeState(transition.to)),
+            .int(ColumnCodes.initiator(transition.initiator)), .int(transition.newResize ? 1 : 0),
+            .text(transition.reason), .text(transition.message),
+        ]
+    }
+
+    static func oom(position: Int64, streamID: Int64, containerID: Int64, _ kill: OOMKill) -> [SQLiteValue] {
+        [
+            .int(position), .int(streamID), .int(containerID), .int(kill.at.unixMilliseconds),
+            .int(ColumnCodes.oomKind(kill.kind)), .optional(kill.memoryRequestBytes), .optional(kill.memoryLimitBytes),
+            .int(ColumnCodes.source(kill.source)), .optional(kill.usageBytes),
+            .optional(kill.restartCount.map(Int64.init)),
+        ]
+    }
+}
+
+/// The integers the projection tables store for model enums: the proto enum numbers of
+/// proto/vpa/store/v1/events.proto, so a row and an event body always agree.
+enum ColumnCodes {
+    static func source(_ value: ResourceSource) -> Int64 { Int64(WireEnums.source(value)) }
+    static func resizeState(_ value: ResizeState) -> Int64 { Int64(WireEnums.resizeState(value)) }
+    static func initiator(_ value: ResizeInitiator) -> Int64 { Int64(WireEnums.initiator(value)) }
+    static func oomKind(_ value: OOMKind) -> Int64 { Int64(WireEnums.oomKind(value)) }
+    static func containerType(_ value: ContainerType) -> Int64 { Int64(WireEnums.containerType(value)) }
+
+    /// The case stored as `code` in `table` (one of WireEnums' tables), or `fallback` for a code this
+    /// binary does not know.
+    static func decode<T>(_ code: Int64, _ table: [T], fallback: T) -> T {
+        code >= 0 && code <= Int64(UInt32.max) ? WireEnums.value(UInt32(code), in: table) ?? fallback : fallback
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import VPAModel
+
+/// The projection-wide part of a snapshot (the pods are stored one row each).
+struct SnapshotHeader: Codable, Hashable {
+    var position: Int64
+    var inPlaceMode: InPlaceMode
+    var inPlaceDetected: Bool
+    var nextContainerID: Int64
+    var otherHeads: [Int64: Int64]
+}
+
+/// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
+/// same bytes. Snapshots are a cache of the log, never a source of truth: a snapshot this binary
+/// cannot read is rebuilt with `vpa-store replay`.
+enum SnapshotCoding {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func encodeHeader(_ header: SnapshotHeader) throws -> String {
+        String(decoding: try encoder.encode(header), as: UTF8.self)
+    }
+
+    static func decodeHeader(_ text: String) throws -> SnapshotHeader {
+        try JSONDecoder().decode(SnapshotHeader.self, from: Data(text.utf8))
+    }
+
+    static func encodePod(_ state: PodState) throws -> [UInt8] {
+        Array(try encoder.encode(state))
+    }
+
+    static func decodePod(_ bytes: UnsafeRawBufferPointer) throws -> PodState {
+        try JSONDecoder().decode(PodState.self, from: Data(bytes))
+    }
+}
+
+extension Projection {
+    var header: SnapshotHeader {
+        SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
+                       nextContainerID: nextContainerID, otherHeads: otherHeads)
+    }
+
+    mutating func restore(_ header: SnapshotHeader) {
+        position = header.position
+        inPlaceMode = header.inPlaceMode
+        inPlaceDetected = header.inPlaceDetected
+        nextContainerID = header.nextContainerID
+        otherHeads = header.otherHeads
+    }
+
+    /// Rebuilds the namespace/name → live stream index from the pods.
+    mutating func rebuildNameIndex() {
+        liveStreamByName = [:]
+        for (streamID, state) in pods where state.live {
+            if let pod = state.observation { liveStreamByName["\(pod.namespace)/\(pod.name)"] = streamID }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import StoreWire
+import VPAModel
+
+extension EventStore {
+    // MARK: - Actual resources
+
+    /// Current actual and desired resources of every container of every live pod, from memory.
+    /// O(pods); filters by namespace and pod name.
+    public func currentResources(namespace: String? = nil, pod: String? = nil) -> [ContainerResourcesView] {
+        var views: [ContainerResourcesView] = []
+        for (_, state) in projection.pods {
+            guard state.live, let observation = state.observation,
+                  namespace == nil || observation.namespace == namespace, pod == nil || observation.name == pod
+            else { continue }
+            for container in observation.containers {
+                let key = PodState.containerKey(name: container.name, type: container.type)
+                guard let id = state.containerIDs[key], let row = state.openHistory[id] else { continue }
+                views.append(ContainerResourcesView(
+                    namespace: observation.namespace, pod: observation.name, podUID: observation.uid ?? "",
+                    container: container.name, containerType: container.type, actual: row.values.actual,
+                    desired: row.values.desired, source: row.values.source, resizeState: state.resize.state,
+                    resizeSince: state.resize.since, position: projection.position))
+            }
+        }
+        return views.sorted(by: Self.resourceOrder)
+    }
+
+    /// A point in the past to read resources at.
+    public enum PointInTime: Hashable, Sendable {
+        /// As observed at this time (observation times, not append times).
+        case time(Timestamp)
+        /// As the log stood after this position.
+        case position(Int64)
+    }
+
+    /// Actual and desired resources of every container as they were at `point`: a range scan over
+    /// the resource-history projection, not a replay.
+    public func resources(at point: PointInTime, namespace: String? = nil, pod: String? = nil) throws(StoreError)
+        -> [ContainerResourcesView] {
+        let condition: String
+        let transitionCondition: String
+        let value: Int64
+        switch point {
+        case .time(let time):
+            condition = "h.valid_from_ms <= ?1 AND (h.valid_to_ms IS NULL OR h.valid_to_ms > ?1)"
+            transitionCondition = "t2.at_ms <= ?1"
+            value = time.unixMilliseconds
+        case .position(let position):
+            condition = "h.from_position <= ?1 AND (h.to_position IS NULL OR h.to_position > ?1)"
+            transitionCondition = "t2.position <= ?1"
+            value = position
+        }
+        let sql = """
+            SELECT s.namespace, s.name, s.stream_key, c.name, c.type, h.source,
+              h.actual_request_cpu, h.actual_request_memory, h.actual_limit_cpu, h.actual_limit_memory,
+              h.desired_request_cpu, h.desired_request_memory, h.desired_limit_cpu, h.desired_limit_memory,
+              t.to_state, t.at_ms
+            FROM resource_history h
+              JOIN containers c ON c.id = h.container_id
+              JOIN streams s ON s.id = c.stream_id
+              LEFT JOIN resize_transitions t ON t.position = (
+                SELECT max(t2.position) FROM resize_transitions t2
+                WHERE t2.stream_id = s.id AND \(transitionCondition))
+            WHERE \(condition) AND (?2 IS NULL OR s.namespace = ?2) AND (?3 IS NULL OR s.name = ?3)
+            """
+        return try wrap {
+            var views: [ContainerResourcesView] = []
+            let current = point.positionValue.map { min($0, projection.position) } ?? projection.position
+            try statement(sql).forEachRow([.int(value), .optional(namespace), .optional(pod)]) { row in
+                let key = row.text(2)
+                views.append(ContainerResourcesView(
+                    namespace: row.text(0), pod: row.text(1), podUID: Self.uid(fromStreamKey: key),
+                    container: row.text(3),
+                    containerType: ColumnCodes.decode(row.int(4), WireEnums.containerTypes, fallback: .container),
+                    actual: ResourceRequirements(
+                        requests: ResourceList(cpuMillicores: row.optionalInt(6), memoryBytes: row.optionalInt(7)),
+                        limits: ResourceList(cpuMillicores: row.optionalInt(8), memoryBytes: row.optionalInt(9))),
+                    desired: ResourceRequirements(
+                        requests: ResourceList(cpuMillicores: row.optionalInt(10), memoryBytes: row.optionalInt(11)),
+                        limits: ResourceList(cpuMillicores: row.optionalInt(12), memoryBytes: row.optionalInt(13))),
+                    source: ColumnCodes.decode(row.int(5), WireEnums.sources, fallback: .spec),
+                    resizeState: row.optionalInt(14).map { ColumnCodes.decode($0, WireEnums.resizeStates, fallback: .none) }
+                        ?? .none,
+                    resizeSince: row.optionalInt(15).map(Timestamp.init(unixMilliseconds:)),
+                    position: current))
+            }
+            return views.sorted(by: Self.resourceOrder)
+        }
+    }
+
+    static func resourceOrder(_ a: ContainerResourcesView, _ b: ContainerResourcesView) -> Bool {
+        (a.namespace, a.pod, a.podUID, a.containerType == .container ? 0 : 1, a.container)
+            < (b.namespace, b.pod, b.podUID, b.containerType == .container ? 0 : 1, b.container)
+    }
+
+    /// The UID in a stream key; "" for a namespace/name key (a manifest without a UID).
+    static func uid(fromStreamKey key: String) -> String {
+        key.contains("/") ? "" : key
+    }
+
+    // MARK: - Resizes
+
+    /// Live pods with a resize state, with elapsed time and timeout verdict at `now`. By default only
+    /// pods that are resizing now; `state` narrows to one state (including `completed`).
+    public func resizes(state: ResizeState? = nil, now: Timestamp, timeouts: ResizeTimeouts = ResizeTimeouts())
+        -> [ResizeView] {
+        var views: [ResizeView] = []
+        for (_, pod) in projection.pods {
+            guard pod.live, let observation = pod.observation else { continue }
+            let record = pod.resize
+            if let state {
+                guard record.state == state else { continue }
+            } else {
+                guard record.state.isResizing else { continue }
+            }
+            views.append(ResizeView(
+                namespace: observation.namespace, pod: observation.name, podUID: observation.uid ?? "",
+                state: record.state, since: record.since, initiator: record.initiator, reason: record.reason,
+                message: record.message,
+                elapsedSeconds: record.since.map { now.milliseconds(since: $0) / 1000 } ?? 0,
+                timedOut: timeouts.isExceeded(state: record.state, since: record.since, now: now),
+                position: projection.position))
+        }
+        return views.sorted { ($0.namespace, $0.pod, $0.podUID) < ($1.namespace, $1.pod, $1.podUID) }
+    }
+
+    // MARK: - OOM kills
+
+    /// OOM kills, oldest first, filtered by pod, container and time range (inclusive).
+    public func oomKills(namespace: String? = nil, pod: String? = nil, container: String? = nil,
+                         since: Timestamp? = nil, until: Timestamp? = nil) throws(StoreError) -> [OOMView] {
+        let sql = """
+            SELECT s.namespace, s.name, s.stream_key, c.name, c.type, o.kind, o.at_ms, o.memory_request, o.memory_limit,
+              o.source, o.usage_bytes, o.restart_count, o.position
+            FROM oom_kills o JOIN containers c ON c.id = o.container_id JOIN streams s ON s.id = o.stream_id
+            WHERE (?1 IS NULL OR s.namespace = ?1) AND (?2 IS NULL OR s.name = ?2) AND (?3 IS NULL OR c.name = ?3)
+              AND (?4 IS NULL OR o.at_ms >= ?4) AND (?5 IS NULL OR o.at_ms <= ?5)
+            ORDER BY o.at_ms, o.position
+            """
+        return try wrap {
+            var views: [OOMView] = []
+            try statement(sql).forEachRow([.optional(namespace), .optional(pod), .optional(container),
+                                           .optional(since?.unixMilliseconds), .optional(until?.unixMilliseconds)]) { row in
+                let kill = OOMKill(
+                    container: row.text(3),
+                    containerType: ColumnCodes.decode(row.int(4), WireEnums.containerTypes, fallback: .container),
+                    kind: ColumnCodes.decode(row.int(5), WireEnums.oomKinds, fallback: .new),
+                    at: Timestamp(unixMilliseconds: row.int(6)), memoryRequestBytes: row.optionalInt(7),
+                    memoryLimitBytes: row.optionalInt(8),
+                    source: ColumnCodes.decode(row.int(9), WireEnums.sources, fallback: .spec),
+                    usageBytes: row.optionalInt(10), restartCount: row.optionalInt(11).map { Int32(truncatingIfNeeded: $0) })
+                views.append(OOMView(namespace: row.text(0), pod: row.text(1), podUID: Self.uid(fromStreamKey: row.text(2)),
+                                     kill: kill, position: row.int(12)))
+            }
+            return views
+        }
+    }
+
+    // MARK: - Events
+
+    /// Events matching `filter`, oldest first, at most `filter.limit`.
+    ///
+    /// With a pod, its streams are walked backwards through `stream_prev` from their heads (primary-key
+    /// lookups, no stream index); otherwise the log is scanned by position from `fromPosition`.
+    public func events(_ filter: EventFilter) throws(StoreError) -> [StoredEvent] {
+        try wrap {
+            var result: [StoredEvent] = []
+            if let pod = filter.pod {
+                let streams = projection.streams.values.filter {
+                    $0.kind == .pod && $0.namespace == pod.namespace && $0.name == pod.name
+                }
+                let select = try statement("""
+                    SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
+                    FROM events WHERE position = ?
+                    """)
+                for stream in streams {
+                    var next: Int64? = projection.head(of: stream.id)
+                    while let position = next, position > 0, position >= filter.fromPosition {
+                        next = nil
+                        try select.forEachRow([.int(position)]) { row in
+                            let event = try Self.event(from: row)
+                            if filter.matches(event) { result.append(event) }
+                            next = event.streamPrevious
+                        }
+                    }
+                }
+                result.sort { $0.position < $1.position }
+                return Array(result.prefix(filter.limit))
+            }
+            let select = try statement("""
+                SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
+                FROM events WHERE position >= ?1 AND (?2 IS NULL OR type = ?2)
+                  AND (?3 IS NULL OR occurred_at >= ?3) AND (?4 IS NULL OR occurred_at <= ?4)
+                ORDER BY position LIMIT ?5
+                """)
+            try select.forEachRow([.int(filter.fromPosition), .optional(filter.type.map { Int64($0.rawValue) }),
+                                   .optional(filter.since?.unixMilliseconds), .optional(filter.until?.unixMilliseconds),
+                                   .int(Int64(filter.limit))]) { row in
+                result.append(try Self.event(from: row))
+            }
+            return result
+        }
+    }
+
+    /// The stream an event belongs to.
+    public func stream(_ id: Int64) -> StreamInfo? { projection.streams[id] }
+}
+
+extension EventStore.PointInTime {
+    var positionValue: Int64? {
+        if case .position(let position) = self { return position }
+        return nil
+    }
+}

@@ -1,0 +1,100 @@
+import VPAModel
+
+/// The actual and desired resources of one container, as `query resources` prints them.
+public struct ContainerResourcesView: Hashable, Sendable {
+    public var namespace: String
+    public var pod: String
+    /// The pod's UID, or "" for a manifest that had none.
+    public var podUID: String
+    public var container: String
+    public var containerType: ContainerType
+    public var actual: ResourceRequirements
+    public var desired: ResourceRequirements
+    public var source: ResourceSource
+    public var resizeState: ResizeState
+    /// When the store first observed `resizeState` (nil for a pod that never had a transition).
+    public var resizeSince: Timestamp?
+    /// The log position the answer is current to.
+    public var position: Int64
+}
+
+/// One pod's resize, as `query resizes` prints it.
+public struct ResizeView: Hashable, Sendable {
+    public var namespace: String
+    public var pod: String
+    public var podUID: String
+    public var state: ResizeState
+    public var since: Timestamp?
+    public var initiator: ResizeInitiator
+    public var reason: String
+    public var message: String
+    /// Seconds from `since` to the `now` asked about.
+    public var elapsedSeconds: Int64
+    /// True when the state's timeout is exceeded at `now`; always true for `pending_infeasible` and
+    /// `in_progress_error`, which the updater evicts at once.
+    public var timedOut: Bool
+    public var position: Int64
+}
+
+/// The resize timeouts of DESIGN §3.2 (upstream `DeferredResizeUpdateTimeout`,
+/// `InProgressResizeUpdateTimeout` in pkg/updater/restriction/pods_inplace_restriction.go).
+public struct ResizeTimeouts: Hashable, Sendable {
+    /// How long a resize may stay `pending_deferred` (upstream: 5 minutes).
+    public var deferredMilliseconds: Int64
+    /// How long a resize may stay `in_progress` (upstream: 1 hour).
+    public var inProgressMilliseconds: Int64
+
+    public init(deferredMilliseconds: Int64 = 5 * 60_000, inProgressMilliseconds: Int64 = 60 * 60_000) {
+        self.deferredMilliseconds = deferredMilliseconds
+        self.inProgressMilliseconds = inProgressMilliseconds
+    }
+
+    /// Whether a resize in `state` since `since` has waited too long at `now`. Like upstream, the
+    /// limit must be exceeded (`>`), not just reached.
+    public func isExceeded(state: ResizeState, since: Timestamp?, now: Timestamp) -> Bool {
+        let elapsed = since.map { now.milliseconds(since: $0) } ?? 0
+        switch state {
+        case .pendingInfeasible, .inProgressError: return true
+        case .pendingDeferred: return elapsed > deferredMilliseconds
+        case .inProgress: return elapsed > inProgressMilliseconds
+        case .none, .completed: return false
+        }
+    }
+}
+
+/// One OOM kill, as `query ooms` prints it.
+public struct OOMView: Hashable, Sendable {
+    public var namespace: String
+    public var pod: String
+    public var podUID: String
+    public var kill: OOMKill
+    public var position: Int64
+}
+
+/// Which events `query events` wants.
+public struct EventFilter: Sendable {
+    /// Only events of pods with this namespace and name (every UID the name has had).
+    public var pod: (namespace: String, name: String)?
+    public var type: EventType?
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var fromPosition: Int64
+    public var limit: Int
+
+    public init(pod: (namespace: String, name: String)? = nil, type: EventType? = nil, since: Timestamp? = nil,
+                until: Timestamp? = nil, fromPosition: Int64 = 1, limit: Int = 1000) {
+        self.pod = pod
+        self.type = type
+        self.since = since
+        self.until = until
+        self.fromPosition = fromPosition
+        self.limit = limit
+    }
+
+    func matches(_ event: StoredEvent) -> Bool {
+        if let type, event.body.type != type { return false }
+        if let since, event.occurredAt < since { return false }
+        if let until, event.occurredAt > until { return false }
+        return event.position >= fromPosition
+    }
+}

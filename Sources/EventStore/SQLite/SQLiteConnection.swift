@@ -1,0 +1,99 @@
+import CSQLite
+
+/// One sqlite3 connection. Not thread-safe: one owner serializes all use of it (the store's writer,
+/// or one reader), as GRDB's SerializedDatabase does.
+final class SQLiteConnection {
+    /// How to open the file.
+    enum Mode {
+        /// Read and write; create the file if missing.
+        case readWriteCreate
+        /// Read only: never writes the file, safe next to a running writer (WAL mode).
+        case readOnly
+    }
+
+    let path: String
+    private(set) var handle: OpaquePointer?
+
+    init(path: String, mode: Mode) throws(SQLiteError) {
+        self.path = path
+        let flags: Int32
+        switch mode {
+        case .readWriteCreate: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        case .readOnly: flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        }
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        // sqlite3_open_v2 allocates a handle even on failure; it must be closed (sqlite.org/c3ref/open.html).
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = handle
+        sqlite3_extended_result_codes(handle, 1)
+        // A reader next to a busy writer waits for its lock instead of failing at once.
+        sqlite3_busy_timeout(handle, 5_000)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the connection. Statements must be finalized first; `sqlite3_close_v2` defers the close
+    /// until they are, so a forgotten statement cannot make this fail (sqlite.org/c3ref/close.html).
+    func close() {
+        if let handle {
+            sqlite3_close_v2(handle)
+            self.handle = nil
+        }
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: code, message: message, sql: sql)
+        }
+    }
+
+    /// A prepared statement for `sql`.
+    func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        try SQLiteStatement(connection: self, sql: sql)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
+        // IMMEDIATE takes the write lock up front, so a writer never fails half-way with SQLITE_BUSY
+        // on a read-to-write upgrade (sqlite.org/lang_transaction.html).
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The rowid of the last INSERT on this connection.
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last statement.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// The first column of the first row of `sql`, as an integer (nil when there is no row or it is NULL).
+    func scalarInt(_ sql: String, _ values: SQLiteValue...) throws(SQLiteError) -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.optionalInt(0) : nil
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteConnection: Sendable {}

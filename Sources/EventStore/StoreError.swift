@@ -1,0 +1,35 @@
+import StoreWire
+import VPAModel
+
+/// Why a store operation failed. Each message is a sentence that tells the user what to do.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// SQLite reported a failure.
+    case sqlite(SQLiteError)
+    /// The database was written by a newer vpa-store.
+    case schemaTooNew(path: String, found: Int, known: Int)
+    /// The database is older than this binary and was opened read-only, so it cannot be migrated.
+    case schemaTooOld(path: String, found: Int, known: Int)
+    /// No database file where one was expected.
+    case databaseMissing(path: String)
+    /// An event body in the log could not be decoded.
+    case corruptEvent(position: Int64, WireError)
+    /// The caller passed an argument that makes no sense.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let error):
+            "\(error)"
+        case .schemaTooNew(let path, let found, let known):
+            "\(path) has schema version \(found), but this vpa-store knows only up to \(known): it was written by a newer vpa-store; use that version or newer"
+        case .schemaTooOld(let path, let found, let known):
+            "\(path) has schema version \(found) and this vpa-store needs \(known): run `vpa-store migrate --db \(path)` first"
+        case .databaseMissing(let path):
+            "no vpa-store database at \(path); create one with `vpa-store ingest --db \(path) FILE` or `vpa-store migrate --db \(path)`"
+        case .corruptEvent(let position, let error):
+            "event at position \(position): \(error)"
+        case .invalidArgument(let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CStoreProto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Owns the C memory a protobuf-c message graph points into while it is being packed.
+///
+/// protobuf-c messages hold raw pointers (`char *` strings, sub-message pointers, arrays of
+/// pointers). Building one from Swift values means allocating those, and they must outlive the
+/// `pack` call; the arena frees all of them at once when it goes away, so no path can leak or
+/// double-free. One arena serves one encode call on one thread.
+final class CArena {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    init() {
+        allocations.reserveCapacity(32)
+    }
+
+    deinit {
+        for pointer in allocations { free(pointer) }
+    }
+
+    /// A NUL-terminated copy of `string`. protobuf-c reads it up to the first NUL, so a Swift string
+    /// with an embedded NUL is cut there (Kubernetes names and reasons never contain one).
+    func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
+        let pointer = string.withCString { strdup($0)! }
+        allocations.append(UnsafeMutableRawPointer(pointer))
+        return pointer
+    }
+
+    /// `cString`, or NULL (the proto2 encoding of "absent") for `nil`.
+    func optionalCString(_ string: String?) -> UnsafeMutablePointer<CChar>? {
+        string.map(cString)
+    }
+
+    /// One message of type `T`, initialised by its protobuf-c `__init` function.
+    func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
+        let raw = malloc(MemoryLayout<T>.stride)!
+        allocations.append(raw)
+        let pointer = raw.bindMemory(to: T.self, capacity: 1)
+        initialize(pointer)
+        return pointer
+    }
+
+    /// An array of `count` message pointers (a protobuf-c repeated message field), or NULL when empty.
+    func pointerArray<T>(_ elements: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
+        guard !elements.isEmpty else { return nil }
+        let raw = malloc(MemoryLayout<UnsafeMutablePointer<T>?>.stride * elements.count)!
+        allocations.append(raw)
+        let array = raw.bindMemory(to: UnsafeMutablePointer<T>?.self, capacity: elements.count)
+        for (index, element) in elements.enumerated() { array[index] = element }
+        return array
+    }
+}
+
+/// Packs any initialised protobuf-c message into bytes.
+func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
+    message.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { base in
+        let size = protobuf_c_message_get_packed_size(base)
+        return [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
+            count = protobuf_c_message_pack(base, buffer.baseAddress!)
+        }
+    }
+}

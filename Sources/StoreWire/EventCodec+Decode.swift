@@ -1,0 +1,202 @@
+import CStoreProto
+import VPAModel
+
+extension EventCodec {
+    /// Decodes the body of an event whose `type` column is `typeNumber`.
+    public static func decode(typeNumber: Int32, bytes: UnsafeRawBufferPointer) throws(WireError) -> EventBody {
+        guard let type = EventType(rawValue: typeNumber) else { throw .unknownEventType(typeNumber) }
+        return try decode(type: type, bytes: bytes)
+    }
+
+    /// Decodes the body of an event of `type`.
+    public static func decode(type: EventType, bytes: [UInt8]) throws(WireError) -> EventBody {
+        do {
+            return try bytes.withUnsafeBytes { buffer throws(WireError) in try decode(type: type, bytes: buffer) }
+        } catch let error as WireError {
+            throw error
+        } catch {
+            fatalError("unreachable: decode throws only WireError")
+        }
+    }
+
+    /// Decodes the body of an event of `type`. The protobuf-c message is freed before this returns:
+    /// nothing of it escapes.
+    public static func decode(type: EventType, bytes: UnsafeRawBufferPointer) throws(WireError) -> EventBody {
+        let count = bytes.count
+        // protobuf-c reads `count` bytes from the pointer; an empty body has no base address, and any
+        // non-null pointer will do since nothing is read.
+        let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+        switch type {
+        case .podObserved:
+            guard let message = vpa__store__v1__pod_observed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__pod_observed__free_unpacked(message, nil) }
+            return .podObserved(try decodePod(message.pointee))
+        case .podDeleted:
+            guard let message = vpa__store__v1__pod_deleted__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__pod_deleted__free_unpacked(message, nil) }
+            return .podDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
+        case .resizeTransition:
+            guard let message = vpa__store__v1__resize_transition__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__resize_transition__free_unpacked(message, nil) }
+            let m = message.pointee
+            guard let from = WireEnums.value(m.from_state.rawValue, in: WireEnums.resizeStates),
+                  let to = WireEnums.value(m.to_state.rawValue, in: WireEnums.resizeStates) else {
+                throw .invalidField(type, field: "from_state/to_state")
+            }
+            guard let initiator = WireEnums.value(m.initiator.rawValue, in: WireEnums.initiators) else {
+                throw .invalidField(type, field: "initiator")
+            }
+            return .resizeTransition(ResizeTransition(
+                from: from, to: to, initiator: initiator, reason: string(m.reason), message: string(m.message),
+                newResize: m.has_new_resize != 0 && m.new_resize != 0,
+                generation: m.has_generation != 0 ? m.generation : nil))
+        case .oomKilled:
+            guard let message = vpa__store__v1__oom_killed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__oom_killed__free_unpacked(message, nil) }
+            let m = message.pointee
+            guard let kind = WireEnums.value(m.kind.rawValue, in: WireEnums.oomKinds) else {
+                throw .invalidField(type, field: "kind")
+            }
+            guard let source = WireEnums.value(m.source.rawValue, in: WireEnums.sources) else {
+                throw .invalidField(type, field: "source")
+            }
+            return .oomKilled(OOMKill(
+                container: string(m.container), containerType: try containerType(m.container_type.rawValue, type),
+                kind: kind, at: Timestamp(unixMilliseconds: m.at_ms),
+                memoryRequestBytes: m.has_memory_request_bytes != 0 ? m.memory_request_bytes : nil,
+                memoryLimitBytes: m.has_memory_limit_bytes != 0 ? m.memory_limit_bytes : nil,
+                source: source, usageBytes: m.has_usage_bytes != 0 ? m.usage_bytes : nil,
+                restartCount: m.has_restart_count != 0 ? m.restart_count : nil))
+        case .evictionObserved:
+            guard let message = vpa__store__v1__eviction_observed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__eviction_observed__free_unpacked(message, nil) }
+            let m = message.pointee
+            let offenders = (0..<m.n_offenders).compactMap { index -> EvictionObservation.Offender? in
+                guard let offender = m.offenders[index]?.pointee else { return nil }
+                return .init(container: string(offender.container), usageBytes: offender.usage_bytes)
+            }
+            return .evictionObserved(EvictionObservation(
+                eventKey: string(m.event_key), podNamespace: string(m.pod_namespace), podName: string(m.pod_name),
+                podUID: nil, at: Timestamp(unixMilliseconds: m.at_ms), offenders: offenders))
+        case .inPlaceModeChanged:
+            guard let message = vpa__store__v1__in_place_mode_changed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__in_place_mode_changed__free_unpacked(message, nil) }
+            guard let mode = WireEnums.value(message.pointee.mode.rawValue, in: WireEnums.inPlaceModes) else {
+                throw .invalidField(type, field: "mode")
+            }
+            return .inPlaceModeChanged(InPlaceModeChange(mode: mode, detected: message.pointee.detected != 0))
+        case .resizeRequested:
+            guard let message = vpa__store__v1__resize_requested__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__resize_requested__free_unpacked(message, nil) }
+            let m = message.pointee
+            var targets: [ResizeRequest.Target] = []
+            for index in 0..<m.n_targets {
+                guard let target = m.targets[index]?.pointee else { continue }
+                targets.append(.init(container: string(target.container),
+                                     type: try containerType(target.type.rawValue, type),
+                                     resources: requirements(target.resources)))
+            }
+            return .resizeRequested(ResizeRequest(targets: targets, requestedBy: string(m.requested_by),
+                                                  reason: string(m.reason)))
+        }
+    }
+
+    private static func decodePod(_ m: Vpa__Store__V1__PodObserved) throws(WireError) -> PodObservation {
+        var pod = PodObservation(
+            uid: optionalString(m.uid), namespace: string(m.namespace_), name: string(m.name),
+            generation: m.has_generation != 0 ? m.generation : nil,
+            observedGeneration: m.has_observed_generation != 0 ? m.observed_generation : nil,
+            phase: optionalString(m.phase),
+            startTime: m.has_start_time_ms != 0 ? Timestamp(unixMilliseconds: m.start_time_ms) : nil,
+            nodeName: optionalString(m.node_name),
+            legacyResizeStatus: optionalString(m.legacy_resize_status))
+        pod.owners.reserveCapacity(m.n_owners)
+        for index in 0..<m.n_owners {
+            guard let owner = m.owners[index]?.pointee else { continue }
+            pod.owners.append(OwnerReference(kind: string(owner.kind), name: string(owner.name), uid: string(owner.uid),
+                                             controller: owner.has_controller != 0 && owner.controller != 0))
+        }
+        for index in 0..<m.n_resize_conditions {
+            guard let condition = m.resize_conditions[index]?.pointee else { continue }
+            pod.resizeConditions.append(PodCondition(
+                type: string(condition.type), status: string(condition.status), reason: string(condition.reason),
+                message: string(condition.message),
+                lastTransitionTime: condition.has_last_transition_time_ms != 0
+                    ? Timestamp(unixMilliseconds: condition.last_transition_time_ms) : nil,
+                observedGeneration: condition.has_observed_generation != 0 ? condition.observed_generation : nil))
+        }
+        pod.containers.reserveCapacity(m.n_containers)
+        for index in 0..<m.n_containers {
+            guard let container = m.containers[index]?.pointee else { continue }
+            var observation = ContainerObservation(
+                name: string(container.name), type: try containerType(container.type.rawValue, .podObserved),
+                desired: requirements(container.desired))
+            if let status = container.status?.pointee {
+                observation.status = ContainerStatusObservation(
+                    resources: status.resources.map { requirements($0) },
+                    allocatedResources: status.allocated_resources.map { list($0.pointee) },
+                    restartCount: status.has_restart_count != 0 ? status.restart_count : 0,
+                    state: try status.state.map { pointer throws(WireError) in try state(pointer.pointee) },
+                    lastState: try status.last_state.map { pointer throws(WireError) in try state(pointer.pointee) })
+            }
+            pod.containers.append(observation)
+        }
+        return pod
+    }
+
+    private static func state(_ m: Vpa__Store__V1__ContainerState) throws(WireError) -> ContainerState {
+        let started = m.has_started_at_ms != 0 ? Timestamp(unixMilliseconds: m.started_at_ms) : nil
+        switch m.kind {
+        case VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_RUNNING:
+            return .running(startedAt: started)
+        case VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_TERMINATED:
+            return .terminated(reason: optionalString(m.reason), exitCode: m.has_exit_code != 0 ? m.exit_code : nil,
+                               startedAt: started,
+                               finishedAt: m.has_finished_at_ms != 0 ? Timestamp(unixMilliseconds: m.finished_at_ms) : nil)
+        case VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_WAITING:
+            return .waiting(reason: optionalString(m.reason))
+        default:
+            throw .invalidField(.podObserved, field: "containers.status.state.kind")
+        }
+    }
+
+    private static func containerType(_ number: UInt32, _ type: EventType) throws(WireError) -> ContainerType {
+        guard let value = WireEnums.value(number, in: WireEnums.containerTypes) else {
+            throw .invalidField(type, field: "container type")
+        }
+        return value
+    }
+
+    static func requirements(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResourceRequirements>?) -> ResourceRequirements {
+        guard let m = pointer?.pointee else { return ResourceRequirements() }
+        return ResourceRequirements(requests: m.requests.map { list($0.pointee) } ?? ResourceList(),
+                                    limits: m.limits.map { list($0.pointee) } ?? ResourceList())
+    }
+
+    static func list(_ m: Vpa__Store__V1__ResourceList) -> ResourceList {
+        ResourceList(cpuMillicores: m.has_cpu_millicores != 0 ? m.cpu_millicores : nil,
+                     memoryBytes: m.has_memory_bytes != 0 ? m.memory_bytes : nil)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func optionalString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,254 @@
+import CStoreProto
+import VPAModel
+
+/// Encodes and decodes event bodies as the protobuf messages of proto/vpa/store/v1/events.proto.
+///
+/// The only place (with `WireError`) that touches protobuf-c: everything else sees `EventBody`.
+public enum EventCodec {
+    /// The protobuf encoding of `body`. Encoding the same value always gives the same bytes
+    /// (fields in number order, repeated fields in the value's order), which is what lets the store
+    /// tell an unchanged re-observation by comparing bytes.
+    public static func encode(_ body: EventBody) -> [UInt8] {
+        let arena = CArena()
+        switch body {
+        case .podObserved(let pod):
+            return packMessage(encodePod(pod, arena))
+        case .podDeleted(let namespace, let name):
+            let message = arena.message(vpa__store__v1__pod_deleted__init)
+            message.pointee.namespace_ = arena.cString(namespace)
+            message.pointee.name = arena.cString(name)
+            return packMessage(message)
+        case .resizeTransition(let transition):
+            let message = arena.message(vpa__store__v1__resize_transition__init)
+            message.pointee.has_from_state = 1
+            message.pointee.from_state = .init(rawValue: WireEnums.resizeState(transition.from))
+            message.pointee.has_to_state = 1
+            message.pointee.to_state = .init(rawValue: WireEnums.resizeState(transition.to))
+            message.pointee.has_initiator = 1
+            message.pointee.initiator = .init(rawValue: WireEnums.initiator(transition.initiator))
+            if !transition.reason.isEmpty { message.pointee.reason = arena.cString(transition.reason) }
+            if !transition.message.isEmpty { message.pointee.message = arena.cString(transition.message) }
+            if transition.newResize {
+                message.pointee.has_new_resize = 1
+                message.pointee.new_resize = 1
+            }
+            if let generation = transition.generation {
+                message.pointee.has_generation = 1
+                message.pointee.generation = generation
+            }
+            return packMessage(message)
+        case .oomKilled(let kill):
+            let message = arena.message(vpa__store__v1__oom_killed__init)
+            message.pointee.container = arena.cString(kill.container)
+            if kill.containerType != .container {
+                message.pointee.has_container_type = 1
+                message.pointee.container_type = .init(rawValue: WireEnums.containerType(kill.containerType))
+            }
+            message.pointee.has_kind = 1
+            message.pointee.kind = .init(rawValue: WireEnums.oomKind(kill.kind))
+            message.pointee.has_at_ms = 1
+            message.pointee.at_ms = kill.at.unixMilliseconds
+            if let bytes = kill.memoryRequestBytes {
+                message.pointee.has_memory_request_bytes = 1
+                message.pointee.memory_request_bytes = bytes
+            }
+            if let bytes = kill.memoryLimitBytes {
+                message.pointee.has_memory_limit_bytes = 1
+                message.pointee.memory_limit_bytes = bytes
+            }
+            message.pointee.has_source = 1
+            message.pointee.source = .init(rawValue: WireEnums.source(kill.source))
+            if let bytes = kill.usageBytes {
+                message.pointee.has_usage_bytes = 1
+                message.pointee.usage_bytes = bytes
+            }
+            if let count = kill.restartCount {
+                message.pointee.has_restart_count = 1
+                message.pointee.restart_count = count
+            }
+            return packMessage(message)
+        case .evictionObserved(let eviction):
+            let message = arena.message(vpa__store__v1__eviction_observed__init)
+            message.pointee.event_key = arena.cString(eviction.eventKey)
+            message.pointee.has_at_ms = 1
+            message.pointee.at_ms = eviction.at.unixMilliseconds
+            message.pointee.pod_namespace = arena.cString(eviction.podNamespace)
+            message.pointee.pod_name = arena.cString(eviction.podName)
+            let offenders = eviction.offenders.map { offender in
+                let element = arena.message(vpa__store__v1__eviction_observed__offender__init)
+                element.pointee.container = arena.cString(offender.container)
+                element.pointee.has_usage_bytes = 1
+                element.pointee.usage_bytes = offender.usageBytes
+                return element
+            }
+            message.pointee.n_offenders = offenders.count
+            message.pointee.offenders = arena.pointerArray(offenders)
+            return packMessage(message)
+        case .inPlaceModeChanged(let change):
+            let message = arena.message(vpa__store__v1__in_place_mode_changed__init)
+            message.pointee.has_mode = 1
+            message.pointee.mode = .init(rawValue: WireEnums.inPlaceMode(change.mode))
+            message.pointee.has_detected = 1
+            message.pointee.detected = change.detected ? 1 : 0
+            return packMessage(message)
+        case .resizeRequested(let request):
+            let message = arena.message(vpa__store__v1__resize_requested__init)
+            let targets = request.targets.map { target in
+                let element = arena.message(vpa__store__v1__resize_requested__target__init)
+                element.pointee.container = arena.cString(target.container)
+                if target.type != .container {
+                    element.pointee.has_type = 1
+                    element.pointee.type = .init(rawValue: WireEnums.containerType(target.type))
+                }
+                element.pointee.resources = encodeRequirements(target.resources, arena)
+                return element
+            }
+            message.pointee.n_targets = targets.count
+            message.pointee.targets = arena.pointerArray(targets)
+            message.pointee.requested_by = arena.cString(request.requestedBy)
+            if !request.reason.isEmpty { message.pointee.reason = arena.cString(request.reason) }
+            return packMessage(message)
+        }
+    }
+
+    private static func encodePod(_ pod: PodObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__PodObserved> {
+        let message = arena.message(vpa__store__v1__pod_observed__init)
+        message.pointee.uid = arena.optionalCString(pod.uid)
+        message.pointee.namespace_ = arena.cString(pod.namespace)
+        message.pointee.name = arena.cString(pod.name)
+        if let generation = pod.generation {
+            message.pointee.has_generation = 1
+            message.pointee.generation = generation
+        }
+        if let generation = pod.observedGeneration {
+            message.pointee.has_observed_generation = 1
+            message.pointee.observed_generation = generation
+        }
+        message.pointee.phase = arena.optionalCString(pod.phase)
+        if let start = pod.startTime {
+            message.pointee.has_start_time_ms = 1
+            message.pointee.start_time_ms = start.unixMilliseconds
+        }
+        message.pointee.node_name = arena.optionalCString(pod.nodeName)
+        let owners = pod.owners.map { owner in
+            let element = arena.message(vpa__store__v1__owner_reference__init)
+            element.pointee.kind = arena.cString(owner.kind)
+            element.pointee.name = arena.cString(owner.name)
+            if !owner.uid.isEmpty { element.pointee.uid = arena.cString(owner.uid) }
+            if owner.controller {
+                element.pointee.has_controller = 1
+                element.pointee.controller = 1
+            }
+            return element
+        }
+        message.pointee.n_owners = owners.count
+        message.pointee.owners = arena.pointerArray(owners)
+        let conditions = pod.resizeConditions.map { condition in
+            let element = arena.message(vpa__store__v1__pod_condition__init)
+            element.pointee.type = arena.cString(condition.type)
+            element.pointee.status = arena.cString(condition.status)
+            if !condition.reason.isEmpty { element.pointee.reason = arena.cString(condition.reason) }
+            if !condition.message.isEmpty { element.pointee.message = arena.cString(condition.message) }
+            if let time = condition.lastTransitionTime {
+                element.pointee.has_last_transition_time_ms = 1
+                element.pointee.last_transition_time_ms = time.unixMilliseconds
+            }
+            if let generation = condition.observedGeneration {
+                element.pointee.has_observed_generation = 1
+                element.pointee.observed_generation = generation
+            }
+            return element
+        }
+        message.pointee.n_resize_conditions = conditions.count
+        message.pointee.resize_conditions = arena.pointerArray(conditions)
+        message.pointee.legacy_resize_status = arena.optionalCString(pod.legacyResizeStatus)
+        let containers = pod.containers.map { container in
+            let element = arena.message(vpa__store__v1__container__init)
+            element.pointee.name = arena.cString(container.name)
+            if container.type != .container {
+                element.pointee.has_type = 1
+                element.pointee.type = .init(rawValue: WireEnums.containerType(container.type))
+            }
+            element.pointee.desired = encodeRequirements(container.desired, arena)
+            if let status = container.status {
+                element.pointee.status = encodeStatus(status, arena)
+            }
+            return element
+        }
+        message.pointee.n_containers = containers.count
+        message.pointee.containers = arena.pointerArray(containers)
+        return message
+    }
+
+    private static func encodeStatus(_ status: ContainerStatusObservation, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__ContainerStatus> {
+        let message = arena.message(vpa__store__v1__container_status__init)
+        if let resources = status.resources {
+            message.pointee.resources = encodeRequirements(resources, arena)
+        }
+        if let allocated = status.allocatedResources {
+            message.pointee.allocated_resources = encodeList(allocated, arena)
+        }
+        if status.restartCount != 0 {
+            message.pointee.has_restart_count = 1
+            message.pointee.restart_count = status.restartCount
+        }
+        if let state = status.state { message.pointee.state = encodeState(state, arena) }
+        if let state = status.lastState { message.pointee.last_state = encodeState(state, arena) }
+        return message
+    }
+
+    private static func encodeState(_ state: ContainerState, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__ContainerState> {
+        let message = arena.message(vpa__store__v1__container_state__init)
+        message.pointee.has_kind = 1
+        switch state {
+        case .running(let startedAt):
+            message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_RUNNING
+            if let time = startedAt {
+                message.pointee.has_started_at_ms = 1
+                message.pointee.started_at_ms = time.unixMilliseconds
+            }
+        case .terminated(let reason, let exitCode, let startedAt, let finishedAt):
+            message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_TERMINATED
+            message.pointee.reason = arena.optionalCString(reason)
+            if let code = exitCode {
+                message.pointee.has_exit_code = 1
+                message.pointee.exit_code = code
+            }
+            if let time = startedAt {
+                message.pointee.has_started_at_ms = 1
+                message.pointee.started_at_ms = time.unixMilliseconds
+            }
+            if let time = finishedAt {
+                message.pointee.has_finished_at_ms = 1
+                message.pointee.finished_at_ms = time.unixMilliseconds
+            }
+        case .waiting(let reason):
+            message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_WAITING
+            message.pointee.reason = arena.optionalCString(reason)
+        }
+        return message
+    }
+
+    static func encodeRequirements(_ requirements: ResourceRequirements, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__ResourceRequirements> {
+        let message = arena.message(vpa__store__v1__resource_requirements__init)
+        if !requirements.requests.isEmpty { message.pointee.requests = encodeList(requirements.requests, arena) }
+        if !requirements.limits.isEmpty { message.pointee.limits = encodeList(requirements.limits, arena) }
+        return message
+    }
+
+    static func encodeList(_ list: ResourceList, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResourceList> {
+        let message = arena.message(vpa__store__v1__resource_list__init)
+        if let cpu = list.cpuMillicores {
+            message.pointee.has_cpu_millicores = 1
+            message.pointee.cpu_millicores = cpu
+        }
+        if let memory = list.memoryBytes {
+            message.pointee.has_memory_bytes = 1
+            message.pointee.memory_bytes = memory
+        }
+        return message
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import EventStore
+import VPAModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `--db FILE`, shared by every subcommand.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The database file.", discussion: "Default: $VPA_STORE_DB, or ./vpa-store.db.", valueName: "file"))
+    var db: String?
+
+    /// The file to use: `--db`, else `$VPA_STORE_DB`, else `./vpa-store.db`.
+    var path: String {
+        if let db { return db }
+        if let environment = getenv("VPA_STORE_DB"), environment.pointee != 0 { return String(cString: environment) }
+        return "./vpa-store.db"
+    }
+
+    /// Opens the database for reading only: never writes, safe next to a running writer.
+    func openForReading() throws -> EventStore {
+        try EventStore(path: path, access: .readOnly)
+    }
+
+    /// Opens (creating and migrating if needed) the database for writing.
+    func openForWriting() throws -> EventStore {
+        try EventStore(path: path, access: .readWrite)
+    }
+}
+
+/// `--format`, shared by the query subcommands.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
+    var format: OutputFormat = .table
+}
+
+/// Parsing of time arguments.
+enum TimeArgument {
+    /// An RFC 3339 time, such as 2026-11-02T09:00:00Z.
+    static func parse(_ text: String) throws -> Timestamp {
+        do {
+            return try Timestamp(rfc3339: text)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// A duration such as 90s, 5m, 1h, 1h30m or 250ms, in milliseconds.
+    static func parseDuration(_ text: String) throws -> Int64 {
+        var total: Int64 = 0
+        var digits = ""
+        var unit = ""
+        func flush() throws {
+            guard let number = Int64(digits) else { throw ValidationError("invalid duration \"\(text)\": expected e.g. 90s, 5m, 1h30m") }
+            let scale: Int64
+            switch unit {
+            case "ms": scale = 1
+            case "s": scale = 1000
+            case "m": scale = 60_000
+            case "h": scale = 3_600_000
+            case "d": scale = 86_400_000
+            default: throw ValidationError("invalid duration \"\(text)\": unknown unit \"\(unit)\" (use ms, s, m, h or d)")
+            }
+            total += number * scale
+            digits = ""
+            unit = ""
+        }
+        for character in text {
+            if character.isNumber {
+                if !unit.isEmpty { try flush() }
+                digits.append(character)
+            } else {
+                unit.append(character)
+            }
+        }
+        try flush()
+        return total
+    }
+}
+
+/// `--pod NS/NAME`.
+enum PodArgument {
+    static func parse(_ text: String) throws -> (namespace: String, name: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ValidationError("--pod \"\(text)\": expected NAMESPACE/NAME, such as shop/web-7d9c5-abcde")
+        }
+        return (String(parts[0]), String(parts[1]))
+    }
+}
+
+extension InPlaceMode: ExpressibleByArgument {}
+extension ResizeState: ExpressibleByArgument {}
+
+/// Whether standard error is a terminal (progress is shown only there).
+var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+/// Writes text to standard error, unbuffered (file descriptor 2, so no shared C `FILE` is touched).
+func writeToStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}

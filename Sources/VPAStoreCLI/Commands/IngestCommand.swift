@@ -1,0 +1,106 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import KubernetesJSON
+import VPAModel
+
+/// `vpa-store ingest`: decode kubectl output and append what it shows.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Append pods, watch events and Evicted events printed by kubectl (JSON or YAML).",
+        discussion: """
+            Reads `kubectl get pods -A -o json|yaml`, `kubectl get pod NAME -o yaml`, \
+            `kubectl get pods -A --watch --output-watch-events -o json` and `kubectl get events -A -o json`. \
+            Every input is decoded before anything is appended: a bad document appends nothing. \
+            Unchanged pods (informer resyncs) append nothing.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "In-place resize reads: auto (on at the first status resources seen), enabled or disabled.")
+    var inPlace: InPlaceMode?
+
+    @Option(name: .long, help: "When the objects were observed (RFC 3339). Default: now.",
+            transform: TimeArgument.parse)
+    var at: Timestamp?
+
+    @Option(name: .long, help: "Commit every N objects instead of the whole input at once.")
+    var batchSize: Int?
+
+    @Argument(help: ArgumentHelp("Files to read, or - for standard input.", valueName: "path"))
+    var paths: [String]
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give a file to ingest, or - to read standard input") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        var observations: [Observation] = []
+        var documents = 0
+        var ignored = 0
+        for path in paths {
+            let bytes = try InputFiles.read(path)
+            let decoded: DecodedInput
+            do {
+                decoded = try KubernetesInput.decodeCounting(bytes, file: path)
+            } catch {
+                throw CLIError("\(error)")
+            }
+            documents += decoded.documents
+            for object in decoded.objects {
+                switch object {
+                case .pod(let pod): observations.append(.pod(pod))
+                case .podDeleted(let pod): observations.append(.podDeleted(pod))
+                case .eviction(let eviction): observations.append(.eviction(eviction))
+                case .ignored: ignored += 1
+                }
+            }
+        }
+        let store = try database.openForWriting()
+        let summary = try store.ingest(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
+        try store.writeSnapshot()
+        print(IngestCommand.summaryLine(summary, documents: documents, ignored: ignored))
+    }
+
+    /// The one-line summary, e.g. `read 2 documents: 3 pods observed, 1 unchanged; appended 5 events
+    /// (positions 1-5): 1 resize transition, 1 OOM kill derived`.
+    static func summaryLine(_ summary: IngestSummary, documents: Int, ignored: Int) -> String {
+        func count(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
+            "\(n) \(n == 1 ? word : (plural ?? word + "s"))"
+        }
+        var line = "read \(count(documents, "document")): \(count(summary.podsObserved, "pod")) observed, "
+            + "\(summary.unchanged) unchanged"
+        if summary.stale > 0 { line += ", \(summary.stale) stale (older than the pod's last observation)" }
+        if summary.evictions > 0 { line += ", \(count(summary.evictions, "eviction event")) recorded" }
+        if ignored > 0 { line += ", \(count(ignored, "object")) ignored" }
+        line += "; appended \(count(summary.eventsAppended, "event"))"
+        if let first = summary.firstPosition, let last = summary.lastPosition {
+            line += first == last ? " (position \(first))" : " (positions \(first)-\(last))"
+        }
+        line += ": \(count(summary.resizeTransitions, "resize transition")) and \(count(summary.oomKills, "OOM kill")) derived"
+        if summary.inPlaceModeChanges > 0 { line += ", in-place mode changed" }
+        return line
+    }
+}
+
+/// An error for the user: ArgumentParser prints its description and exits non-zero.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reading the command's input files.
+enum InputFiles {
+    /// The bytes of `path`, or of standard input for `-`.
+    static func read(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read \(path): no such file, or not readable")
+        }
+        return Array(data)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import EventStore
+import VPAModel
+
+/// `vpa-store query resizes`: pods mid-resize, how long, and whether the updater would give up.
+struct QueryResizesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resizes",
+        abstract: "Pods that are resizing, for how long, and whether the resize timeouts are exceeded.",
+        discussion: """
+            The timeouts are upstream VPA's (pkg/updater/restriction/pods_inplace_restriction.go): a resize \
+            Deferred for more than 5 minutes or InProgress for more than 1 hour is evicted by the updater in \
+            InPlaceOrRecreate mode; Infeasible and Error are evicted at once.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    @Option(name: .long, help: "Only this state (none, pending_deferred, pending_infeasible, in_progress, in_progress_error, completed). Default: every resizing state.")
+    var state: ResizeState?
+
+    @Option(name: .long, help: "Judge elapsed time and timeouts at this time (RFC 3339). Default: now.",
+            transform: TimeArgument.parse)
+    var now: Timestamp?
+
+    @Option(name: .long, help: "Timeout for pending_deferred (e.g. 5m).", transform: TimeArgument.parseDuration)
+    var deferredTimeout: Int64 = 5 * 60_000
+
+    @Option(name: .long, help: "Timeout for in_progress (e.g. 1h).", transform: TimeArgument.parseDuration)
+    var inProgressTimeout: Int64 = 60 * 60_000
+
+    func run() throws {
+        let store = try database.openForReading()
+        let views = store.resizes(state: state, now: now ?? .now,
+                                  timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout,
+                                                           inProgressMilliseconds: inProgressTimeout))
+        OutputPrinter(format: output.format).print(views.map(Records.resize), emptyMessage: "no pods are resizing")
+    }
+}

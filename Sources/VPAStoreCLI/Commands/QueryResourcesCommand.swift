@@ -1,0 +1,43 @@
+import ArgumentParser
+import EventStore
+import VPAModel
+
+/// `vpa-store query resources`: actual and desired resources per container, now or in the past.
+struct QueryResourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resources",
+        abstract: "Actual resources (status first, spec fallback) and desired resources of each container.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    @Option(name: .long, help: "Only this namespace.")
+    var namespace: String?
+
+    @Option(name: .long, help: "Only pods with this name.")
+    var pod: String?
+
+    @Option(name: .long, help: "As observed at this time (RFC 3339).", transform: TimeArgument.parse)
+    var at: Timestamp?
+
+    @Option(name: .long, help: "As the log stood after this position.")
+    var position: Int64?
+
+    func validate() throws {
+        if at != nil && position != nil { throw ValidationError("give --at or --position, not both") }
+        if let position, position < 0 { throw ValidationError("--position must not be negative") }
+    }
+
+    func run() throws {
+        let store = try database.openForReading()
+        let views: [ContainerResourcesView]
+        if let at {
+            views = try store.resources(at: .time(at), namespace: namespace, pod: pod)
+        } else if let position {
+            views = try store.resources(at: .position(position), namespace: namespace, pod: pod)
+        } else {
+            views = store.currentResources(namespace: namespace, pod: pod)
+        }
+        OutputPrinter(format: output.format).print(views.map(Records.resources), emptyMessage: "no containers match")
+    }
+}

@@ -1,0 +1,167 @@
+import EventStore
+import VPAModel
+
+/// Event bodies for people (one-line summaries) and for scripts (JSON).
+enum EventDescriptions {
+    static func uid(of stream: StreamInfo) -> String { stream.key.contains("/") ? "" : stream.key }
+
+    /// One line that says what the event means.
+    static func summary(_ body: EventBody) -> String {
+        switch body {
+        case .podObserved(let pod):
+            let containers = pod.containers.map { container -> String in
+                var text = "\(container.name)\(container.type == .`init` ? " (init)" : "") desired \(Quantities.pair(container.desired.requests))"
+                if let enacted = container.status?.resources {
+                    text += ", status \(Quantities.pair(enacted.requests))"
+                }
+                if let status = container.status, status.restartCount > 0 { text += ", restarts \(status.restartCount)" }
+                if let reason = container.status?.state?.terminationReason { text += ", terminated \(reason)" }
+                return text
+            }.joined(separator: "; ")
+            var text = "\(pod.phase ?? "pod") \(containers)"
+            if let resize = pod.observedResize {
+                text += " [\(resize.state.rawValue)\(resize.reason.isEmpty ? "" : ": \(resize.reason)")]"
+            }
+            return text
+        case .podDeleted:
+            return "pod deleted"
+        case .resizeTransition(let transition):
+            var text = "resize \(transition.from.rawValue) → \(transition.to.rawValue) (initiator \(transition.initiator.rawValue)"
+            if transition.newResize { text += ", new desired resources" }
+            text += ")"
+            if !transition.reason.isEmpty { text += " \(transition.reason)" }
+            if !transition.message.isEmpty { text += ": \(transition.message)" }
+            return text
+        case .oomKilled(let kill):
+            var text = "OOM kill (\(kill.kind.rawValue)) of \(kill.container) at \(kill.at.rfc3339): memory request "
+                + "\(Quantities.memory(kill.memoryRequestBytes)), limit \(Quantities.memory(kill.memoryLimitBytes)) from \(kill.source.rawValue)"
+            if let usage = kill.usageBytes { text += ", usage \(Quantities.memory(usage))" }
+            return text
+        case .evictionObserved(let eviction):
+            return "evicted for memory: " + eviction.offenders.map { "\($0.container) using \(Quantities.memory($0.usageBytes))" }
+                .joined(separator: ", ")
+        case .inPlaceModeChanged(let change):
+            if change.mode == .auto && change.detected {
+                return "in-place mode auto: status resources seen, reading actual resources from container status from now on"
+            }
+            return "in-place mode set to \(change.mode.rawValue)"
+        case .resizeRequested(let request):
+            return "resize requested by \(request.requestedBy): " + request.targets.map {
+                "\($0.container) requests \(Quantities.pair($0.resources.requests)) limits \(Quantities.pair($0.resources.limits))"
+            }.joined(separator: "; ") + (request.reason.isEmpty ? "" : " (\(request.reason))")
+        }
+    }
+
+    /// The body as JSON, field names as in proto/vpa/store/v1/events.proto (camelCase).
+    static func json(_ body: EventBody) -> JSONOutput {
+        var json = JSONObjectBuilder()
+        switch body {
+        case .podObserved(let pod):
+            json.add("uid", ifPresent: pod.uid)
+            json.add("namespace", pod.namespace)
+            json.add("name", pod.name)
+            json.add("generation", ifPresent: pod.generation)
+            json.add("observedGeneration", ifPresent: pod.observedGeneration)
+            json.add("phase", ifPresent: pod.phase)
+            json.add("startTime", ifPresent: pod.startTime?.rfc3339)
+            json.add("nodeName", ifPresent: pod.nodeName)
+            if !pod.owners.isEmpty {
+                json.add("owners", .array(pod.owners.map { owner in
+                    .object([("kind", .string(owner.kind)), ("name", .string(owner.name)), ("uid", .string(owner.uid)),
+                             ("controller", .bool(owner.controller))])
+                }))
+            }
+            if !pod.resizeConditions.isEmpty {
+                json.add("resizeConditions", .array(pod.resizeConditions.map { condition in
+                    var object = JSONObjectBuilder()
+                    object.add("type", condition.type)
+                    object.add("status", condition.status)
+                    object.add("reason", condition.reason)
+                    object.add("message", condition.message)
+                    object.add("lastTransitionTime", ifPresent: condition.lastTransitionTime?.rfc3339)
+                    object.add("observedGeneration", ifPresent: condition.observedGeneration)
+                    return object.json
+                }))
+            }
+            json.add("legacyResizeStatus", ifPresent: pod.legacyResizeStatus)
+            json.add("containers", .array(pod.containers.map(containerJSON)))
+        case .podDeleted(let namespace, let name):
+            json.add("namespace", namespace)
+            json.add("name", name)
+        case .resizeTransition(let transition):
+            json.add("fromState", transition.from.rawValue)
+            json.add("toState", transition.to.rawValue)
+            json.add("initiator", transition.initiator.rawValue)
+            json.add("reason", transition.reason)
+            json.add("message", transition.message)
+            json.add("newResize", transition.newResize)
+            json.add("generation", ifPresent: transition.generation)
+        case .oomKilled(let kill):
+            json.add("container", kill.container)
+            json.add("containerType", kill.containerType.rawValue)
+            json.add("kind", kill.kind.rawValue)
+            json.add("at", kill.at.rfc3339)
+            json.add("memoryRequestBytes", ifPresent: kill.memoryRequestBytes)
+            json.add("memoryLimitBytes", ifPresent: kill.memoryLimitBytes)
+            json.add("source", kill.source.rawValue)
+            json.add("usageBytes", ifPresent: kill.usageBytes)
+            json.add("restartCount", ifPresent: kill.restartCount.map(Int64.init))
+        case .evictionObserved(let eviction):
+            json.add("eventKey", eviction.eventKey)
+            json.add("at", eviction.at.rfc3339)
+            json.add("podNamespace", eviction.podNamespace)
+            json.add("podName", eviction.podName)
+            json.add("offenders", .array(eviction.offenders.map {
+                .object([("container", .string($0.container)), ("usageBytes", .int($0.usageBytes))])
+            }))
+        case .inPlaceModeChanged(let change):
+            json.add("mode", change.mode.rawValue)
+            json.add("detected", change.detected)
+        case .resizeRequested(let request):
+            json.add("targets", .array(request.targets.map { target in
+                .object([("container", .string(target.container)), ("type", .string(target.type.rawValue)),
+                         ("resources", Records.requirementsJSON(target.resources))])
+            }))
+            json.add("requestedBy", request.requestedBy)
+            json.add("reason", request.reason)
+        }
+        return json.json
+    }
+
+    private static func containerJSON(_ container: ContainerObservation) -> JSONOutput {
+        var json = JSONObjectBuilder()
+        json.add("name", container.name)
+        json.add("type", container.type.rawValue)
+        json.add("desired", Records.requirementsJSON(container.desired))
+        if let status = container.status {
+            var object = JSONObjectBuilder()
+            if let resources = status.resources { object.add("resources", Records.requirementsJSON(resources)) }
+            if let allocated = status.allocatedResources { object.add("allocatedResources", Records.listJSON(allocated)) }
+            object.add("restartCount", Int64(status.restartCount))
+            if let state = status.state { object.add("state", stateJSON(state)) }
+            if let state = status.lastState { object.add("lastState", stateJSON(state)) }
+            json.add("status", object.json)
+        }
+        return json.json
+    }
+
+    private static func stateJSON(_ state: ContainerState) -> JSONOutput {
+        var json = JSONObjectBuilder()
+        switch state {
+        case .running(let startedAt):
+            json.add("running", .object(startedAt.map { [("startedAt", .string($0.rfc3339))] } ?? []))
+        case .terminated(let reason, let exitCode, let startedAt, let finishedAt):
+            var object = JSONObjectBuilder()
+            object.add("reason", ifPresent: reason)
+            object.add("exitCode", ifPresent: exitCode.map(Int64.init))
+            object.add("startedAt", ifPresent: startedAt?.rfc3339)
+            object.add("finishedAt", ifPresent: finishedAt?.rfc3339)
+            json.add("terminated", object.json)
+        case .waiting(let reason):
+            var object = JSONObjectBuilder()
+            object.add("reason", ifPresent: reason)
+            json.add("waiting", object.json)
+        }
+        return json.json
+    }
+}

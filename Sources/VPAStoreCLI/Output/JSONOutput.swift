@@ -1,0 +1,73 @@
+/// A JSON value with ordered keys, so output reads in the documented field order.
+indirect enum JSONOutput {
+    case object([(String, JSONOutput)])
+    case array([JSONOutput])
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+    case null
+
+    /// Compact JSON text.
+    var text: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    func write(to output: inout String) {
+        switch self {
+        case .object(let fields):
+            output += "{"
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { output += "," }
+                JSONOutput.writeString(key, to: &output)
+                output += ":"
+                value.write(to: &output)
+            }
+            output += "}"
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.write(to: &output)
+            }
+            output += "]"
+        case .string(let string): JSONOutput.writeString(string, to: &output)
+        case .int(let number): output += String(number)
+        case .bool(let value): output += value ? "true" : "false"
+        case .null: output += "null"
+        }
+    }
+
+    private static func writeString(_ string: String, to output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+/// Builds a JSON object, leaving out fields whose value is nil ("a resource that is not set is absent").
+struct JSONObjectBuilder {
+    private(set) var fields: [(String, JSONOutput)] = []
+
+    mutating func add(_ key: String, _ value: JSONOutput) { fields.append((key, value)) }
+    mutating func add(_ key: String, _ value: String) { fields.append((key, .string(value))) }
+    mutating func add(_ key: String, _ value: Int64) { fields.append((key, .int(value))) }
+    mutating func add(_ key: String, _ value: Bool) { fields.append((key, .bool(value))) }
+    mutating func add(_ key: String, ifPresent value: Int64?) { if let value { fields.append((key, .int(value))) } }
+    mutating func add(_ key: String, ifPresent value: String?) { if let value { fields.append((key, .string(value))) } }
+
+    var json: JSONOutput { .object(fields) }
+}

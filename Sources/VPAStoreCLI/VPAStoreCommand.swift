@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `vpa-store`: the durable memory of the Vertical Pod Autoscaler.
+public struct VPAStoreCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "vpa-store",
+        abstract: "Record pod observations, resizes and OOM kills in an append-only log, and audit them.",
+        subcommands: [IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self,
+                      MigrateCommand.self])
+
+    public init() {}
+
+    /// Parses the process arguments and runs the chosen subcommand, exiting with its status.
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}
