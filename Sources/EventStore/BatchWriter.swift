@@ -92,9 +92,12 @@ final class BatchWriter {
         }
         // Decide everything from the state before this observation, then append and apply in order.
         let previous = state.live ? state.observation : nil
-        let projection = store.projection
-        let turnsOnAuto = projection.inPlaceMode == .auto && !projection.inPlaceDetected && pod.reportsStatusResources
-        let readsStatus = projection.inPlaceMode.readsStatus(detected: projection.inPlaceDetected || turnsOnAuto)
+        // Only scalars are read out of the projection here: holding a copy of it while appending
+        // would make every append copy its dictionaries (copy-on-write), one full copy per pod.
+        let mode = store.projection.inPlaceMode
+        let detected = store.projection.inPlaceDetected
+        let turnsOnAuto = mode == .auto && !detected && pod.reportsStatusResources
+        let readsStatus = mode.readsStatus(detected: detected || turnsOnAuto)
         let initiator: ResizeInitiator = state.lastResizeRequest?.explains(pod) == true ? .vpa : .manual
         let transition = ResizeRules.transition(previous: previous, current: pod, record: state.live ? state.resize : ResizeRecord(),
                                                 readsStatus: readsStatus, desiredChangeInitiator: initiator)
@@ -159,7 +162,7 @@ final class BatchWriter {
     private func streamID(for pod: PodObservation, at: Timestamp) throws -> Int64 {
         let key = pod.streamKey
         if let id = store.projection.streamByKey[key] { return id }
-        let id = (store.projection.streams.keys.max() ?? EventStore.storeStreamID) + 1
+        let id = store.projection.nextStreamID
         try insertStream.run([.int(id), .int(StreamInfo.Kind.pod.rawValue), .text(key), .text(pod.namespace),
                               .text(pod.name), .int(at.unixMilliseconds)])
         store.projection.register(StreamInfo(id: id, kind: .pod, key: key, namespace: pod.namespace, name: pod.name))

@@ -92,22 +92,20 @@ extension EventStore {
         }
     }
 
-    /// Runs `body` in one write transaction with a batch writer. On failure the projection is put
-    /// back as it was before, so memory never runs ahead of the log.
+    /// Runs `body` in one write transaction with a batch writer. On failure the transaction is
+    /// rolled back and the projection reloaded from the database (snapshot plus log), so memory never
+    /// runs ahead of the log. Reloading costs a replay of the log after the snapshot, but only on the
+    /// rare failure path; saving a copy of the projection before every batch would cost a full copy
+    /// of it per batch on the hot path.
     func transaction<T>(_ body: (BatchWriter) throws -> T) throws(StoreError) -> T {
-        let saved = projection
-        let savedDirty = dirtyStreams
         do {
             return try connection.transaction {
                 let writer = try BatchWriter(store: self)
                 return try body(writer)
             }
         } catch {
-            projection = saved
-            dirtyStreams = savedDirty
-            if let error = error as? StoreError { throw error }
-            if let error = error as? SQLiteError { throw .sqlite(error) }
-            throw .invalidArgument("\(error)")
+            try load()
+            throw StoreError.wrapping(error)
         }
     }
 }

@@ -13,6 +13,30 @@ indirect enum FieldPath: Sendable, CustomStringConvertible {
     /// The path of element `index` of the array at this path.
     func appending(index: Int) -> FieldPath { .element(self, index) }
 
+    /// One step of a path.
+    enum Component: Equatable {
+        case member(String)
+        case element(Int)
+    }
+
+    /// The steps from the document root to this value.
+    var components: [Component] {
+        var steps: [Component] = []
+        var current = self
+        while true {
+            switch current {
+            case .root:
+                return steps.reversed()
+            case .member(let parent, let key):
+                steps.append(.member(key))
+                current = parent
+            case .element(let parent, let index):
+                steps.append(.element(index))
+                current = parent
+            }
+        }
+    }
+
     /// Dotted form, with `[i]` for array elements and `["key"]` for keys that are not plain names
     /// (resource names such as `nvidia.com/gpu` contain dots).
     var description: String {

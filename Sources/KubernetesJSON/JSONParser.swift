@@ -56,6 +56,20 @@ struct JSONStreamReader {
         }
     }
 
+    /// The line of the value at `path` inside the value that starts at byte `offset`: of its key when
+    /// the last step is an object member, or of its deepest present ancestor when the field is
+    /// missing. Used only to report an error, so it parses the document again rather than making
+    /// every value of every clean decode carry its position.
+    mutating func line(of path: FieldPath, inValueAt offset: Int) -> Int {
+        let components = path.components
+        let located: Int = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return offset }
+            var parser = JSONParser(base: base, count: buffer.count, position: offset)
+            return parser.locate(components)
+        }
+        return line(atOffset: located)
+    }
+
     /// The 1-based line number of a byte offset.
     mutating func line(atOffset offset: Int) -> Int {
         if offset < lineMark.offset { lineMark = (0, 1) }
@@ -89,6 +103,58 @@ private struct JSONParser {
         self.base = base
         self.count = count
         self.position = position
+    }
+
+    /// Follows `components` from the value at the current position and returns the offset of the
+    /// last step found (a member's key, an array element), or of the starting value.
+    mutating func locate(_ components: [FieldPath.Component]) -> Int {
+        skipWhitespace()
+        var found = position
+        for component in components {
+            skipWhitespace()
+            guard position < count else { return found }
+            switch component {
+            case .member(let wanted):
+                guard base[position] == UInt8(ascii: "{") else { return found }
+                position += 1
+                // Scan every member: when a key repeats, the decoders read the last one.
+                var match: (key: Int, value: Int)?
+                while true {
+                    skipWhitespace()
+                    guard position < count, base[position] == UInt8(ascii: "\"") else { break }
+                    let keyOffset = position
+                    guard let key = try? parseString() else { return found }
+                    skipWhitespace()
+                    guard position < count, base[position] == UInt8(ascii: ":") else { return found }
+                    position += 1
+                    skipWhitespace()
+                    if key == wanted { match = (keyOffset, position) }
+                    guard (try? parseValue()) != nil else { return found }
+                    skipWhitespace()
+                    guard position < count, base[position] == UInt8(ascii: ",") else { break }
+                    position += 1
+                }
+                guard let match else { return found }
+                found = match.key
+                position = match.value
+            case .element(let wanted):
+                guard base[position] == UInt8(ascii: "[") else { return found }
+                position += 1
+                var index = 0
+                while true {
+                    skipWhitespace()
+                    guard position < count, base[position] != UInt8(ascii: "]") else { return found }
+                    if index == wanted { break }
+                    guard (try? parseValue()) != nil else { return found }
+                    skipWhitespace()
+                    guard position < count, base[position] == UInt8(ascii: ",") else { return found }
+                    position += 1
+                    index += 1
+                }
+                found = position
+            }
+        }
+        return found
     }
 
     mutating func skipWhitespace() {

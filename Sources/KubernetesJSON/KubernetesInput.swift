@@ -52,8 +52,9 @@ public enum KubernetesInput {
             do throws(FieldError) {
                 objects += try DocumentDecoder.decode(next.value, lenientScalars: false)
             } catch {
-                // Lines are counted only now, on the error path: a clean decode never pays for them.
-                throw KubernetesInputError(file: file, document: document, line: reader.line(atOffset: next.offset),
+                // Lines are found only now, on the error path: a clean decode never pays for them.
+                throw KubernetesInputError(file: file, document: document,
+                                           line: reader.line(of: error.path, inValueAt: next.offset),
                                            fieldPath: error.path.description, message: error.message)
             }
         }
@@ -82,7 +83,7 @@ public enum KubernetesInput {
             do throws(FieldError) {
                 objects += try DocumentDecoder.decode(next.value, lenientScalars: true)
             } catch {
-                throw KubernetesInputError(file: file, document: document, line: next.line,
+                throw KubernetesInputError(file: file, document: document, line: reader.line(of: error.path) ?? next.line,
                                            fieldPath: error.path.description, message: error.message)
             }
         }

@@ -5,7 +5,9 @@ public struct KubernetesInputError: Error, Hashable, Sendable, CustomStringConve
     /// The 1-based index of the top-level document: a YAML document (empty ones count) or a JSON
     /// value of a stream.
     public var document: Int
-    /// The line of the syntax error, or of the start of the document for any other error, when known.
+    /// The line of the syntax error, or of the offending field (of its key; of its nearest present
+    /// ancestor when the field is missing; of the document's start when the document itself is
+    /// wrong), when known.
     public var line: Int?
     /// The path of the offending field, such as `items[3].spec.containers[0].resources.requests.memory`;
     /// empty for syntax errors and for a document that is not an object.

@@ -13,6 +13,8 @@ struct YAMLSyntaxError: Error, Sendable {
 struct YAMLReader {
     private let parser: Parser?
     private var initialError: YAMLSyntaxError?
+    /// The last document read, kept to find the line of a field when decoding it fails.
+    private var currentRoot: Node?
 
     init(bytes: [UInt8]) {
         // Invalid UTF-8 becomes U+FFFD, as in the JSON path; Kubernetes objects are UTF-8.
@@ -44,8 +46,34 @@ struct YAMLReader {
         } catch {
             throw Self.syntaxError(from: error)
         }
+        currentRoot = root
         guard let root else { return nil }
         return (try Self.value(of: root), root.mark?.line)
+    }
+
+    /// The line of the value at `path` in the last document read: of its key when the last step is a
+    /// mapping member, or of its deepest present ancestor when the field is missing.
+    func line(of path: FieldPath) -> Int? {
+        guard var node = currentRoot else { return nil }
+        var line = node.mark?.line
+        for component in path.components {
+            switch (component, node) {
+            case (.member(let wanted), .mapping(let mapping)):
+                // When a key repeats, the decoders read the last one.
+                var match: (key: Node, value: Node)?
+                for pair in mapping where pair.key.scalar?.string == wanted { match = pair }
+                guard let pair = match else { return line }
+                line = pair.key.mark?.line ?? line
+                node = pair.value
+            case (.element(let index), .sequence(let sequence)):
+                guard index < sequence.count else { return line }
+                node = sequence[sequence.index(sequence.startIndex, offsetBy: index)]
+                line = node.mark?.line ?? line
+            default:
+                return line
+            }
+        }
+        return line
     }
 
     static func syntaxError(from error: any Error) -> YAMLSyntaxError {

@@ -65,6 +65,21 @@ struct DocumentShapeTests {
         #expect(error.message == "watch ERROR event: too old resource version: 123 (456) (Expired, code 410)")
     }
 
+    @Test("kubectl --watch without --output-watch-events: a stream of bare objects")
+    func bareObjectStream() throws {
+        let stream = "  \n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"status\":{\"phase\":\"Running\"}}\n"
+        let decoded = pods(try decode(stream, file: "-"))
+        #expect(decoded.map(\.phase) == [nil, "Running"])
+    }
+
+    @Test("JSON or YAML is chosen by the first non-blank byte")
+    func formatDetection() throws {
+        // A byte order mark and blank lines before JSON.
+        #expect(pods(try KubernetesInput.decode(Array("\u{FEFF}\n\n {\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}".utf8), file: "-")).count == 1)
+        // A comment first: YAML, which reads this JSON too (JSON is YAML).
+        #expect(pods(try decode("# from kubectl\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n")).count == 1)
+    }
+
     @Test("an unknown watch event type is an error")
     func unknownWatchType() throws {
         let error = try #require(decodeError(#"{"type":"UPSERTED","object":{"kind":"Pod","metadata":{"name":"a"}}}"#, file: "w.json"))

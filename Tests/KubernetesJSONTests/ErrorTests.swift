@@ -9,15 +9,16 @@ struct ErrorTests {
     func badQuantityInListItem() throws {
         let text = String(decoding: try fixture("podlist.json"), as: UTF8.self)
         let range = try #require(text.range(of: #""memory": "96Mi""#))
+        let badLine = text[..<range.lowerBound].filter { $0 == "\n" }.count + 1
         let broken = text.replacingCharacters(in: range, with: #""memory": "12x""#)
         let error = try #require(decodeError(broken, file: "pods.json"))
         #expect(error.file == "pods.json")
         #expect(error.document == 1)
-        #expect(error.line == 1)
+        #expect(error.line == badLine)  // the line of the bad field, not of the list's start
         #expect(error.fieldPath == "items[3].spec.containers[0].resources.requests.memory")
         #expect(error.message.hasPrefix(#"invalid quantity "12x": "#))
         #expect(error.description.hasPrefix(
-            #"pods.json: document 1, line 1: items[3].spec.containers[0].resources.requests.memory: invalid quantity "12x": "#))
+            #"pods.json: document 1, line \#(badLine): items[3].spec.containers[0].resources.requests.memory: invalid quantity "12x": "#))
     }
 
     @Test("a negative quantity, and the first bad entry in document order")
@@ -60,14 +61,54 @@ struct ErrorTests {
             """, file: "pod.yaml"))
         #expect(error.fieldPath == "metadata.name")
         #expect(error.message == "missing required field")
-        #expect(error.line == 1)
-        #expect(error.description == "pod.yaml: document 1, line 1: metadata.name: missing required field")
+        #expect(error.line == 3)  // the nearest present ancestor: `metadata:`
+        #expect(error.description == "pod.yaml: document 1, line 3: metadata.name: missing required field")
 
         let noMetadata = try #require(decodeError(#"{"kind":"Pod"}"#, file: "p.json"))
         #expect(noMetadata.fieldPath == "metadata.name")
 
         let noContainerName = try #require(decodeError(#"{"kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"image":"x"}]}}"#, file: "p.json"))
         #expect(noContainerName.fieldPath == "spec.containers[0].name")
+    }
+
+    @Test("field errors point at the field's line, in JSON streams and YAML alike")
+    func fieldLines() throws {
+        let stream = """
+            {"kind": "Pod", "metadata": {"name": "a"}}
+            {
+                "type": "MODIFIED",
+                "object": {
+                    "kind": "Pod",
+                    "metadata": {"name": "b", "namespace": "shop"},
+                    "spec": {
+                        "containers": [
+                            {"name": "ok"},
+                            {
+                                "name": "bad",
+                                "resources": {"limits": {"cpu": "1", "memory": "lots"}}
+                            }
+                        ]
+                    }
+                }
+            }
+            """
+        let error = try #require(decodeError(stream, file: "watch.json"))
+        #expect(error.document == 2)
+        #expect(error.line == 12)
+        #expect(error.fieldPath == "object.spec.containers[1].resources.limits.memory")
+
+        // A repeated key: the decoders read the last one, and so does the line search.
+        let repeated = try #require(decodeError("{\"kind\": \"Pod\",\n\"metadata\": {\"name\": 1},\n\"metadata\": {\"name\": 2}}", file: "r.json"))
+        #expect(repeated.line == 3)
+
+        // A document that is not an object: the line where it starts.
+        let notObject = try #require(decodeError("kind: Pod\nmetadata: {name: a}\n---\n\n- 1\n- 2\n"))
+        #expect(notObject.document == 2)
+        #expect(notObject.line == 5)
+
+        let missingItemKind = try #require(decodeError("kind: List\nitems:\n- kind: Pod\n  metadata: {name: a}\n- metadata: {name: b}\n"))
+        #expect(missingItemKind.fieldPath == "items[1].kind")
+        #expect(missingItemKind.line == 5)
     }
 
     @Test("a JSON syntax error names its line and has no field path")
@@ -133,9 +174,9 @@ struct ErrorTests {
             """
         let error = try #require(decodeError(yaml, file: "pods.yaml"))
         #expect(error.document == 2)
-        #expect(error.line == 4)
+        #expect(error.line == 9)
         #expect(error.fieldPath == "spec.containers[0].resources.requests.memory")
-        #expect(error.description.hasPrefix("pods.yaml: document 2, line 4: spec.containers[0].resources.requests.memory: invalid quantity"))
+        #expect(error.description.hasPrefix("pods.yaml: document 2, line 9: spec.containers[0].resources.requests.memory: invalid quantity"))
     }
 
     @Test("a YAML syntax error names its document and line")

@@ -27,9 +27,13 @@ struct Projection: Hashable, Sendable {
         pods[streamID]?.head ?? otherHeads[streamID] ?? 0
     }
 
+    /// The id the next new stream gets.
+    var nextStreamID: Int64 = 2
+
     mutating func register(_ stream: StreamInfo) {
         streams[stream.id] = stream
         streamByKey[stream.key] = stream.id
+        nextStreamID = max(nextStreamID, stream.id + 1)
     }
 
     // MARK: - Applying events
