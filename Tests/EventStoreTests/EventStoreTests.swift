@@ -183,6 +183,36 @@ struct EventStoreTests {
         #expect(report.problems.contains { $0.contains("resource_history") })
     }
 
+    @Test func failedBatchLeavesLogAndProjectionAsTheyWere() throws {
+        let db = TemporaryDatabase()
+        let store = try EventStore(path: db.path)
+        let victim = PodBuilder()
+        _ = try store.ingest([.pod(victim.pod)], observedAt: minute(0))
+        let headBefore = store.headPosition
+        let resourcesBefore = store.currentResources()
+        // Make the last write of the next batch fail: recording its OOM kill.
+        try store.connection.execute("""
+            CREATE TRIGGER injected_failure BEFORE INSERT ON oom_kills BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+            """)
+        let newcomer = PodBuilder().with { $0.uid = "u-new"; $0.name = "web-new" }
+        let killed = victim.with {
+            $0.restartCount = 1
+            $0.lastState = .terminated(reason: "OOMKilled", exitCode: 137, startedAt: nil, finishedAt: minute(1))
+        }
+        #expect(throws: StoreError.self) {
+            _ = try store.ingest([.pod(newcomer.pod), .pod(killed.pod)], observedAt: minute(2))
+        }
+        #expect(store.headPosition == headBefore)
+        #expect(store.currentResources() == resourcesBefore)
+        #expect(try store.events(EventFilter()).count == Int(headBefore))
+        // With the fault gone the same batch goes through whole.
+        try store.connection.execute("DROP TRIGGER injected_failure")
+        let summary = try store.ingest([.pod(newcomer.pod), .pod(killed.pod)], observedAt: minute(2))
+        #expect(summary.oomKills == 1)
+        #expect(summary.podsObserved == 2)
+        #expect(try EventStore(path: db.path, access: .readOnly).verify().isClean)
+    }
+
     @Test func newerSchemaIsRefused() throws {
         let db = TemporaryDatabase()
         let store = try EventStore(path: db.path)
