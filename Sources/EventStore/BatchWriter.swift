@@ -13,7 +13,7 @@ final class BatchWriter {
 
     init(store: EventStore) throws {
         self.store = store
-        sink = try SQLiteProjectionSink(connection: store.connection)
+        sink = try SQLiteProjectionSink(statement: store.statement)
         insertEvent = try store.statement("""
             INSERT INTO events (position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

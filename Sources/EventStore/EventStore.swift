@@ -221,14 +221,8 @@ public final class EventStore {
     func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as SQLiteError {
-            throw .sqlite(error)
-        } catch let error as WireError {
-            throw .corruptEvent(position: -1, error)
         } catch {
-            throw .invalidArgument("\(error)")
+            throw StoreError.wrapping(error)
         }
     }
 }

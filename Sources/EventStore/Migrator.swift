@@ -55,12 +55,8 @@ struct Migrator {
                 }
                 applied.append(migration.version)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as SQLiteError {
-            throw .sqlite(error)
         } catch {
-            throw .sqlite(SQLiteError(code: -1, message: "\(error)"))
+            throw StoreError.wrapping(error)
         }
         return applied
     }

@@ -16,6 +16,16 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The caller passed an argument that makes no sense.
     case invalidArgument(String)
 
+    /// `error` as a StoreError: the one place other layers' errors are converted.
+    static func wrapping(_ error: any Error) -> StoreError {
+        switch error {
+        case let error as StoreError: error
+        case let error as SQLiteError: .sqlite(error)
+        case let error as WireError: .corruptEvent(position: -1, error)
+        default: .invalidArgument("\(error)")
+        }
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let error):

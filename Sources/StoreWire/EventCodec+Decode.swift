@@ -8,17 +8,6 @@ extension EventCodec {
         return try decode(type: type, bytes: bytes)
     }
 
-    /// Decodes the body of an event of `type`.
-    public static func decode(type: EventType, bytes: [UInt8]) throws(WireError) -> EventBody {
-        do {
-            return try bytes.withUnsafeBytes { buffer throws(WireError) in try decode(type: type, bytes: buffer) }
-        } catch let error as WireError {
-            throw error
-        } catch {
-            fatalError("unreachable: decode throws only WireError")
-        }
-    }
-
     /// Decodes the body of an event of `type`. The protobuf-c message is freed before this returns:
     /// nothing of it escapes.
     public static func decode(type: EventType, bytes: UnsafeRawBufferPointer) throws(WireError) -> EventBody {

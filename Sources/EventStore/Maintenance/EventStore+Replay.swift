@@ -57,7 +57,7 @@ extension EventStore {
                 try connection.execute("DELETE FROM pod_snapshot")
                 var fresh = Projection()
                 for stream in projection.streams.values { fresh.register(stream) }
-                let sink = try SQLiteProjectionSink(connection: connection)
+                let sink = try SQLiteProjectionSink(statement: statement)
                 let head = projection.position
                 var count: Int64 = 0
                 try forEachEvent(after: 0) { event in
@@ -75,17 +75,6 @@ extension EventStore {
         } catch {
             projection = saved
             throw StoreError.wrapping(error)
-        }
-    }
-}
-
-extension StoreError {
-    /// `error` as a StoreError.
-    static func wrapping(_ error: any Error) -> StoreError {
-        switch error {
-        case let error as StoreError: error
-        case let error as SQLiteError: .sqlite(error)
-        default: .invalidArgument("\(error)")
         }
     }
 }

@@ -2,6 +2,7 @@ import StoreWire
 import VPAModel
 
 /// Writes the projection tables through prepared statements, inside the caller's transaction.
+/// The statements come from the store's cache, so a batch does not prepare them again.
 final class SQLiteProjectionSink: ProjectionSink {
     private let insertContainer: SQLiteStatement
     private let insertHistory: SQLiteStatement
@@ -10,26 +11,26 @@ final class SQLiteProjectionSink: ProjectionSink {
     private let insertOOM: SQLiteStatement
     private let insertEviction: SQLiteStatement
 
-    init(connection: SQLiteConnection) throws(SQLiteError) {
-        insertContainer = try connection.prepare("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
-        insertHistory = try connection.prepare("""
+    init(statement: (String) throws(SQLiteError) -> SQLiteStatement) throws(SQLiteError) {
+        insertContainer = try statement("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
+        insertHistory = try statement("""
             INSERT INTO resource_history (container_id, from_position, valid_from_ms, source,
               actual_request_cpu, actual_request_memory, actual_limit_cpu, actual_limit_memory,
               desired_request_cpu, desired_request_memory, desired_limit_cpu, desired_limit_memory)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        closeHistoryRow = try connection.prepare("""
+        closeHistoryRow = try statement("""
             UPDATE resource_history SET to_position = ?, valid_to_ms = ? WHERE container_id = ? AND from_position = ?
             """)
-        insertTransition = try connection.prepare("""
+        insertTransition = try statement("""
             INSERT INTO resize_transitions (position, stream_id, at_ms, from_state, to_state, initiator, new_resize, reason, message)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertOOM = try connection.prepare("""
+        insertOOM = try statement("""
             INSERT INTO oom_kills (position, stream_id, container_id, at_ms, kind, memory_request, memory_limit, source,
               usage_bytes, restart_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertEviction = try connection.prepare("INSERT OR IGNORE INTO seen_evictions (key_hash, position) VALUES (?, ?)")
+        insertEviction = try statement("INSERT OR IGNORE INTO seen_evictions (key_hash, position) VALUES (?, ?)")
     }
 
     func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) throws {

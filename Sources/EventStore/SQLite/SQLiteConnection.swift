@@ -79,12 +79,6 @@ final class SQLiteConnection {
         }
     }
 
-    /// The rowid of the last INSERT on this connection.
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Rows changed by the last statement.
-    var changes: Int { Int(sqlite3_changes(handle)) }
-
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// The first column of the first row of `sql`, as an integer (nil when there is no row or it is NULL).
