@@ -1759,7 +1759,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__eviction_observed__offender__de
   (ProtobufCMessageInit) vpa__store__v1__eviction_observed__offender__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__eviction_observed__field_descriptors[5] =
+static const ProtobufCFieldDescriptor vpa__store__v1__eviction_observed__field_descriptors[6] =
 {
   {
     "event_key",
@@ -1821,6 +1821,18 @@ static const ProtobufCFieldDescriptor vpa__store__v1__eviction_observed__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pod_uid",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__EvictionObserved, pod_uid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__eviction_observed__field_indices_by_name[] = {
   1,   /* field[1] = at_ms */
@@ -1828,11 +1840,12 @@ static const unsigned vpa__store__v1__eviction_observed__field_indices_by_name[]
   2,   /* field[2] = offenders */
   4,   /* field[4] = pod_name */
   3,   /* field[3] = pod_namespace */
+  5,   /* field[5] = pod_uid */
 };
 static const ProtobufCIntRange vpa__store__v1__eviction_observed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__eviction_observed__descriptor =
 {
@@ -1842,7 +1855,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__eviction_observed__descriptor =
   "Vpa__Store__V1__EvictionObserved",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__EvictionObserved),
-  5,
+  6,
   vpa__store__v1__eviction_observed__field_descriptors,
   vpa__store__v1__eviction_observed__field_indices_by_name,
   1,  vpa__store__v1__eviction_observed__number_ranges,

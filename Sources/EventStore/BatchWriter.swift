@@ -121,7 +121,7 @@ final class BatchWriter {
 
     private func ingestEviction(_ eviction: EvictionObservation, recordedAt: Timestamp,
                                 summary: inout IngestSummary) throws {
-        try findEviction.bind([.int(Projection.evictionKeyHash(eviction.eventKey))])
+        try findEviction.bind([.int(Projection.stableKeyHash(eviction.eventKey))])
         if try findEviction.step() {
             summary.unchanged += 1
             return

@@ -1,56 +1,5 @@
 import VPAModel
 
-/// One thing seen in the cluster, ready to be ingested.
-public enum Observation: Hashable, Sendable {
-    /// A pod as it is now (a Pod object, a list item, a watch ADDED or MODIFIED).
-    case pod(PodObservation)
-    /// A pod that is gone (watch DELETED).
-    case podDeleted(PodObservation)
-    /// An `Evicted` event naming memory.
-    case eviction(EvictionObservation)
-}
-
-/// What one ingest did.
-public struct IngestSummary: Hashable, Sendable {
-    /// Observations handed to the store.
-    public var observations = 0
-    /// Pods among them (including deletions).
-    public var podsObserved = 0
-    /// Events appended, derived ones included.
-    public var eventsAppended = 0
-    /// Observations equal to what the store already had (informer resyncs): nothing appended.
-    public var unchanged = 0
-    /// Pod observations older than the pod's last one: not appended, since the log would go back in time.
-    public var stale = 0
-    /// Derived resize transitions appended.
-    public var resizeTransitions = 0
-    /// Derived OOM kills appended.
-    public var oomKills = 0
-    /// Evicted events recorded.
-    public var evictions = 0
-    /// Whether the in-place setting changed (set, or `auto` turned on).
-    public var inPlaceModeChanges = 0
-    /// First and last positions appended, when anything was.
-    public var firstPosition: Int64?
-    public var lastPosition: Int64?
-
-    public init() {}
-
-    mutating func add(_ other: IngestSummary) {
-        observations += other.observations
-        podsObserved += other.podsObserved
-        eventsAppended += other.eventsAppended
-        unchanged += other.unchanged
-        stale += other.stale
-        resizeTransitions += other.resizeTransitions
-        oomKills += other.oomKills
-        evictions += other.evictions
-        inPlaceModeChanges += other.inPlaceModeChanges
-        firstPosition = firstPosition ?? other.firstPosition
-        lastPosition = other.lastPosition ?? lastPosition
-    }
-}
-
 extension EventStore {
     /// Ingests observations made at `observedAt`, appending the events they imply: the observations
     /// that differ from what the store has, and the resize transitions, OOM kills and in-place
@@ -61,9 +10,15 @@ extension EventStore {
     ///
     /// - Parameters:
     ///   - inPlaceMode: sets the in-place setting first, when it differs from the stored one.
+    ///   - condition: an expected head and an idempotency key (whole-input batches only).
     public func ingest(_ observations: [Observation], observedAt: Timestamp, recordedAt: Timestamp = .now,
-                       inPlaceMode: InPlaceMode? = nil, batchSize: Int? = nil) throws(StoreError) -> IngestSummary {
+                       inPlaceMode: InPlaceMode? = nil, batchSize: Int? = nil,
+                       condition: WriteCondition<IngestSummary> = .init()) throws(StoreError) -> IngestSummary {
         guard access == .readWrite else { throw .invalidArgument("the store was opened read-only") }
+        guard batchSize == nil || condition.isUnconditional else {
+            throw .invalidArgument("an expected head or idempotency key needs the whole input as one batch")
+        }
+        try checkExpectedHead(condition.expectedHead)
         let size = max(1, batchSize ?? observations.count)
         var summary = IngestSummary()
         var start = 0
@@ -71,7 +26,10 @@ extension EventStore {
             let batch = observations[start..<min(start + size, observations.count)]
             let setMode = start == 0 ? inPlaceMode : nil
             summary.add(try transaction { batchWriter in
-                try batchWriter.ingest(batch, observedAt: observedAt, recordedAt: recordedAt, inPlaceMode: setMode)
+                let batchSummary = try batchWriter.ingest(batch, observedAt: observedAt, recordedAt: recordedAt,
+                                                          inPlaceMode: setMode)
+                try recordAnswer(condition.idempotency, batchSummary, recordedAt: recordedAt)
+                return batchSummary
             })
             start += size
         } while start < observations.count

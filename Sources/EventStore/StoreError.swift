@@ -15,6 +15,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corruptEvent(position: Int64, WireError)
     /// The caller passed an argument that makes no sense.
     case invalidArgument(String)
+    /// A conditional write expected another head position: someone else wrote first.
+    case headMoved(expected: Int64, actual: Int64)
+    /// The pod (or other thing) asked about is not in the store.
+    case notFound(String)
 
     /// `error` as a StoreError: the one place other layers' errors are converted.
     static func wrapping(_ error: any Error) -> StoreError {
@@ -39,6 +43,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corruptEvent(let position, let error):
             "event at position \(position): \(error)"
         case .invalidArgument(let message):
+            message
+        case .headMoved(let expected, let actual):
+            "the log's head is at position \(actual), not the expected \(expected): another writer appended first; read again and retry"
+        case .notFound(let message):
             message
         }
     }

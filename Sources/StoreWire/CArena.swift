@@ -15,7 +15,7 @@ import Darwin
 /// `pack` call; the arena frees all of them at once when it goes away, so no path can leak or
 /// double-free. One arena serves one encode call on one thread.
 final class CArena {
-    private var allocations: [UnsafeMutableRawPointer] = []
+    fileprivate var allocations: [UnsafeMutableRawPointer] = []
 
     init() {
         allocations.reserveCapacity(32)
@@ -65,5 +65,15 @@ func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
         return [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
             count = protobuf_c_message_pack(base, buffer.baseAddress!)
         }
+    }
+}
+
+extension CArena {
+    /// A copy of `bytes` in C memory owned by the arena.
+    func copyBytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
+        let raw = malloc(max(bytes.count, 1))!
+        allocations.append(raw)
+        if !bytes.isEmpty { bytes.withUnsafeBytes { raw.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
+        return raw.bindMemory(to: UInt8.self, capacity: bytes.count)
     }
 }

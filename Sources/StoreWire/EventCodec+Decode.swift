@@ -50,33 +50,13 @@ extension EventCodec {
                 throw .malformedBody(type, byteCount: count)
             }
             defer { vpa__store__v1__oom_killed__free_unpacked(message, nil) }
-            let m = message.pointee
-            guard let kind = WireEnums.value(m.kind.rawValue, in: WireEnums.oomKinds) else {
-                throw .invalidField(type, field: "kind")
-            }
-            guard let source = WireEnums.value(m.source.rawValue, in: WireEnums.sources) else {
-                throw .invalidField(type, field: "source")
-            }
-            return .oomKilled(OOMKill(
-                container: string(m.container), containerType: try containerType(m.container_type.rawValue, type),
-                kind: kind, at: Timestamp(unixMilliseconds: m.at_ms),
-                memoryRequestBytes: m.has_memory_request_bytes != 0 ? m.memory_request_bytes : nil,
-                memoryLimitBytes: m.has_memory_limit_bytes != 0 ? m.memory_limit_bytes : nil,
-                source: source, usageBytes: m.has_usage_bytes != 0 ? m.usage_bytes : nil,
-                restartCount: m.has_restart_count != 0 ? m.restart_count : nil))
+            return .oomKilled(try decodeOOMKill(message.pointee))
         case .evictionObserved:
             guard let message = vpa__store__v1__eviction_observed__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)
             }
             defer { vpa__store__v1__eviction_observed__free_unpacked(message, nil) }
-            let m = message.pointee
-            let offenders = (0..<m.n_offenders).compactMap { index -> EvictionObservation.Offender? in
-                guard let offender = m.offenders[index]?.pointee else { return nil }
-                return .init(container: string(offender.container), usageBytes: offender.usage_bytes)
-            }
-            return .evictionObserved(EvictionObservation(
-                eventKey: string(m.event_key), podNamespace: string(m.pod_namespace), podName: string(m.pod_name),
-                podUID: nil, at: Timestamp(unixMilliseconds: m.at_ms), offenders: offenders))
+            return .evictionObserved(decodeEviction(message.pointee))
         case .inPlaceModeChanged:
             guard let message = vpa__store__v1__in_place_mode_changed__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)
@@ -91,20 +71,50 @@ extension EventCodec {
                 throw .malformedBody(type, byteCount: count)
             }
             defer { vpa__store__v1__resize_requested__free_unpacked(message, nil) }
-            let m = message.pointee
-            var targets: [ResizeRequest.Target] = []
-            for index in 0..<m.n_targets {
-                guard let target = m.targets[index]?.pointee else { continue }
-                targets.append(.init(container: string(target.container),
-                                     type: try containerType(target.type.rawValue, type),
-                                     resources: requirements(target.resources)))
-            }
-            return .resizeRequested(ResizeRequest(targets: targets, requestedBy: string(m.requested_by),
-                                                  reason: string(m.reason)))
+            return .resizeRequested(try decodeResizeRequest(message.pointee))
         }
     }
 
-    private static func decodePod(_ m: Vpa__Store__V1__PodObserved) throws(WireError) -> PodObservation {
+    static func decodeOOMKill(_ m: Vpa__Store__V1__OomKilled) throws(WireError) -> OOMKill {
+        let type = EventType.oomKilled
+        guard let kind = WireEnums.value(m.kind.rawValue, in: WireEnums.oomKinds) else {
+            throw .invalidField(type, field: "kind")
+        }
+        guard let source = WireEnums.value(m.source.rawValue, in: WireEnums.sources) else {
+            throw .invalidField(type, field: "source")
+        }
+        return OOMKill(
+            container: string(m.container), containerType: try containerType(m.container_type.rawValue, type),
+            kind: kind, at: Timestamp(unixMilliseconds: m.at_ms),
+            memoryRequestBytes: m.has_memory_request_bytes != 0 ? m.memory_request_bytes : nil,
+            memoryLimitBytes: m.has_memory_limit_bytes != 0 ? m.memory_limit_bytes : nil,
+            source: source, usageBytes: m.has_usage_bytes != 0 ? m.usage_bytes : nil,
+            restartCount: m.has_restart_count != 0 ? m.restart_count : nil)
+    }
+
+    static func decodeEviction(_ m: Vpa__Store__V1__EvictionObserved) -> EvictionObservation {
+        let offenders = (0..<m.n_offenders).compactMap { index -> EvictionObservation.Offender? in
+            guard let offender = m.offenders[index]?.pointee else { return nil }
+            return .init(container: string(offender.container), usageBytes: offender.usage_bytes)
+        }
+        return EvictionObservation(
+            eventKey: string(m.event_key), podNamespace: string(m.pod_namespace), podName: string(m.pod_name),
+            podUID: optionalString(m.pod_uid), at: Timestamp(unixMilliseconds: m.at_ms), offenders: offenders)
+    }
+
+    static func decodeResizeRequest(_ m: Vpa__Store__V1__ResizeRequested) throws(WireError) -> ResizeRequest {
+        let type = EventType.resizeRequested
+        var targets: [ResizeRequest.Target] = []
+        for index in 0..<m.n_targets {
+            guard let target = m.targets[index]?.pointee else { continue }
+            targets.append(.init(container: string(target.container),
+                                 type: try containerType(target.type.rawValue, type),
+                                 resources: requirements(target.resources)))
+        }
+        return ResizeRequest(targets: targets, requestedBy: string(m.requested_by), reason: string(m.reason))
+    }
+
+    static func decodePod(_ m: Vpa__Store__V1__PodObserved) throws(WireError) -> PodObservation {
         var pod = PodObservation(
             uid: optionalString(m.uid), namespace: string(m.namespace_), name: string(m.name),
             generation: m.has_generation != 0 ? m.generation : nil,
@@ -163,7 +173,7 @@ extension EventCodec {
         }
     }
 
-    private static func containerType(_ number: UInt32, _ type: EventType) throws(WireError) -> ContainerType {
+    static func containerType(_ number: UInt32, _ type: EventType) throws(WireError) -> ContainerType {
         guard let value = WireEnums.value(number, in: WireEnums.containerTypes) else {
             throw .invalidField(type, field: "container type")
         }
@@ -181,11 +191,11 @@ extension EventCodec {
                      memoryBytes: m.has_memory_bytes != 0 ? m.memory_bytes : nil)
     }
 
-    private static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
     }
 
-    private static func optionalString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+    static func optionalString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
         pointer.map { String(cString: $0) }
     }
 }

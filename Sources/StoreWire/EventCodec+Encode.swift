@@ -38,52 +38,9 @@ public enum EventCodec {
             }
             return packMessage(message)
         case .oomKilled(let kill):
-            let message = arena.message(vpa__store__v1__oom_killed__init)
-            message.pointee.container = arena.cString(kill.container)
-            if kill.containerType != .container {
-                message.pointee.has_container_type = 1
-                message.pointee.container_type = .init(rawValue: WireEnums.containerType(kill.containerType))
-            }
-            message.pointee.has_kind = 1
-            message.pointee.kind = .init(rawValue: WireEnums.oomKind(kill.kind))
-            message.pointee.has_at_ms = 1
-            message.pointee.at_ms = kill.at.unixMilliseconds
-            if let bytes = kill.memoryRequestBytes {
-                message.pointee.has_memory_request_bytes = 1
-                message.pointee.memory_request_bytes = bytes
-            }
-            if let bytes = kill.memoryLimitBytes {
-                message.pointee.has_memory_limit_bytes = 1
-                message.pointee.memory_limit_bytes = bytes
-            }
-            message.pointee.has_source = 1
-            message.pointee.source = .init(rawValue: WireEnums.source(kill.source))
-            if let bytes = kill.usageBytes {
-                message.pointee.has_usage_bytes = 1
-                message.pointee.usage_bytes = bytes
-            }
-            if let count = kill.restartCount {
-                message.pointee.has_restart_count = 1
-                message.pointee.restart_count = count
-            }
-            return packMessage(message)
+            return packMessage(encodeOOMKill(kill, arena))
         case .evictionObserved(let eviction):
-            let message = arena.message(vpa__store__v1__eviction_observed__init)
-            message.pointee.event_key = arena.cString(eviction.eventKey)
-            message.pointee.has_at_ms = 1
-            message.pointee.at_ms = eviction.at.unixMilliseconds
-            message.pointee.pod_namespace = arena.cString(eviction.podNamespace)
-            message.pointee.pod_name = arena.cString(eviction.podName)
-            let offenders = eviction.offenders.map { offender in
-                let element = arena.message(vpa__store__v1__eviction_observed__offender__init)
-                element.pointee.container = arena.cString(offender.container)
-                element.pointee.has_usage_bytes = 1
-                element.pointee.usage_bytes = offender.usageBytes
-                return element
-            }
-            message.pointee.n_offenders = offenders.count
-            message.pointee.offenders = arena.pointerArray(offenders)
-            return packMessage(message)
+            return packMessage(encodeEviction(eviction, arena))
         case .inPlaceModeChanged(let change):
             let message = arena.message(vpa__store__v1__in_place_mode_changed__init)
             message.pointee.has_mode = 1
@@ -92,26 +49,84 @@ public enum EventCodec {
             message.pointee.detected = change.detected ? 1 : 0
             return packMessage(message)
         case .resizeRequested(let request):
-            let message = arena.message(vpa__store__v1__resize_requested__init)
-            let targets = request.targets.map { target in
-                let element = arena.message(vpa__store__v1__resize_requested__target__init)
-                element.pointee.container = arena.cString(target.container)
-                if target.type != .container {
-                    element.pointee.has_type = 1
-                    element.pointee.type = .init(rawValue: WireEnums.containerType(target.type))
-                }
-                element.pointee.resources = encodeRequirements(target.resources, arena)
-                return element
-            }
-            message.pointee.n_targets = targets.count
-            message.pointee.targets = arena.pointerArray(targets)
-            message.pointee.requested_by = arena.cString(request.requestedBy)
-            if !request.reason.isEmpty { message.pointee.reason = arena.cString(request.reason) }
-            return packMessage(message)
+            return packMessage(encodeResizeRequest(request, arena))
         }
     }
 
-    private static func encodePod(_ pod: PodObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__PodObserved> {
+    static func encodeOOMKill(_ kill: OOMKill, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__OomKilled> {
+        let message = arena.message(vpa__store__v1__oom_killed__init)
+        message.pointee.container = arena.cString(kill.container)
+        if kill.containerType != .container {
+            message.pointee.has_container_type = 1
+            message.pointee.container_type = .init(rawValue: WireEnums.containerType(kill.containerType))
+        }
+        message.pointee.has_kind = 1
+        message.pointee.kind = .init(rawValue: WireEnums.oomKind(kill.kind))
+        message.pointee.has_at_ms = 1
+        message.pointee.at_ms = kill.at.unixMilliseconds
+        if let bytes = kill.memoryRequestBytes {
+            message.pointee.has_memory_request_bytes = 1
+            message.pointee.memory_request_bytes = bytes
+        }
+        if let bytes = kill.memoryLimitBytes {
+            message.pointee.has_memory_limit_bytes = 1
+            message.pointee.memory_limit_bytes = bytes
+        }
+        message.pointee.has_source = 1
+        message.pointee.source = .init(rawValue: WireEnums.source(kill.source))
+        if let bytes = kill.usageBytes {
+            message.pointee.has_usage_bytes = 1
+            message.pointee.usage_bytes = bytes
+        }
+        if let count = kill.restartCount {
+            message.pointee.has_restart_count = 1
+            message.pointee.restart_count = count
+        }
+        return message
+    }
+
+    static func encodeEviction(_ eviction: EvictionObservation, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__EvictionObserved> {
+        let message = arena.message(vpa__store__v1__eviction_observed__init)
+        message.pointee.event_key = arena.cString(eviction.eventKey)
+        message.pointee.has_at_ms = 1
+        message.pointee.at_ms = eviction.at.unixMilliseconds
+        message.pointee.pod_namespace = arena.cString(eviction.podNamespace)
+        message.pointee.pod_name = arena.cString(eviction.podName)
+        message.pointee.pod_uid = arena.optionalCString(eviction.podUID)
+        let offenders = eviction.offenders.map { offender in
+            let element = arena.message(vpa__store__v1__eviction_observed__offender__init)
+            element.pointee.container = arena.cString(offender.container)
+            element.pointee.has_usage_bytes = 1
+            element.pointee.usage_bytes = offender.usageBytes
+            return element
+        }
+        message.pointee.n_offenders = offenders.count
+        message.pointee.offenders = arena.pointerArray(offenders)
+        return message
+    }
+
+    static func encodeResizeRequest(_ request: ResizeRequest, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__ResizeRequested> {
+        let message = arena.message(vpa__store__v1__resize_requested__init)
+        let targets = request.targets.map { target in
+            let element = arena.message(vpa__store__v1__resize_requested__target__init)
+            element.pointee.container = arena.cString(target.container)
+            if target.type != .container {
+                element.pointee.has_type = 1
+                element.pointee.type = .init(rawValue: WireEnums.containerType(target.type))
+            }
+            element.pointee.resources = encodeRequirements(target.resources, arena)
+            return element
+        }
+        message.pointee.n_targets = targets.count
+        message.pointee.targets = arena.pointerArray(targets)
+        message.pointee.requested_by = arena.cString(request.requestedBy)
+        if !request.reason.isEmpty { message.pointee.reason = arena.cString(request.reason) }
+        return message
+    }
+
+    static func encodePod(_ pod: PodObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__PodObserved> {
         let message = arena.message(vpa__store__v1__pod_observed__init)
         message.pointee.uid = arena.optionalCString(pod.uid)
         message.pointee.namespace_ = arena.cString(pod.namespace)

@@ -8,6 +8,11 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
     case malformedBody(EventType, byteCount: Int)
     /// A field holds a value outside its allowed range (an enum number this binary does not know).
     case invalidField(EventType, field: String)
+    /// Bytes that should hold a protocol message (a frame or an RPC payload) are not a valid
+    /// protobuf encoding of it.
+    case malformedMessage(String, byteCount: Int)
+    /// A message decoded, but one of its fields holds a value the protocol does not allow.
+    case invalidValue(field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +22,10 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
             "the \(count)-byte body of a \(type.name) event is not a valid protobuf message; the log is damaged"
         case .invalidField(let type, let field):
             "field \(field) of a \(type.name) event has a value this vpa-store does not know; upgrade vpa-store"
+        case .malformedMessage(let name, let count):
+            "the \(count) bytes are not a valid protobuf \(name) message"
+        case .invalidValue(let field, let reason):
+            "field \(field): \(reason)"
         }
     }
 }

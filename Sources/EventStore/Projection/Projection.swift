@@ -66,7 +66,7 @@ struct Projection: Hashable, Sendable {
             var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
             state.head = event.position
             pods[event.streamID] = state
-            try sink.recordEviction(keyHash: Self.evictionKeyHash(eviction.eventKey), position: event.position)
+            try sink.recordEviction(keyHash: Self.stableKeyHash(eviction.eventKey), position: event.position)
         case .inPlaceModeChanged(let change):
             otherHeads[event.streamID] = event.position
             inPlaceMode = change.mode
@@ -154,8 +154,9 @@ struct Projection: Hashable, Sendable {
         return id
     }
 
-    /// A stable 63-bit FNV-1a hash of an eviction event's key, the integer key of `seen_evictions`.
-    static func evictionKeyHash(_ key: String) -> Int64 {
+    /// A stable 63-bit FNV-1a hash of a text key: the integer key of `seen_evictions` (eviction event
+    /// keys) and `idempotency_keys` (request keys), so no text goes into an index.
+    static func stableKeyHash(_ key: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 {
             hash ^= UInt64(byte)

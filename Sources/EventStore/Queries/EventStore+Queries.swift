@@ -26,12 +26,7 @@ extension EventStore {
     }
 
     /// A point in the past to read resources at.
-    public enum PointInTime: Hashable, Sendable {
-        /// As observed at this time (observation times, not append times).
-        case time(Timestamp)
-        /// As the log stood after this position.
-        case position(Int64)
-    }
+    public typealias PointInTime = VPAModel.PointInTime
 
     /// Actual and desired resources of every container as they were at `point`: a range scan over
     /// the resource-history projection, not a replay.
@@ -106,22 +101,36 @@ extension EventStore {
         -> [ResizeView] {
         var views: [ResizeView] = []
         for (_, pod) in projection.pods {
-            guard pod.live, let observation = pod.observation else { continue }
-            let record = pod.resize
+            guard pod.live, pod.observation != nil else { continue }
             if let state {
-                guard record.state == state else { continue }
+                guard pod.resize.state == state else { continue }
             } else {
-                guard record.state.isResizing else { continue }
+                guard pod.resize.state.isResizing else { continue }
             }
-            views.append(ResizeView(
-                namespace: observation.namespace, pod: observation.name, podUID: observation.uid ?? "",
-                state: record.state, since: record.since, initiator: record.initiator, reason: record.reason,
-                message: record.message,
-                elapsedSeconds: record.since.map { now.milliseconds(since: $0) / 1000 } ?? 0,
-                timedOut: timeouts.isExceeded(state: record.state, since: record.since, now: now),
-                position: projection.position))
+            views.append(resizeView(of: pod, now: now, timeouts: timeouts))
         }
         return views.sorted { ($0.namespace, $0.pod, $0.podUID) < ($1.namespace, $1.pod, $1.podUID) }
+    }
+
+    /// The resize state of the live pod with this namespace and name, whatever the state (`none`
+    /// for a pod never resized), or nil when no such pod is live.
+    public func resize(ofPod namespace: String, _ name: String, now: Timestamp,
+                       timeouts: ResizeTimeouts = ResizeTimeouts()) -> ResizeView? {
+        guard let streamID = projection.liveStreamByName["\(namespace)/\(name)"], let pod = projection.pods[streamID],
+              pod.live, pod.observation != nil else { return nil }
+        return resizeView(of: pod, now: now, timeouts: timeouts)
+    }
+
+    private func resizeView(of pod: PodState, now: Timestamp, timeouts: ResizeTimeouts) -> ResizeView {
+        let observation = pod.observation!
+        let record = pod.resize
+        return ResizeView(
+            namespace: observation.namespace, pod: observation.name, podUID: observation.uid ?? "",
+            state: record.state, since: record.since, initiator: record.initiator, reason: record.reason,
+            message: record.message,
+            elapsedSeconds: record.since.map { now.milliseconds(since: $0) / 1000 } ?? 0,
+            timedOut: timeouts.isExceeded(state: record.state, since: record.since, now: now),
+            position: projection.position)
     }
 
     // MARK: - OOM kills

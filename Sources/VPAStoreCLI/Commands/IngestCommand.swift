@@ -2,10 +2,13 @@ import ArgumentParser
 import EventStore
 import Foundation
 import KubernetesJSON
+import StoreRPC
+import StoreWire
 import VPAModel
+import VPAStoreClient
 
 /// `vpa-store ingest`: decode kubectl output and append what it shows.
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Append pods, watch events and Evicted events printed by kubectl (JSON or YAML).",
@@ -17,6 +20,7 @@ struct IngestCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
 
     @Option(name: .long, help: "In-place resize reads: auto (on at the first status resources seen), enabled or disabled.")
     var inPlace: InPlaceMode?
@@ -36,7 +40,7 @@ struct IngestCommand: ParsableCommand {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         var observations: [Observation] = []
         var documents = 0
         var ignored = 0
@@ -58,9 +62,16 @@ struct IngestCommand: ParsableCommand {
                 }
             }
         }
-        let store = try database.openForWriting()
-        let summary = try store.ingest(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
-        try store.writeSnapshot()
+        let summary: IngestSummary
+        if let endpoint = server.server {
+            let client = StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store ingest")
+            summary = try await RemoteIngest(client: client, endpoint: endpoint)
+                .send(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
+        } else {
+            let store = try database.openForWriting()
+            summary = try store.ingest(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
+            try store.writeSnapshot()
+        }
         print(IngestCommand.summaryLine(summary, documents: documents, ignored: ignored))
     }
 

@@ -3,11 +3,12 @@ import EventStore
 import VPAModel
 
 /// `vpa-store query events`: the log itself.
-struct QueryEventsCommand: ParsableCommand {
+struct QueryEventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events", abstract: "Events of the log, oldest first, with their bodies.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: "Only this pod (NAMESPACE/NAME).", transform: PodArgument.parse)
@@ -35,12 +36,12 @@ struct QueryEventsCommand: ParsableCommand {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
-    func run() throws {
-        let store = try database.openForReading()
+    func run() async throws {
+        let source = try QuerySource.open(database, server)
         let filter = EventFilter(pod: pod, type: type.flatMap(EventType.init(name:)), since: since, until: until,
                                  fromPosition: fromPosition, limit: limit)
-        let events = try store.events(filter)
-        OutputPrinter(format: output.format).print(events.map { Records.event($0, stream: store.stream($0.streamID)) },
+        let records = try await source.events(filter)
+        OutputPrinter(format: output.format).print(records.map { Records.event($0.event, stream: $0.stream) },
                                                    emptyMessage: "no events match")
     }
 }

@@ -3,7 +3,7 @@ import EventStore
 import VPAModel
 
 /// `vpa-store query resizes`: pods mid-resize, how long, and whether the updater would give up.
-struct QueryResizesCommand: ParsableCommand {
+struct QueryResizesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resizes",
         abstract: "Pods that are resizing, for how long, and whether the resize timeouts are exceeded.",
@@ -14,6 +14,7 @@ struct QueryResizesCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: "Only this state (none, pending_deferred, pending_infeasible, in_progress, in_progress_error, completed). Default: every resizing state.")
@@ -29,9 +30,9 @@ struct QueryResizesCommand: ParsableCommand {
     @Option(name: .long, help: "Timeout for in_progress (e.g. 1h).", transform: TimeArgument.parseDuration)
     var inProgressTimeout: Int64 = 60 * 60_000
 
-    func run() throws {
-        let store = try database.openForReading()
-        let views = store.resizes(state: state, now: now ?? .now,
+    func run() async throws {
+        let source = try QuerySource.open(database, server)
+        let views = try await source.resizes(state: state, now: now ?? .now,
                                   timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout,
                                                            inProgressMilliseconds: inProgressTimeout))
         OutputPrinter(format: output.format).print(views.map(Records.resize), emptyMessage: "no pods are resizing")

@@ -3,12 +3,13 @@ import EventStore
 import VPAModel
 
 /// `vpa-store query resources`: actual and desired resources per container, now or in the past.
-struct QueryResourcesCommand: ParsableCommand {
+struct QueryResourcesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resources",
         abstract: "Actual resources (status first, spec fallback) and desired resources of each container.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
     @Option(name: .long, help: "Only this namespace.")
@@ -28,16 +29,10 @@ struct QueryResourcesCommand: ParsableCommand {
         if let position, position < 0 { throw ValidationError("--position must not be negative") }
     }
 
-    func run() throws {
-        let store = try database.openForReading()
-        let views: [ContainerResourcesView]
-        if let at {
-            views = try store.resources(at: .time(at), namespace: namespace, pod: pod)
-        } else if let position {
-            views = try store.resources(at: .position(position), namespace: namespace, pod: pod)
-        } else {
-            views = store.currentResources(namespace: namespace, pod: pod)
-        }
+    func run() async throws {
+        let source = try QuerySource.open(database, server)
+        let point: PointInTime? = if let at { .time(at) } else if let position { .position(position) } else { nil }
+        let views = try await source.resources(at: point, namespace: namespace, pod: pod)
         OutputPrinter(format: output.format).print(views.map(Records.resources), emptyMessage: "no containers match")
     }
 }

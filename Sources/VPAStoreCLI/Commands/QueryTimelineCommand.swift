@@ -3,34 +3,36 @@ import EventStore
 import VPAModel
 
 /// `vpa-store query timeline`: one pod's story, for a person.
-struct QueryTimelineCommand: ParsableCommand {
+struct QueryTimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline", abstract: "One pod's story, oldest first: observations, resizes, OOM kills.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
 
     @Option(name: .long, help: "The pod (NAMESPACE/NAME).", transform: PodArgument.parse)
     var pod: (namespace: String, name: String)
 
-    func run() throws {
-        let store = try database.openForReading()
-        let events = try store.events(EventFilter(pod: pod, limit: Int.max))
-        guard !events.isEmpty else {
-            throw CLIError("no events for pod \(pod.namespace)/\(pod.name) in \(database.path)")
+    func run() async throws {
+        let source = try QuerySource.open(database, server)
+        let records = try await source.events(EventFilter(pod: pod, limit: Int.max))
+        guard !records.isEmpty else {
+            throw CLIError("no events for pod \(pod.namespace)/\(pod.name) in \(source.name)")
         }
-        print(QueryTimelineCommand.render(events, store: store))
+        print(QueryTimelineCommand.render(records))
     }
 
     /// The timeline text: a header per pod UID, then one line per event, derived events indented
     /// under the observation that caused them.
-    static func render(_ events: [StoredEvent], store: EventStore) -> String {
+    static func render(_ records: [EventRecord]) -> String {
         var lines: [String] = []
         var currentStream: Int64?
-        for event in events {
+        for record in records {
+            let event = record.event
             if event.streamID != currentStream {
                 currentStream = event.streamID
-                let uid = store.stream(event.streamID).map(EventDescriptions.uid(of:)) ?? ""
-                lines.append("pod \(store.stream(event.streamID).map { "\($0.namespace)/\($0.name)" } ?? "?")"
+                let uid = record.stream.map(EventDescriptions.uid(of:)) ?? ""
+                lines.append("pod \(record.stream.map { "\($0.namespace)/\($0.name)" } ?? "?")"
                              + (uid.isEmpty ? "" : " (uid \(uid))"))
             }
             let indent = event.causedBy == nil ? "  " : "      └ "

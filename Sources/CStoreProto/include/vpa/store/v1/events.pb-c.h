@@ -376,10 +376,15 @@ struct  Vpa__Store__V1__EvictionObserved
   Vpa__Store__V1__EvictionObserved__Offender **offenders;
   char *pod_namespace;
   char *pod_name;
+  /*
+   * The involved pod's UID when the event named one. The stream already says which pod a stored
+   * event is about; this carries it when an eviction is sent to the store over RPC.
+   */
+  char *pod_uid;
 };
 #define VPA__STORE__V1__EVICTION_OBSERVED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__eviction_observed__descriptor) \
-    , NULL, 0, 0, 0,NULL, NULL, NULL }
+    , NULL, 0, 0, 0,NULL, NULL, NULL, NULL }
 
 
 /*

@@ -1,5 +1,3 @@
-import VPAModel
-
 /// One event as the log holds it.
 public struct StoredEvent: Hashable, Sendable {
     /// Global, gap-free commit order.
@@ -41,4 +39,12 @@ public struct StreamInfo: Hashable, Sendable, Codable {
     public var key: String
     public var namespace: String
     public var name: String
+
+    public init(id: Int64, kind: StreamInfo.Kind, key: String, namespace: String, name: String) {
+        self.id = id
+        self.kind = kind
+        self.key = key
+        self.namespace = namespace
+        self.name = name
+    }
 }

@@ -1,5 +1,3 @@
-import VPAModel
-
 /// The actual and desired resources of one container, as `query resources` prints them.
 public struct ContainerResourcesView: Hashable, Sendable {
     public var namespace: String
@@ -16,6 +14,20 @@ public struct ContainerResourcesView: Hashable, Sendable {
     public var resizeSince: Timestamp?
     /// The log position the answer is current to.
     public var position: Int64
+
+    public init(namespace: String, pod: String, podUID: String, container: String, containerType: ContainerType, actual: ResourceRequirements, desired: ResourceRequirements, source: ResourceSource, resizeState: ResizeState, resizeSince: Timestamp?, position: Int64) {
+        self.namespace = namespace
+        self.pod = pod
+        self.podUID = podUID
+        self.container = container
+        self.containerType = containerType
+        self.actual = actual
+        self.desired = desired
+        self.source = source
+        self.resizeState = resizeState
+        self.resizeSince = resizeSince
+        self.position = position
+    }
 }
 
 /// One pod's resize, as `query resizes` prints it.
@@ -34,6 +46,20 @@ public struct ResizeView: Hashable, Sendable {
     /// `in_progress_error`, which the updater evicts at once.
     public var timedOut: Bool
     public var position: Int64
+
+    public init(namespace: String, pod: String, podUID: String, state: ResizeState, since: Timestamp?, initiator: ResizeInitiator, reason: String, message: String, elapsedSeconds: Int64, timedOut: Bool, position: Int64) {
+        self.namespace = namespace
+        self.pod = pod
+        self.podUID = podUID
+        self.state = state
+        self.since = since
+        self.initiator = initiator
+        self.reason = reason
+        self.message = message
+        self.elapsedSeconds = elapsedSeconds
+        self.timedOut = timedOut
+        self.position = position
+    }
 }
 
 /// The resize timeouts of DESIGN §3.2 (upstream `DeferredResizeUpdateTimeout`,
@@ -69,6 +95,14 @@ public struct OOMView: Hashable, Sendable {
     public var podUID: String
     public var kill: OOMKill
     public var position: Int64
+
+    public init(namespace: String, pod: String, podUID: String, kill: OOMKill, position: Int64) {
+        self.namespace = namespace
+        self.pod = pod
+        self.podUID = podUID
+        self.kill = kill
+        self.position = position
+    }
 }
 
 /// Which events `query events` wants.
@@ -90,11 +124,35 @@ public struct EventFilter: Sendable {
         self.fromPosition = fromPosition
         self.limit = limit
     }
+}
 
-    func matches(_ event: StoredEvent) -> Bool {
-        if let type, event.body.type != type { return false }
-        if let since, event.occurredAt < since { return false }
-        if let until, event.occurredAt > until { return false }
-        return event.position >= fromPosition
+/// A point in the past to read the store at.
+public enum PointInTime: Hashable, Sendable {
+    /// As observed at this time (observation times, not append times).
+    case time(Timestamp)
+    /// As the log stood after this position.
+    case position(Int64)
+}
+
+/// One log entry with the stream it belongs to, as readers outside the store see it.
+public struct EventRecord: Hashable, Sendable {
+    public var event: StoredEvent
+    /// The stream (pod) the event is about; nil only for an event of a stream the reader does not know.
+    public var stream: StreamInfo?
+
+    public init(event: StoredEvent, stream: StreamInfo?) {
+        self.event = event
+        self.stream = stream
+    }
+}
+
+/// A pod by namespace and name (every UID the name has had).
+public struct PodName: Hashable, Sendable {
+    public var namespace: String
+    public var name: String
+
+    public init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
     }
 }

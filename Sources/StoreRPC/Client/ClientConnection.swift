@@ -1,0 +1,226 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import StoreWire
+
+/// One open client connection: writes requests, reads frames on its own task and routes them to
+/// the calls waiting for them by call id.
+final class ClientConnection: Sendable {
+    /// What a call in flight waits with.
+    enum Waiter {
+        case unary(CheckedContinuation<Result<[UInt8], RPCStatus>, Never>, message: [UInt8]?)
+        case stream(AsyncThrowingStream<[UInt8], any Error>.Continuation)
+    }
+
+    private struct State {
+        var outbound: NIOAsyncChannelOutboundWriter<Frame>?
+        var waiters: [UInt64: Waiter] = [:]
+        var nextCallID: UInt64 = 1
+        var closed: RPCStatus?
+        var goingAway = false
+        var pings: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    let welcome: Frame.Welcome
+    private let channel: any Channel
+    private let state: NIOLockedValueBox<State>
+
+    private init(welcome: Frame.Welcome, channel: any Channel, state: NIOLockedValueBox<State>) {
+        self.welcome = welcome
+        self.channel = channel
+        self.state = state
+    }
+
+    /// Whether new calls may start on this connection.
+    var isUsable: Bool { state.withLockedValue { $0.closed == nil && !$0.goingAway } }
+
+    /// Connects and completes the handshake. Throws the server's refusal (UNAUTHENTICATED,
+    /// FAILED_PRECONDITION) or UNAVAILABLE when the server cannot be reached.
+    static func open(_ configuration: RPCClientConfiguration, group: any EventLoopGroup, logger: Logger)
+        async throws(RPCStatus) -> ClientConnection {
+        let maximumFrameBytes = configuration.maximumFrameBytes
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<Frame, Frame>> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
+                return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        let asyncChannel: NIOAsyncChannel<Frame, Frame>
+        do {
+            switch configuration.endpoint {
+            case .tcp(let host, let port):
+                asyncChannel = try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
+            case .unix(let path):
+                asyncChannel = try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
+            }
+        } catch {
+            throw RPCStatus(.unavailable, "cannot connect to \(configuration.endpoint): \(error)")
+        }
+        let state = NIOLockedValueBox(State())
+        let hello = Frame.Hello(peerName: configuration.peerName, token: configuration.token)
+        // The reader task owns the channel for its whole life; the handshake's answer comes back
+        // through this continuation, later frames go to the waiters.
+        let handshake: Result<(Frame.Welcome, ClientConnection), RPCStatus> = await withCheckedContinuation { continuation in
+            Task {
+                let resumed = NIOLockedValueBox(false)
+                func resume(_ result: Result<(Frame.Welcome, ClientConnection), RPCStatus>) {
+                    if !resumed.withLockedValue({ let was = $0; $0 = true; return was }) { continuation.resume(returning: result) }
+                }
+                var ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) closed")
+                do {
+                    try await asyncChannel.executeThenClose { inbound, outbound in
+                        state.withLockedValue { $0.outbound = outbound }
+                        try await outbound.write(Frame(callID: 0, .hello(hello)))
+                        var frames = inbound.makeAsyncIterator()
+                        guard let first = try await frames.next() else {
+                            resume(.failure(RPCStatus(.unavailable, "the server closed the connection during the handshake")))
+                            return
+                        }
+                        switch first.kind {
+                        case .welcome(let welcome):
+                            let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
+                            resume(.success((welcome, connection)))
+                            while let frame = try await frames.next() { connection.deliver(frame) }
+                        case .status(let status):
+                            resume(.failure(status))
+                        default:
+                            resume(.failure(RPCStatus(.internal, "the server answered the hello with a \(first.kind.name) frame")))
+                        }
+                    }
+                } catch let error as FrameError {
+                    ending = RPCStatus(.internal, "the server's frames could not be read: \(error)")
+                } catch {
+                    ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
+                }
+                resume(.failure(ending))
+                ClientConnection.closeAll(state, ending)
+            }
+        }
+        switch handshake {
+        case .success(let (_, connection)): return connection
+        case .failure(let status): throw status
+        }
+    }
+
+    /// Routes one frame from the server.
+    private func deliver(_ frame: Frame) {
+        switch frame.kind {
+        case .message(let payload):
+            state.withLockedValue { state in
+                switch state.waiters[frame.callID] {
+                case .unary(let continuation, _): state.waiters[frame.callID] = .unary(continuation, message: payload)
+                case .stream(let continuation): continuation.yield(payload)
+                case nil: break  // a call that already ended (cancelled, timed out): ignore
+                }
+            }
+        case .status(let status):
+            if frame.callID == 0 {
+                // A connection-level error (the server closes the connection after it).
+                ClientConnection.closeAll(state, status)
+                return
+            }
+            let waiter = state.withLockedValue { $0.waiters.removeValue(forKey: frame.callID) }
+            switch waiter {
+            case .unary(let continuation, let message):
+                if status.code == .ok {
+                    if let message {
+                        continuation.resume(returning: .success(message))
+                    } else {
+                        continuation.resume(returning: .failure(RPCStatus(.internal, "the server ended a unary call without a response")))
+                    }
+                } else {
+                    continuation.resume(returning: .failure(status))
+                }
+            case .stream(let continuation):
+                if status.code == .ok { continuation.finish() } else { continuation.finish(throwing: status) }
+            case nil:
+                break
+            }
+        case .pong(let opaque):
+            let waiter = state.withLockedValue { $0.pings.removeValue(forKey: opaque) }
+            waiter?.resume()
+        case .ping(let opaque):
+            let outbound = state.withLockedValue { $0.outbound }
+            Task { try? await outbound?.write(Frame(callID: 0, .pong(opaque))) }
+        case .goAway:
+            state.withLockedValue { $0.goingAway = true }
+        case .hello, .welcome, .request, .cancel:
+            break
+        }
+    }
+
+    /// Fails every call in flight with `status` and marks the connection closed.
+    private static func closeAll(_ state: NIOLockedValueBox<State>, _ status: RPCStatus) {
+        let (waiters, pings) = state.withLockedValue { state -> ([Waiter], [CheckedContinuation<Void, Never>]) in
+            if state.closed == nil { state.closed = status }
+            defer { state.waiters.removeAll(); state.pings.removeAll() }
+            return (Array(state.waiters.values), Array(state.pings.values))
+        }
+        for waiter in waiters {
+            switch waiter {
+            case .unary(let continuation, _): continuation.resume(returning: .failure(status))
+            case .stream(let continuation): continuation.finish(throwing: status)
+            }
+        }
+        for ping in pings { ping.resume() }
+    }
+
+    /// Registers a waiter under a new call id and sends the request.
+    func start(_ request: Frame.Request, waiter: (UInt64) -> Waiter) -> UInt64? {
+        let (callID, outbound): (UInt64?, NIOAsyncChannelOutboundWriter<Frame>?) = state.withLockedValue { state in
+            guard state.closed == nil else { return (nil, nil) }
+            let callID = state.nextCallID
+            state.nextCallID += 1
+            state.waiters[callID] = waiter(callID)
+            return (callID, state.outbound)
+        }
+        guard let callID, let outbound else { return nil }
+        Task {
+            do {
+                try await outbound.write(Frame(callID: callID, .request(request)))
+            } catch {
+                self.fail(callID, RPCStatus(.unavailable, "the request could not be sent: \(error)"))
+            }
+        }
+        return callID
+    }
+
+    /// Ends call `callID` locally with `status` and tells the server to cancel it.
+    func cancel(_ callID: UInt64, _ status: RPCStatus) {
+        fail(callID, status)
+        let outbound = state.withLockedValue { $0.outbound }
+        Task { try? await outbound?.write(Frame(callID: callID, .cancel)) }
+    }
+
+    private func fail(_ callID: UInt64, _ status: RPCStatus) {
+        let waiter = state.withLockedValue { $0.waiters.removeValue(forKey: callID) }
+        switch waiter {
+        case .unary(let continuation, _): continuation.resume(returning: .failure(status))
+        case .stream(let continuation): continuation.finish(throwing: status)
+        case nil: break
+        }
+    }
+
+    /// Round trip of a ping to the server.
+    func ping() async throws(RPCStatus) -> Duration {
+        let opaque = UInt64.random(in: 1...UInt64.max)
+        let start = ContinuousClock.now
+        let outbound: NIOAsyncChannelOutboundWriter<Frame>? = state.withLockedValue { $0.closed == nil ? $0.outbound : nil }
+        guard let outbound else { throw RPCStatus(.unavailable, "the connection is closed") }
+        await withCheckedContinuation { continuation in
+            state.withLockedValue { $0.pings[opaque] = continuation }
+            Task { try? await outbound.write(Frame(callID: 0, .ping(opaque))) }
+        }
+        if let closed = state.withLockedValue({ $0.closed }) { throw closed }
+        return .now - start
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE.
+    func close() {
+        channel.close(promise: nil)
+    }
+}

@@ -1,0 +1,243 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import StoreWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One accepted connection: the handshake, then calls multiplexed by call id until the peer leaves,
+/// a protocol error, or shutdown.
+final class ServerConnection: Sendable {
+    private let channel: any Channel
+    private let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    private let peer: String
+    private let service: any RPCService
+    private let configuration: RPCServerConfiguration
+    private let logger: Logger
+    private let state = NIOLockedValueBox<State>(State())
+
+    private struct State {
+        var calls: [UInt64: ServerCall] = [:]
+        var tasks: [UInt64: Task<Void, Never>] = [:]
+        var welcomed = false
+        var draining = false
+        var lastCallID: UInt64 = 0
+    }
+
+    init(channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<Frame>, peer: String, service: any RPCService,
+         configuration: RPCServerConfiguration, logger: Logger) {
+        self.channel = channel
+        self.outbound = outbound
+        self.peer = peer
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func run(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
+        // A peer that connects and never says hello must not hold the connection forever.
+        let handshakeTimeout = channel.eventLoop.scheduleTask(in: .nanoseconds(configuration.handshakeTimeout.nanoseconds)) {
+            [state, channel] in
+            if !state.withLockedValue({ $0.welcomed }) { channel.close(promise: nil) }
+        }
+        defer { handshakeTimeout.cancel() }
+        do {
+            var frames = inbound.makeAsyncIterator()
+            guard let first = try await frames.next() else { return }
+            guard try await handshake(first) else { return }
+            while let frame = try await frames.next() {
+                guard try await dispatch(frame) else { break }
+            }
+        } catch let error as FrameError {
+            logger.info("Closing connection after a framing error", metadata: ["rpc.peer": "\(peer)", "error": "\(error)"])
+            let code: RPCStatus.Code = if case .frameTooLarge = error { .resourceExhausted } else { .invalidArgument }
+            try? await outbound.write(Frame(callID: 0, .status(RPCStatus(code, error.description))))
+        } catch {
+            logger.debug("Connection read failed", metadata: ["rpc.peer": "\(peer)", "error": "\(error)"])
+        }
+        await endAllCalls(RPCStatus(.cancelled, "the connection closed"))
+    }
+
+    /// Handles the first frame; false when the connection must close.
+    private func handshake(_ frame: Frame) async throws -> Bool {
+        guard case .hello(let hello) = frame.kind else {
+            return try await refuse(RPCStatus(.failedPrecondition, "the first frame of a connection must be a hello (handshake)"))
+        }
+        guard hello.protocolVersion == Frame.protocolVersion else {
+            return try await refuse(RPCStatus(.failedPrecondition,
+                "protocol version \(hello.protocolVersion) is not supported; this server speaks version \(Frame.protocolVersion)"))
+        }
+        if let token = configuration.requiredToken, !constantTimeEqual(token, hello.token) {
+            return try await refuse(RPCStatus(.unauthenticated, hello.token.isEmpty
+                ? "this server requires a token in the hello" : "the token in the hello is not valid"))
+        }
+        let welcome: Frame.Welcome
+        do { welcome = try await service.welcome(hello, peer: peer) } catch { return try await refuse(error) }
+        state.withLockedValue { $0.welcomed = true }
+        try await outbound.write(Frame(callID: 0, .welcome(welcome)))
+        logger.debug("Handshake", metadata: ["rpc.peer": "\(peer)", "rpc.client": "\(hello.peerName)"])
+        return true
+    }
+
+    private func refuse(_ status: RPCStatus) async throws -> Bool {
+        logger.info("Refused handshake", metadata: ["rpc.peer": "\(peer)", "rpc.status": "\(status)"])
+        try await outbound.write(Frame(callID: 0, .status(status)))
+        return false
+    }
+
+    /// Handles one frame after the handshake; false when the connection must close.
+    private func dispatch(_ frame: Frame) async throws -> Bool {
+        switch frame.kind {
+        case .request(let request):
+            return try await start(callID: frame.callID, request)
+        case .cancel:
+            let call = state.withLockedValue { $0.calls[frame.callID] }
+            await call?.end(RPCStatus(.cancelled, "cancelled by the client"), cancelHandler: true)
+            return true
+        case .ping(let opaque):
+            try await outbound.write(Frame(callID: 0, .pong(opaque)))
+            return true
+        case .pong:
+            return true
+        case .hello, .welcome, .message, .status, .goAway:
+            try await outbound.write(Frame(callID: 0, .status(RPCStatus(.invalidArgument,
+                "a client may not send a \(frame.kind.name) frame after the handshake; the connection is closed"))))
+            return false
+        }
+    }
+
+    private func start(callID: UInt64, _ request: Frame.Request) async throws -> Bool {
+        guard callID != 0 else {
+            try await outbound.write(Frame(callID: 0, .status(RPCStatus(.invalidArgument,
+                "call id 0 is reserved for connection frames; the connection is closed"))))
+            return false
+        }
+        let call = ServerCall(callID: callID, request: request, peer: peer, outbound: outbound)
+        enum Admission { case accepted, draining, duplicate }
+        let admission: Admission = state.withLockedValue { state in
+            if state.draining { return .draining }
+            if state.calls[callID] != nil { return .duplicate }
+            state.calls[callID] = call
+            state.lastCallID = max(state.lastCallID, callID)
+            return .accepted
+        }
+        switch admission {
+        case .draining:
+            try await outbound.write(Frame(callID: callID, .status(RPCStatus(.unavailable,
+                "the server is shutting down; retry on a new connection"))))
+            return true
+        case .duplicate:
+            try await outbound.write(Frame(callID: 0, .status(RPCStatus(.invalidArgument,
+                "call id \(callID) is already in flight on this connection; the connection is closed"))))
+            return false
+        case .accepted:
+            break
+        }
+        let task = Task { [service] in
+            var deadlineTask: Task<Void, Never>?
+            if let deadline = call.deadline {
+                deadlineTask = Task {
+                    guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+                    await call.end(RPCStatus(.deadlineExceeded, "the call's deadline passed before it finished"),
+                                   cancelHandler: true)
+                }
+            }
+            let outcome: RPCStatus
+            do {
+                try await service.handle(call)
+                outcome = .ok
+            } catch let status as RPCStatus {
+                outcome = status
+            } catch is CancellationError {
+                outcome = RPCStatus(.cancelled, "the call was cancelled")
+            } catch {
+                outcome = RPCStatus(.internal, "\(error)")
+            }
+            deadlineTask?.cancel()
+            await call.end(outcome, cancelHandler: false)
+            self.finished(call)
+        }
+        call.attach(task)
+        state.withLockedValue { state in
+            // The call may already have finished (and removed itself); keep the task only if not.
+            if state.calls[callID] === call { state.tasks[callID] = task }
+        }
+        return true
+    }
+
+    private func finished(_ call: ServerCall) {
+        let closeNow = state.withLockedValue { state in
+            if state.calls[call.callID] === call {
+                state.calls[call.callID] = nil
+                state.tasks[call.callID] = nil
+            }
+            return state.draining && state.calls.isEmpty
+        }
+        service.callEnded(method: call.method, status: call.status?.code ?? .unknown, duration: call.elapsed)
+        if closeNow { channel.close(promise: nil) }
+    }
+
+    /// Starts this connection's part of a graceful shutdown.
+    func goAway(grace: Duration) {
+        let (first, lastCallID, idle) = state.withLockedValue { state in
+            let first = !state.draining
+            state.draining = true
+            return (first, state.lastCallID, state.calls.isEmpty)
+        }
+        guard first else { return }
+        Task { [outbound, channel] in
+            try? await outbound.write(Frame(callID: 0, .goAway(lastCallID: lastCallID, reason: "server shutting down")))
+            if idle {
+                channel.close(promise: nil)
+                return
+            }
+            try? await Task.sleep(for: grace)
+            await self.endAllCalls(RPCStatus(.unavailable, "the server shut down before the call finished"))
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Ends every call in flight with `status` and waits for their handlers to return.
+    private func endAllCalls(_ status: RPCStatus) async {
+        let (calls, tasks) = state.withLockedValue { ($0.calls.values.map { $0 }, $0.tasks.values.map { $0 }) }
+        for call in calls { await call.end(status, cancelHandler: true) }
+        for task in tasks { await task.value }
+    }
+}
+
+extension Frame.Kind {
+    /// The frame kind's name in frame.proto.
+    var name: String {
+        switch self {
+        case .hello: "hello"
+        case .welcome: "welcome"
+        case .request: "request"
+        case .message: "message"
+        case .status: "status"
+        case .cancel: "cancel"
+        case .ping: "ping"
+        case .pong: "pong"
+        case .goAway: "go_away"
+        }
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths, not on where they differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for index in x.indices { difference |= x[index] ^ y[index] }
+    return difference == 0
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

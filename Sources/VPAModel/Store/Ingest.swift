@@ -1,0 +1,52 @@
+/// One thing seen in the cluster, ready to be ingested.
+public enum Observation: Hashable, Sendable {
+    /// A pod as it is now (a Pod object, a list item, a watch ADDED or MODIFIED).
+    case pod(PodObservation)
+    /// A pod that is gone (watch DELETED).
+    case podDeleted(PodObservation)
+    /// An `Evicted` event naming memory.
+    case eviction(EvictionObservation)
+}
+
+/// What one ingest did.
+public struct IngestSummary: Hashable, Sendable {
+    /// Observations handed to the store.
+    public var observations = 0
+    /// Pods among them (including deletions).
+    public var podsObserved = 0
+    /// Events appended, derived ones included.
+    public var eventsAppended = 0
+    /// Observations equal to what the store already had (informer resyncs): nothing appended.
+    public var unchanged = 0
+    /// Pod observations older than the pod's last one: not appended, since the log would go back in time.
+    public var stale = 0
+    /// Derived resize transitions appended.
+    public var resizeTransitions = 0
+    /// Derived OOM kills appended.
+    public var oomKills = 0
+    /// Evicted events recorded.
+    public var evictions = 0
+    /// Whether the in-place setting changed (set, or `auto` turned on).
+    public var inPlaceModeChanges = 0
+    /// First and last positions appended, when anything was.
+    public var firstPosition: Int64?
+    public var lastPosition: Int64?
+
+    public init() {}
+
+    /// Adds another summary's counts (the next batch of the same ingest).
+    public mutating func add(_ other: IngestSummary) {
+        observations += other.observations
+        podsObserved += other.podsObserved
+        eventsAppended += other.eventsAppended
+        unchanged += other.unchanged
+        stale += other.stale
+        resizeTransitions += other.resizeTransitions
+        oomKills += other.oomKills
+        evictions += other.evictions
+        inPlaceModeChanges += other.inPlaceModeChanges
+        firstPosition = firstPosition ?? other.firstPosition
+        lastPosition = other.lastPosition ?? lastPosition
+    }
+}
+

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import StoreRPC
+import VPAModel
+import VPAStoreServer
+
+/// `vpa-store serve`: the store over the framed protobuf protocol (README "Protocol").
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the store to recommender, updater and query clients over framed protobuf RPC.",
+        discussion: """
+            Prints `listening on ADDRESS` on standard output once the socket is bound, then logs to standard error. \
+            SIGTERM or SIGINT starts a graceful shutdown: stop accepting, end watches, let calls in flight \
+            finish within --shutdown-grace, snapshot, exit 0.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: ArgumentHelp("TCP address to listen on (port 0 picks a free port).", valueName: "host:port"),
+            transform: ServerOptions.parseEndpoint)
+    var listen: RPCEndpoint = .tcp(host: "127.0.0.1", port: RPCEndpoint.defaultPort)
+
+    @Option(name: .long, help: ArgumentHelp("Listen on this Unix socket instead of TCP.", valueName: "path"))
+    var unix: String?
+
+    @Option(name: .long, help: "In-place resize reads: auto, enabled or disabled. Default: keep the stored setting.")
+    var inPlace: InPlaceMode?
+
+    @Option(name: .long, help: "Largest frame accepted, in bytes.")
+    var maxFrameBytes: Int = 4 * 1024 * 1024
+
+    @Option(name: .long, help: ArgumentHelp("Require the token in this file in every handshake.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"),
+            transform: ServerOptions.parseEndpoint)
+    var metricsListen: RPCEndpoint?
+
+    @Option(name: .long, help: "How long a shutdown lets calls in flight finish (e.g. 10s).", transform: TimeArgument.parseDuration)
+    var shutdownGrace: Int64 = 10_000
+
+    @Option(name: .long, help: "Default timeout for pending_deferred resizes (e.g. 5m).", transform: TimeArgument.parseDuration)
+    var deferredTimeout: Int64 = 5 * 60_000
+
+    @Option(name: .long, help: "Default timeout for in_progress resizes (e.g. 1h).", transform: TimeArgument.parseDuration)
+    var inProgressTimeout: Int64 = 60 * 60_000
+
+    @Option(name: .long, help: "Recent events kept in memory for Watch.")
+    var watchBuffer: Int = 16_384
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if maxFrameBytes < 1024 || maxFrameBytes > 1 << 30 {
+            throw ValidationError("--max-frame-bytes must be between 1024 and 1073741824")
+        }
+        if case .unix? = metricsListen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
+        if watchBuffer < 1 { throw ValidationError("--watch-buffer must be at least 1") }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vpa-store.serve")
+        var token: String?
+        if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }
+        let configuration = ServeConfiguration(
+            databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
+            maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
+            timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout, inProgressMilliseconds: inProgressTimeout),
+            watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace))
+        let server = try await StoreServer(configuration: configuration, logger: logger)
+        let address = try await server.bind()
+        var line = "listening on \(address.map(Self.describe) ?? configuration.listen.description)"
+        if let metrics = server.metricsAddress { line += ", metrics at http://\(Self.describe(metrics))/metrics" }
+        // Written straight to the descriptor: a parent process reading the address (tests, scripts)
+        // must not wait for a buffer that only flushes at exit.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    private static func describe(_ address: SocketAddress) -> String {
+        if let path = address.pathname { return "unix:\(path)" }
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension ServerOptions {
+    init(server: RPCEndpoint?, tokenFile: String?) {
+        self.init()
+        self.server = server
+        self.tokenFile = tokenFile
+    }
+}

@@ -1,0 +1,171 @@
+import Logging
+import NIOCore
+import NIOPosix
+import StoreRPC
+import StoreWire
+import VPAModel
+
+/// The typed async client of the `vpa.store.v1.Store` service: one multiplexed connection (opened
+/// on first use, reopened with backoff), typed requests and answers, deadlines, and Watch as an
+/// `AsyncSequence` that resumes where it stopped after a reconnect.
+///
+/// ```swift
+/// let client = StoreClient(endpoint: .tcp(host: "127.0.0.1", port: 7373))
+/// let answer = try await client.actualResources(ActualResourcesRequest(namespace: "shop", pod: "web-0"))
+/// for try await page in client.watch(WatchRequest(fromPosition: 1)) { … }
+/// ```
+public final class StoreClient: Sendable {
+    /// The transport, for raw calls.
+    public let rpc: RPCClient
+    /// The deadline of a call that does not give its own; nil = none.
+    public let defaultTimeout: Duration?
+
+    public init(rpc: RPCClient, defaultTimeout: Duration? = .seconds(30)) {
+        self.rpc = rpc
+        self.defaultTimeout = defaultTimeout
+    }
+
+    public convenience init(endpoint: RPCEndpoint, token: String = "", peerName: String = "vpa-store-client",
+                            defaultTimeout: Duration? = .seconds(30), logger: Logger = Logger(label: "vpa-store.client"),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(rpc: RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: peerName, token: token),
+                                 logger: logger, group: group),
+                  defaultTimeout: defaultTimeout)
+    }
+
+    /// Version, store id, head, in-place mode and settings of the server.
+    public func serverInfo(timeout: Duration? = nil) async throws(RPCStatus) -> ServerInfo {
+        try await call(.getServerInfo, ServerInfoRequest(), timeout: timeout)
+    }
+
+    /// Whether the server is serving (false while it drains for shutdown).
+    public func health(timeout: Duration? = nil) async throws(RPCStatus) -> HealthStatus {
+        try await call(.checkHealth, HealthRequest(), timeout: timeout)
+    }
+
+    /// Appends client-authored events, all or nothing. With an idempotency key, a retry appends nothing
+    /// and answers as the first call did (`replayed` true). With an expected head, FAILED_PRECONDITION
+    /// when another writer appended first.
+    public func append(_ request: AppendRequest, timeout: Duration? = nil) async throws(RPCStatus) -> AppendResponse {
+        try await call(.append, request, timeout: timeout)
+    }
+
+    /// Ingests observations with the same derivations as `vpa-store ingest`, all or nothing.
+    public func ingest(_ request: IngestRequest, timeout: Duration? = nil) async throws(RPCStatus) -> IngestResponse {
+        try await call(.ingest, request, timeout: timeout)
+    }
+
+    /// Actual resources of the matching containers, now or at a time or position.
+    public func actualResources(_ request: ActualResourcesRequest = ActualResourcesRequest(), timeout: Duration? = nil)
+        async throws(RPCStatus) -> ActualResourcesResponse {
+        try await call(.getActualResources, request, timeout: timeout)
+    }
+
+    /// One pod's resize state and timeout verdict; NOT_FOUND for a pod the store does not have.
+    public func resizeState(_ request: ResizeStateRequest, timeout: Duration? = nil) async throws(RPCStatus)
+        -> ResizeStateResponse {
+        try await call(.getResizeState, request, timeout: timeout)
+    }
+
+    /// Pods in a resize, with elapsed time and timeout verdicts.
+    public func resizes(_ request: ResizesRequest = ResizesRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+        -> ResizesResponse {
+        try await call(.listResizes, request, timeout: timeout)
+    }
+
+    /// OOM kills by pod, container and time range.
+    public func oomKills(_ request: OOMKillsRequest = OOMKillsRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+        -> OOMKillsResponse {
+        try await call(.listOOMKills, request, timeout: timeout)
+    }
+
+    /// One page of the log.
+    public func readEvents(_ request: ReadEventsRequest, timeout: Duration? = nil) async throws(RPCStatus) -> EventPage {
+        try await call(.readEvents, request, timeout: timeout)
+    }
+
+    /// Events from a position, then live. The sequence reconnects and resumes from the last
+    /// delivered position when the connection drops or the server restarts, so a watcher sees no
+    /// gap and no duplicate; it ends with an error on any other status.
+    public func watch(_ request: WatchRequest, reconnectAttempts: Int = 20) -> StoreWatch {
+        StoreWatch(client: self, request: request, reconnectAttempts: reconnectAttempts)
+    }
+
+    /// Closes the connection; a later call opens a new one.
+    public func close() async {
+        await rpc.close()
+    }
+
+    private func call<Request: WireMessage, Response: WireMessage>(_ method: StoreMethod, _ request: Request,
+                                                                    timeout: Duration?) async throws(RPCStatus) -> Response {
+        let bytes = try await rpc.unary(method.rawValue, request.encoded(), timeout: timeout ?? defaultTimeout)
+        do throws(WireError) {
+            return try Response(decoding: bytes)
+        } catch {
+            throw RPCStatus(.internal, "the server's \(method.shortName) answer could not be read: \(error)")
+        }
+    }
+}
+
+/// A Watch as an `AsyncSequence` of pages: pages with events, and progress pages (no events) that
+/// carry the head when the watch is idle.
+public struct StoreWatch: AsyncSequence, Sendable {
+    public typealias Element = EventPage
+
+    let client: StoreClient
+    let request: WatchRequest
+    let reconnectAttempts: Int
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(client: client, request: request, reconnectAttempts: reconnectAttempts)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let client: StoreClient
+        var request: WatchRequest
+        let reconnectAttempts: Int
+        private var stream: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator?
+        private var storeID: String?
+        private var failures = 0
+
+        init(client: StoreClient, request: WatchRequest, reconnectAttempts: Int) {
+            self.client = client
+            self.request = request
+            self.reconnectAttempts = reconnectAttempts
+        }
+
+        /// The position the watch resumes from after a reconnect.
+        public var nextPosition: Int64? { request.fromPosition }
+
+        public mutating func next() async throws -> EventPage? {
+            while true {
+                do {
+                    if stream == nil { try await open() }
+                    guard let bytes = try await stream?.next() else { return nil }
+                    let page = try EventPage(decoding: bytes)
+                    request.fromPosition = page.nextPosition
+                    failures = 0
+                    return page
+                } catch let status as RPCStatus where status.code == .unavailable && failures < reconnectAttempts {
+                    // The connection dropped or the server is restarting: resume from the last position.
+                    stream = nil
+                    failures += 1
+                    try await Task.sleep(for: .milliseconds(Swift.min(2000, 50 << Swift.min(failures, 6))))
+                }
+            }
+        }
+
+        private mutating func open() async throws {
+            let welcome = try await client.rpc.welcome()
+            if let storeID, storeID != welcome.storeID {
+                throw RPCStatus(.failedPrecondition, "the server now serves store \(welcome.storeID), not \(storeID): positions do not carry over")
+            }
+            storeID = welcome.storeID
+            if request.fromPosition == nil {
+                // "From now", made concrete so a resume after a reconnect neither skips nor repeats.
+                request.fromPosition = try await client.serverInfo().headPosition + 1
+            }
+            stream = client.rpc.serverStream(StoreMethod.watch.rawValue, request.encoded()).makeAsyncIterator()
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import EventStore
+import StoreRPC
+import VPAModel
+
+/// Everything `vpa-store serve` is told.
+public struct ServeConfiguration: Sendable {
+    /// The SQLite file; created when missing.
+    public var databasePath: String
+    public var listen: RPCEndpoint
+    /// Where to serve Prometheus metrics at /metrics (TCP only); nil = not served.
+    public var metricsListen: RPCEndpoint?
+    public var maximumFrameBytes: Int
+    /// When set, every connection's hello must carry this token.
+    public var token: String?
+    /// Sets the store's in-place setting at start when given and different.
+    public var inPlaceMode: InPlaceMode?
+    /// The default resize timeouts for GetResizeState and ListResizes (upstream: 5 min, 1 h).
+    public var timeouts: ResizeTimeouts
+    /// Recent events kept in memory for live Watch delivery; a watcher further behind reads the log.
+    public var watchBufferEvents: Int
+    /// How often an idle Watch reports the head.
+    public var watchProgressInterval: Duration
+    /// How long a graceful shutdown lets calls in flight finish.
+    public var shutdownGrace: Duration
+
+    public init(databasePath: String, listen: RPCEndpoint = .tcp(host: "127.0.0.1", port: RPCEndpoint.defaultPort),
+                metricsListen: RPCEndpoint? = nil, maximumFrameBytes: Int = 4 * 1024 * 1024, token: String? = nil,
+                inPlaceMode: InPlaceMode? = nil, timeouts: ResizeTimeouts = ResizeTimeouts(),
+                watchBufferEvents: Int = 16_384, watchProgressInterval: Duration = .seconds(5),
+                shutdownGrace: Duration = .seconds(10)) {
+        self.databasePath = databasePath
+        self.listen = listen
+        self.metricsListen = metricsListen
+        self.maximumFrameBytes = maximumFrameBytes
+        self.token = token
+        self.inPlaceMode = inPlaceMode
+        self.timeouts = timeouts
+        self.watchBufferEvents = watchBufferEvents
+        self.watchProgressInterval = watchProgressInterval
+        self.shutdownGrace = shutdownGrace
+    }
+}

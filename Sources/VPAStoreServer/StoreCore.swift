@@ -1,0 +1,235 @@
+import EventStore
+import NIOCore
+import StoreWire
+import VPAModel
+
+/// The one owner of the server's write connection and in-memory projection: every call that touches
+/// the store goes through this actor, so writes are serialized and a read never sees a half-applied
+/// batch. It also keeps the most recent events in memory for live Watch delivery and wakes watchers
+/// when the head moves.
+actor StoreCore {
+    private let store: EventStore
+    private let metrics: StoreMetrics
+    /// The last `recentCapacity` committed events, oldest first; a watcher within them reads
+    /// memory, one further behind reads the log. Bounded, whatever the number of watchers.
+    private var recent: CircularBuffer<EventRecord>
+    private let recentCapacity: Int
+    private var headWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+    private var nextWaiterID = 0
+    private(set) var shuttingDown = false
+
+    init(store: EventStore, metrics: StoreMetrics, recentCapacity: Int) {
+        self.store = store
+        self.metrics = metrics
+        self.recentCapacity = max(1, recentCapacity)
+        self.recent = CircularBuffer(initialCapacity: min(self.recentCapacity, 1024))
+        metrics.headMoved(to: store.headPosition)
+    }
+
+    var headPosition: Int64 { store.headPosition }
+    var storeID: String { store.storeID }
+    var inPlaceMode: (mode: InPlaceMode, detected: Bool) { store.inPlaceMode }
+
+    func firstPosition() throws(StoreError) -> Int64 { try store.firstPosition() }
+
+    // MARK: - Writes
+
+    func ingest(_ request: IngestRequest, now: Timestamp) throws(StoreError) -> IngestResponse {
+        if let key = request.idempotencyKey, let stored = try store.storedAnswer(idempotencyKey: key, method: StoreMethod.ingest.shortName) {
+            return try replayed(stored, as: IngestResponse.self)
+        }
+        let before = store.headPosition
+        let condition = WriteCondition<IngestSummary>(
+            expectedHead: request.expectedHead,
+            idempotency: request.idempotencyKey.map { key in
+                IdempotentAnswer(key: key, method: StoreMethod.ingest.shortName) { summary, head in
+                    IngestResponse(summary: summary, headPosition: head).encoded()
+                }
+            })
+        let summary = try store.ingest(request.observations, observedAt: request.observedAt ?? now, recordedAt: now,
+                                       inPlaceMode: request.inPlaceMode, condition: condition)
+        try published(after: before)
+        return IngestResponse(summary: summary, headPosition: store.headPosition)
+    }
+
+    func append(_ request: AppendRequest, now: Timestamp) throws(StoreError) -> AppendResponse {
+        if let key = request.idempotencyKey, let stored = try store.storedAnswer(idempotencyKey: key, method: StoreMethod.append.shortName) {
+            return try replayed(stored, as: AppendResponse.self)
+        }
+        let before = store.headPosition
+        let condition = WriteCondition<AppendResult>(
+            expectedHead: request.expectedHead,
+            idempotency: request.idempotencyKey.map { key in
+                IdempotentAnswer(key: key, method: StoreMethod.append.shortName) { result, head in
+                    AppendResponse(firstPosition: result.firstPosition, lastPosition: result.lastPosition,
+                                   headPosition: head).encoded()
+                }
+            })
+        let result = try store.append(request.events, recordedAt: now, condition: condition)
+        try published(after: before)
+        return AppendResponse(firstPosition: result.firstPosition, lastPosition: result.lastPosition,
+                              headPosition: store.headPosition)
+    }
+
+    /// Sets the in-place mode at start, when it differs.
+    func setInPlaceMode(_ mode: InPlaceMode, now: Timestamp) throws(StoreError) {
+        let before = store.headPosition
+        _ = try store.ingest([], observedAt: now, recordedAt: now, inPlaceMode: mode)
+        try published(after: before)
+    }
+
+    private func replayed<Response: WireMessage>(_ stored: [UInt8], as type: Response.Type) throws(StoreError) -> Response {
+        do throws(WireError) {
+            return try Response(decoding: stored)
+        } catch {
+            throw .corruptEvent(position: -1, error)
+        }
+    }
+
+    /// Moves the events committed after `position` into the recent buffer, counts them, and wakes
+    /// the watchers.
+    private func published(after position: Int64) throws(StoreError) {
+        let head = store.headPosition
+        guard head > position else { return }
+        let events = try store.events(EventFilter(fromPosition: position + 1, limit: Int(head - position)))
+        for event in events {
+            if recent.count == recentCapacity { recent.removeFirst() }
+            recent.append(EventRecord(event: event, stream: store.stream(event.streamID)))
+            metrics.eventAppended(event.body.type)
+        }
+        metrics.headMoved(to: head)
+        let waiters = headWaiters.values
+        headWaiters.removeAll()
+        for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    // MARK: - Reads
+
+    func actualResources(_ request: ActualResourcesRequest) throws(StoreError) -> ActualResourcesResponse {
+        var views: [ContainerResourcesView]
+        let position: Int64
+        switch request.at {
+        case nil:
+            views = store.currentResources(namespace: request.namespace, pod: request.pod)
+            position = store.headPosition
+        case .position(let at):
+            guard at <= store.headPosition else {
+                throw .invalidArgument("at_position \(at) is beyond the head, \(store.headPosition)")
+            }
+            views = try store.resources(at: .position(at), namespace: request.namespace, pod: request.pod)
+            position = at
+        case .time(let time):
+            views = try store.resources(at: .time(time), namespace: request.namespace, pod: request.pod)
+            position = store.headPosition
+        }
+        if let container = request.container { views.removeAll { $0.container != container } }
+        if let kind = request.ownerKind, let name = request.ownerName {
+            views.removeAll { view in
+                !store.owners(ofPod: view.namespace, view.pod, uid: view.podUID).contains {
+                    $0.kind == kind && $0.name == name
+                }
+            }
+        }
+        for view in views { metrics.resourcesRead(view.source) }
+        return ActualResourcesResponse(position: position, containers: views)
+    }
+
+    func resizeState(_ request: ResizeStateRequest, now: Timestamp, defaults: ResizeTimeouts) throws(StoreError)
+        -> ResizeStateResponse {
+        let timeouts = Self.merge(request.timeouts, defaults)
+        guard let view = store.resize(ofPod: request.pod.namespace, request.pod.name, now: request.now ?? now,
+                                      timeouts: timeouts) else {
+            throw .notFound("no live pod \(request.pod.namespace)/\(request.pod.name) in the store")
+        }
+        return ResizeStateResponse(position: store.headPosition, resize: view)
+    }
+
+    func resizes(_ request: ResizesRequest, now: Timestamp, defaults: ResizeTimeouts) -> ResizesResponse {
+        var views = store.resizes(state: request.state, now: request.now ?? now, timeouts: Self.merge(request.timeouts, defaults))
+        if let namespace = request.namespace { views.removeAll { $0.namespace != namespace } }
+        return ResizesResponse(position: store.headPosition, resizes: views)
+    }
+
+    func oomKills(_ request: OOMKillsRequest) throws(StoreError) -> OOMKillsResponse {
+        let kills = try store.oomKills(namespace: request.namespace, pod: request.pod, container: request.container,
+                                       since: request.since, until: request.until)
+        return OOMKillsResponse(position: store.headPosition, kills: kills)
+    }
+
+    /// A page of events from `from` (inclusive): from memory when `from` is within the recent
+    /// buffer, from the log otherwise. `nextPosition` is where the next page starts.
+    func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> EventPage {
+        let head = store.headPosition
+        guard from <= head else { return EventPage(events: [], nextPosition: from, headPosition: head) }
+        if let oldest = recent.first?.event.position, from >= oldest {
+            var events: [EventRecord] = []
+            var next = from
+            var index = recent.index(recent.startIndex, offsetBy: Int(from - oldest))
+            while index != recent.endIndex, events.count < limit {
+                let record = recent[index]
+                if selector.matches(record) { events.append(record) }
+                next = record.event.position + 1
+                index = recent.index(after: index)
+            }
+            return EventPage(events: events, nextPosition: next, headPosition: head)
+        }
+        let filter = EventFilter(pod: selector.pod.map { ($0.namespace, $0.name) }, type: selector.type,
+                                 since: selector.since, until: selector.until, fromPosition: from, limit: limit)
+        let events = try store.events(filter)
+        let next = events.count == limit ? events[events.count - 1].position + 1 : head + 1
+        return EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
+                         nextPosition: next, headPosition: head)
+    }
+
+    // MARK: - Waiting for the head
+
+    /// Waits until the head moves beyond `position` (true), `timeout` passes, or shutdown begins
+    /// (false).
+    func waitForHead(beyond position: Int64, timeout: Duration) async -> Bool {
+        if store.headPosition > position { return true }
+        if shuttingDown { return false }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withCheckedContinuation { continuation in
+            headWaiters[id] = continuation
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.expireWaiter(id)
+            }
+        }
+    }
+
+    private func expireWaiter(_ id: Int) {
+        headWaiters.removeValue(forKey: id)?.resume(returning: false)
+    }
+
+    /// Wakes every watcher so it can end its call, and writes a snapshot so the next start is quick.
+    func beginShutdown() {
+        shuttingDown = true
+        let waiters = headWaiters.values
+        headWaiters.removeAll()
+        for waiter in waiters { waiter.resume(returning: false) }
+    }
+
+    func close() {
+        try? store.writeSnapshot()
+    }
+
+    private static func merge(_ requested: ResizeTimeouts?, _ defaults: ResizeTimeouts) -> ResizeTimeouts {
+        guard let requested else { return defaults }
+        return ResizeTimeouts(
+            deferredMilliseconds: requested.deferredMilliseconds > 0 ? requested.deferredMilliseconds : defaults.deferredMilliseconds,
+            inProgressMilliseconds: requested.inProgressMilliseconds > 0 ? requested.inProgressMilliseconds : defaults.inProgressMilliseconds)
+    }
+}
+
+extension EventSelector {
+    /// Whether `record` passes the selector (the same tests the log read applies in SQL).
+    func matches(_ record: EventRecord) -> Bool {
+        if let pod, record.stream?.namespace != pod.namespace || record.stream?.name != pod.name { return false }
+        if let type, record.event.body.type != type { return false }
+        if let since, record.event.occurredAt < since { return false }
+        if let until, record.event.occurredAt > until { return false }
+        return true
+    }
+}

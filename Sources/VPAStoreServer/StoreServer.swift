@@ -1,0 +1,81 @@
+import EventStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import StoreRPC
+import StoreWire
+import VPAModel
+
+/// `vpa-store serve`: the store behind the RPC protocol, with metrics, as a swift-service-lifecycle
+/// `Service`. On graceful shutdown (SIGTERM/SIGINT through a `ServiceGroup`, or `shutdown()`), it
+/// stops accepting, ends watches with UNAVAILABLE, lets other calls in flight finish within the
+/// grace period, writes a snapshot, and closes. Every append is acknowledged only after its
+/// transaction committed (WAL, synchronous=FULL), so nothing acknowledged is lost.
+public final class StoreServer: Service, Sendable {
+    public let configuration: ServeConfiguration
+    public let metrics: StoreMetrics
+    private let core: StoreCore
+    private let rpcServer: RPCServer
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let metricsEndpoint = NIOLockedValueBox<MetricsEndpoint?>(nil)
+
+    /// Opens (creating and migrating when needed) the database and prepares the service.
+    public init(configuration: ServeConfiguration, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group
+        let store = try EventStore(path: configuration.databasePath, access: .readWrite)
+        metrics = StoreMetrics()
+        core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents)
+        if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
+        let service = StoreService(core: core, metrics: metrics, configuration: configuration, logger: logger)
+        rpcServer = RPCServer(
+            configuration: RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
+                                                  shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token),
+            service: service, logger: logger, group: group)
+    }
+
+    /// Binds the RPC (and metrics) sockets; returns the RPC address (the real port for port 0).
+    @discardableResult
+    public func bind() async throws -> SocketAddress? {
+        let address = try await rpcServer.bind()
+        if case .tcp(let host, let port)? = configuration.metricsListen {
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port, metrics: metrics, group: group)
+            metricsEndpoint.withLockedValue { $0 = endpoint }
+            logger.info("Serving metrics", metadata: ["metrics.address": "\(endpoint.localAddress.map { "\($0)" } ?? "")"])
+        }
+        return address
+    }
+
+    /// The bound RPC address.
+    public var localAddress: SocketAddress? { rpcServer.localAddress }
+    /// The bound metrics address, when metrics are served.
+    public var metricsAddress: SocketAddress? { metricsEndpoint.withLockedValue { $0 }?.localAddress }
+
+    /// Serves until a graceful shutdown, then cleans up. Binds first if `bind` was not called.
+    public func run() async throws {
+        if rpcServer.localAddress == nil { try await bind() }
+        try await withGracefulShutdownHandler {
+            try await rpcServer.run()
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+        await metricsEndpoint.withLockedValue { $0 }?.close()
+        await core.close()
+        let head = await core.headPosition
+        logger.info("Stopped", metadata: ["store.head": "\(head)"])
+    }
+
+    /// Starts a graceful shutdown; `run` returns when it is done.
+    public func shutdown() {
+        let core = self.core, rpcServer = self.rpcServer
+        Task {
+            await core.beginShutdown()
+            rpcServer.shutdown()
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import EventStore
+import StoreRPC
+import StoreWire
+import VPAModel
+
+extension StoreService {
+    /// Events the watcher has not seen yet, at most this many per message.
+    static let watchPageLimit = 1000
+
+    /// Serves one Watch: catch up from the requested position (from memory or the log), then wait
+    /// for commits and deliver them; an idle watch gets a progress message (no events, the head)
+    /// every progress interval. The watcher holds at most one page: a slow reader makes the
+    /// server's writes wait (back-pressure) and, once it is behind the in-memory buffer, reads the
+    /// log instead, so server memory does not grow with a slow watcher.
+    func watch(_ request: WatchRequest, _ call: ServerCall) async throws {
+        let head = await core.headPosition
+        var next = request.fromPosition ?? head + 1
+        try await checkRange(next, field: "from_position")
+        guard next <= head + 1 else {
+            throw RPCStatus(.outOfRange, "from_position \(next) is beyond the head + 1 (\(head + 1))")
+        }
+        let progressInterval = request.progressIntervalMilliseconds.map { Duration.milliseconds(Int64($0)) }
+            ?? configuration.watchProgressInterval
+        metrics.watchersChanged(by: 1)
+        defer { metrics.watchersChanged(by: -1) }
+        var lastSent = ContinuousClock.now
+        while true {
+            // A cancelled or timed-out call ends here; its status was already sent.
+            if call.hasEnded || Task.isCancelled { return }
+            if await core.shuttingDown {
+                throw RPCStatus(.unavailable, "the server is shutting down; resume the watch from position \(next)")
+            }
+            let page = try await store { core throws(StoreError) in
+                try await core.page(from: next, selector: request.selector, limit: Self.watchPageLimit)
+            }
+            next = page.nextPosition
+            if !page.events.isEmpty {
+                try await call.respond(page.encoded())
+                lastSent = .now
+                continue
+            }
+            if page.nextPosition <= page.headPosition { continue }  // skipped events that did not match
+            let moved = await core.waitForHead(beyond: page.headPosition, timeout: progressInterval)
+            if !moved, ContinuousClock.now - lastSent >= progressInterval, await !core.shuttingDown {
+                try await call.respond(EventPage(events: [], nextPosition: next, headPosition: await core.headPosition).encoded())
+                lastSent = .now
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import EventStore
+import Logging
+import StoreRPC
+import StoreWire
+import VPAModel
+
+/// The `vpa.store.v1.Store` service: decodes each request, asks the store, encodes the answer.
+/// Errors become gRPC status codes (see `RPCStatus.init(_: StoreError)`).
+final class StoreService: RPCService {
+    let core: StoreCore
+    let metrics: StoreMetrics
+    let configuration: ServeConfiguration
+    let startedAt: Timestamp
+    private let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+
+    init(core: StoreCore, metrics: StoreMetrics, configuration: ServeConfiguration, logger: Logger,
+         clock: @escaping @Sendable () -> Timestamp = { .now }) {
+        self.core = core
+        self.metrics = metrics
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        self.startedAt = clock()
+    }
+
+    func welcome(_ hello: Frame.Hello, peer: String) async throws(RPCStatus) -> Frame.Welcome {
+        Frame.Welcome(serverVersion: VPAStoreVersion.current, storeID: await core.storeID,
+                      headPosition: await core.headPosition, maxFrameBytes: UInt32(configuration.maximumFrameBytes))
+    }
+
+    func callEnded(method: String, status: RPCStatus.Code, duration: Duration) {
+        metrics.callEnded(method: method, code: status, duration: duration)
+    }
+
+    func connectionsChanged(by delta: Int) {
+        metrics.connectionsChanged(by: delta)
+    }
+
+    func handle(_ call: ServerCall) async throws {
+        guard let method = StoreMethod(rawValue: call.method) else {
+            throw RPCStatus(.unimplemented, "method \(call.method) is not served here; the Store methods are "
+                            + StoreMethod.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        switch method {
+        case .getServerInfo:
+            _ = try decode(ServerInfoRequest.self, call)
+            try await call.respond(try await serverInfo().encoded())
+        case .checkHealth:
+            _ = try decode(HealthRequest.self, call)
+            let serving = await !core.shuttingDown
+            try await call.respond(HealthStatus(serving: serving, headPosition: await core.headPosition).encoded())
+        case .append:
+            let request = try decode(AppendRequest.self, call)
+            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded())
+        case .ingest:
+            let request = try decode(IngestRequest.self, call)
+            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded())
+        case .getActualResources:
+            let request = try decode(ActualResourcesRequest.self, call)
+            try await call.respond(try await store { core throws(StoreError) in try await core.actualResources(request) }.encoded())
+        case .getResizeState:
+            let request = try decode(ResizeStateRequest.self, call)
+            let defaults = configuration.timeouts
+            try await call.respond(try await store { [clock] core throws(StoreError) in
+                try await core.resizeState(request, now: clock(), defaults: defaults)
+            }.encoded())
+        case .listResizes:
+            let request = try decode(ResizesRequest.self, call)
+            try await call.respond(await core.resizes(request, now: clock(), defaults: configuration.timeouts).encoded())
+        case .listOOMKills:
+            let request = try decode(OOMKillsRequest.self, call)
+            try await call.respond(try await store { core throws(StoreError) in try await core.oomKills(request) }.encoded())
+        case .readEvents:
+            let request = try decode(ReadEventsRequest.self, call)
+            try await checkRange(request.fromPosition == 0 ? 1 : request.fromPosition, field: "from_position")
+            let page = try await store { core throws(StoreError) in
+                try await core.page(from: max(1, request.fromPosition), selector: request.selector, limit: request.limit)
+            }
+            try await call.respond(page.encoded())
+        case .watch:
+            try await watch(try decode(WatchRequest.self, call), call)
+        }
+    }
+
+    func serverInfo() async throws(RPCStatus) -> ServerInfo {
+        let (mode, detected) = await core.inPlaceMode
+        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
+        return ServerInfo(
+            serverVersion: VPAStoreVersion.current, protocolVersion: Frame.protocolVersion, storeID: await core.storeID,
+            headPosition: await core.headPosition, firstPosition: first, inPlaceMode: mode, inPlaceDetected: detected,
+            startedAt: startedAt, openConnections: UInt32(clamping: metrics.openConnectionCount),
+            watchers: UInt32(clamping: metrics.watcherCount),
+            settings: ServerSettings(
+                database: configuration.databasePath, listen: configuration.listen.description,
+                maxFrameBytes: UInt32(clamping: configuration.maximumFrameBytes), tokenRequired: configuration.token != nil,
+                timeouts: configuration.timeouts, watchBufferEvents: UInt32(clamping: configuration.watchBufferEvents),
+                watchProgressIntervalMilliseconds: Int64(RPCClient.milliseconds(configuration.watchProgressInterval)),
+                shutdownGraceMilliseconds: Int64(RPCClient.milliseconds(configuration.shutdownGrace))))
+    }
+
+    /// Decodes a request; a malformed or invalid one is INVALID_ARGUMENT naming the field.
+    func decode<Request: WireMessage>(_ type: Request.Type, _ call: ServerCall) throws(RPCStatus) -> Request {
+        do throws(WireError) {
+            return try Request(decoding: call.payload)
+        } catch {
+            throw RPCStatus(.invalidArgument, "\(error)")
+        }
+    }
+
+    /// Runs a store operation, turning its error into a status.
+    func store<T: Sendable>(_ body: (StoreCore) async throws(StoreError) -> T) async throws(RPCStatus) -> T {
+        do throws(StoreError) {
+            return try await body(core)
+        } catch {
+            let status = RPCStatus(error)
+            if status.code == .internal || status.code == .dataLoss {
+                logger.error("Store operation failed", metadata: ["error": "\(error)"])
+            }
+            throw status
+        }
+    }
+
+    /// OUT_OF_RANGE for a position below the log's first position.
+    func checkRange(_ position: Int64, field: String) async throws(RPCStatus) {
+        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
+        let head = await core.headPosition
+        if position < first && first <= head {
+            throw RPCStatus(.outOfRange, "\(field) \(position) is below the first position still in the log, \(first)")
+        }
+    }
+}
+
+extension RPCStatus {
+    /// The gRPC status a store error is reported with.
+    init(_ error: StoreError) {
+        switch error {
+        case .invalidArgument(let message): self.init(.invalidArgument, message)
+        case .notFound(let message): self.init(.notFound, message)
+        case .headMoved: self.init(.failedPrecondition, error.description)
+        case .corruptEvent: self.init(.dataLoss, error.description)
+        case .schemaTooNew, .schemaTooOld, .databaseMissing: self.init(.failedPrecondition, error.description)
+        case .sqlite(let sqlite):
+            // SQLITE_BUSY / SQLITE_LOCKED: another process holds the write lock; retrying may work.
+            self.init(sqlite.primaryCode == 5 || sqlite.primaryCode == 6 ? .unavailable : .internal, error.description)
+        }
+    }
+}
