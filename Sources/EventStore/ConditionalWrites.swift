@@ -67,7 +67,7 @@ extension EventStore {
         var streams: [Int64] = []
         for (index, event) in events.enumerated() {
             guard let streamID = projection.streamByKey[event.podKey] ?? projection.liveStreamByName[event.podKey] else {
-                throw .notFound("events[\(index)].pod_key: no pod with UID or namespace/name \"\(event.podKey)\" in the store")
+                throw .notFound("AppendRequest.events[\(index)].pod_key: no pod with UID or namespace/name \"\(event.podKey)\" in the store")
             }
             streams.append(streamID)
         }

@@ -19,6 +19,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case headMoved(expected: Int64, actual: Int64)
     /// The pod (or other thing) asked about is not in the store.
     case notFound(String)
+    /// A position outside the log (beyond the head, or below the first position kept).
+    case outOfRange(String)
 
     /// `error` as a StoreError: the one place other layers' errors are converted.
     static func wrapping(_ error: any Error) -> StoreError {
@@ -46,7 +48,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             message
         case .headMoved(let expected, let actual):
             "the log's head is at position \(actual), not the expected \(expected): another writer appended first; read again and retry"
-        case .notFound(let message):
+        case .notFound(let message), .outOfRange(let message):
             message
         }
     }

@@ -22,6 +22,8 @@ public struct ServeConfiguration: Sendable {
     public var watchProgressInterval: Duration
     /// How long a graceful shutdown lets calls in flight finish.
     public var shutdownGrace: Duration
+    /// A connection that has not said hello within this time is closed.
+    public var handshakeTimeout: Duration = .seconds(10)
 
     public init(databasePath: String, listen: RPCEndpoint = .tcp(host: "127.0.0.1", port: RPCEndpoint.defaultPort),
                 metricsListen: RPCEndpoint? = nil, maximumFrameBytes: Int = 4 * 1024 * 1024, token: String? = nil,

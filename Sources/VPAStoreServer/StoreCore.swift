@@ -36,7 +36,9 @@ actor StoreCore {
 
     func ingest(_ request: IngestRequest, now: Timestamp) throws(StoreError) -> IngestResponse {
         if let key = request.idempotencyKey, let stored = try store.storedAnswer(idempotencyKey: key, method: StoreMethod.ingest.shortName) {
-            return try replayed(stored, as: IngestResponse.self)
+            var answer = try replayed(stored, as: IngestResponse.self)
+            answer.replayed = true
+            return answer
         }
         let before = store.headPosition
         let condition = WriteCondition<IngestSummary>(
@@ -54,7 +56,9 @@ actor StoreCore {
 
     func append(_ request: AppendRequest, now: Timestamp) throws(StoreError) -> AppendResponse {
         if let key = request.idempotencyKey, let stored = try store.storedAnswer(idempotencyKey: key, method: StoreMethod.append.shortName) {
-            return try replayed(stored, as: AppendResponse.self)
+            var answer = try replayed(stored, as: AppendResponse.self)
+            answer.replayed = true
+            return answer
         }
         let before = store.headPosition
         let condition = WriteCondition<AppendResult>(
@@ -114,7 +118,7 @@ actor StoreCore {
             position = store.headPosition
         case .position(let at):
             guard at <= store.headPosition else {
-                throw .invalidArgument("at_position \(at) is beyond the head, \(store.headPosition)")
+                throw .outOfRange("at_position \(at) is beyond the head, \(store.headPosition)")
             }
             views = try store.resources(at: .position(at), namespace: request.namespace, pod: request.pod)
             position = at
@@ -187,15 +191,20 @@ actor StoreCore {
     /// (false).
     func waitForHead(beyond position: Int64, timeout: Duration) async -> Bool {
         if store.headPosition > position { return true }
-        if shuttingDown { return false }
+        if shuttingDown || Task.isCancelled { return false }
         let id = nextWaiterID
         nextWaiterID += 1
-        return await withCheckedContinuation { continuation in
-            headWaiters[id] = continuation
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.expireWaiter(id)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                headWaiters[id] = continuation
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.expireWaiter(id)
+                }
             }
+        } onCancel: {
+            // A cancelled watch (client cancel, deadline) stops waiting at once.
+            Task { await self.expireWaiter(id) }
         }
     }
 

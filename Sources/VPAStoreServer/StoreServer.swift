@@ -33,10 +33,10 @@ public final class StoreServer: Service, Sendable {
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents)
         if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
         let service = StoreService(core: core, metrics: metrics, configuration: configuration, logger: logger)
-        rpcServer = RPCServer(
-            configuration: RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
-                                                  shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token),
-            service: service, logger: logger, group: group)
+        var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
+                                                      shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
+        rpcConfiguration.handshakeTimeout = configuration.handshakeTimeout
+        rpcServer = RPCServer(configuration: rpcConfiguration, service: service, logger: logger, group: group)
     }
 
     /// Binds the RPC (and metrics) sockets; returns the RPC address (the real port for port 0).

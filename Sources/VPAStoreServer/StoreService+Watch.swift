@@ -16,9 +16,6 @@ extension StoreService {
         let head = await core.headPosition
         var next = request.fromPosition ?? head + 1
         try await checkRange(next, field: "from_position")
-        guard next <= head + 1 else {
-            throw RPCStatus(.outOfRange, "from_position \(next) is beyond the head + 1 (\(head + 1))")
-        }
         let progressInterval = request.progressIntervalMilliseconds.map { Duration.milliseconds(Int64($0)) }
             ?? configuration.watchProgressInterval
         metrics.watchersChanged(by: 1)
@@ -30,12 +27,10 @@ extension StoreService {
             if await core.shuttingDown {
                 throw RPCStatus(.unavailable, "the server is shutting down; resume the watch from position \(next)")
             }
-            let page = try await store { core throws(StoreError) in
-                try await core.page(from: next, selector: request.selector, limit: Self.watchPageLimit)
-            }
+            let (page, bytes) = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
             next = page.nextPosition
             if !page.events.isEmpty {
-                try await call.respond(page.encoded())
+                try await call.respond(bytes)
                 lastSent = .now
                 continue
             }

@@ -73,11 +73,9 @@ final class StoreService: RPCService {
             try await call.respond(try await store { core throws(StoreError) in try await core.oomKills(request) }.encoded())
         case .readEvents:
             let request = try decode(ReadEventsRequest.self, call)
-            try await checkRange(request.fromPosition == 0 ? 1 : request.fromPosition, field: "from_position")
-            let page = try await store { core throws(StoreError) in
-                try await core.page(from: max(1, request.fromPosition), selector: request.selector, limit: request.limit)
-            }
-            try await call.respond(page.encoded())
+            let from = max(1, request.fromPosition)
+            try await checkRange(from, field: "from_position")
+            try await call.respond(try await encodedPage(from: from, selector: request.selector, limit: request.limit).1)
         case .watch:
             try await watch(try decode(WatchRequest.self, call), call)
         }
@@ -121,12 +119,33 @@ final class StoreService: RPCService {
         }
     }
 
-    /// OUT_OF_RANGE for a position below the log's first position.
+    /// OUT_OF_RANGE for a position below the log's first position or beyond the head + 1 (the
+    /// next position to be written, where a reader waits for new events).
     func checkRange(_ position: Int64, field: String) async throws(RPCStatus) {
         let first = try await store { core throws(StoreError) in try await core.firstPosition() }
         let head = await core.headPosition
         if position < first && first <= head {
             throw RPCStatus(.outOfRange, "\(field) \(position) is below the first position still in the log, \(first)")
+        }
+        if position > head + 1 {
+            throw RPCStatus(.outOfRange, "\(field) \(position) is beyond the head + 1 (\(head + 1))")
+        }
+    }
+
+    /// A page of events from `from`, encoded, that fits in one frame: a page whose encoding is too
+    /// large is read again with half as many events.
+    func encodedPage(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> (EventPage, [UInt8]) {
+        let budget = configuration.maximumFrameBytes - ServerCall.frameOverheadBytes
+        var limit = limit
+        while true {
+            let page = try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
+            let bytes = page.encoded()
+            if bytes.count <= budget { return (page, bytes) }
+            guard page.events.count > 1 else {
+                throw RPCStatus(.resourceExhausted, "event \(page.events.first?.event.position ?? from) alone encodes to "
+                                + "\(bytes.count) bytes, above the frame limit of \(configuration.maximumFrameBytes); raise --max-frame-bytes")
+            }
+            limit = page.events.count / 2
         }
     }
 }
@@ -137,6 +156,7 @@ extension RPCStatus {
         switch error {
         case .invalidArgument(let message): self.init(.invalidArgument, message)
         case .notFound(let message): self.init(.notFound, message)
+        case .outOfRange(let message): self.init(.outOfRange, message)
         case .headMoved: self.init(.failedPrecondition, error.description)
         case .corruptEvent: self.init(.dataLoss, error.description)
         case .schemaTooNew, .schemaTooOld, .databaseMissing: self.init(.failedPrecondition, error.description)

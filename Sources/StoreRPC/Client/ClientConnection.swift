@@ -62,6 +62,13 @@ final class ClientConnection: Sendable {
         }
         let state = NIOLockedValueBox(State())
         let hello = Frame.Hello(peerName: configuration.peerName, token: configuration.token)
+        // A server that accepted the socket but never answers the hello (it was shutting down, or it
+        // is not a vpa-store server) must not hold the caller forever.
+        let welcomed = NIOLockedValueBox(false)
+        let handshakeTimeout = asyncChannel.channel.eventLoop.scheduleTask(
+            in: .nanoseconds(configuration.connectTimeout.nanoseconds)) { [channel = asyncChannel.channel] in
+            if !welcomed.withLockedValue({ $0 }) { channel.close(promise: nil) }
+        }
         // The reader task owns the channel for its whole life; the handshake's answer comes back
         // through this continuation, later frames go to the waiters.
         let handshake: Result<(Frame.Welcome, ClientConnection), RPCStatus> = await withCheckedContinuation { continuation in
@@ -82,6 +89,7 @@ final class ClientConnection: Sendable {
                         }
                         switch first.kind {
                         case .welcome(let welcome):
+                            welcomed.withLockedValue { $0 = true }
                             let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
                             resume(.success((welcome, connection)))
                             while let frame = try await frames.next() { connection.deliver(frame) }
@@ -96,10 +104,14 @@ final class ClientConnection: Sendable {
                 } catch {
                     ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
                 }
+                if !welcomed.withLockedValue({ $0 }) {
+                    ending = RPCStatus(.unavailable, "\(configuration.endpoint) accepted the connection but did not answer the hello")
+                }
                 resume(.failure(ending))
                 ClientConnection.closeAll(state, ending)
             }
         }
+        handshakeTimeout.cancel()
         switch handshake {
         case .success(let (_, connection)): return connection
         case .failure(let status): throw status

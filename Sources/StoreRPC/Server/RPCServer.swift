@@ -79,8 +79,22 @@ public final class RPCServer: Sendable {
             return (state.listener, Array(state.connections.values))
         }
         logger.info("Shutting down", metadata: ["rpc.connections": "\(connections.count)"])
-        listener?.channel.close(promise: nil)
+        // Stop accepting by no longer reading the listening socket, and close it only once every
+        // connection is gone: a connection accepted while the listener closes would be dropped by
+        // NIO before anyone could run it (and NIO traps on an NIOAsyncChannel never run).
+        listener?.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { [weak self] _ in
+            self?.closeListenerIfIdle()
+        }
         for connection in connections { connection.goAway(grace: configuration.shutdownGrace) }
+    }
+
+    /// Closes the listening socket once shutting down and no connection is left.
+    private func closeListenerIfIdle() {
+        let listener: NIOAsyncChannel<NIOAsyncChannel<Frame, Frame>, Never>? = state.withLockedValue { state in
+            guard state.shuttingDown, state.connections.isEmpty else { return nil }
+            return state.listener
+        }
+        listener?.channel.close(promise: nil)
     }
 
     /// Whether a graceful shutdown has started.
@@ -101,6 +115,7 @@ public final class RPCServer: Sendable {
                 defer {
                     state.withLockedValue { _ = $0.connections.removeValue(forKey: key) }
                     service.connectionsChanged(by: -1)
+                    closeListenerIfIdle()
                 }
                 if alreadyShuttingDown { connection.goAway(grace: configuration.shutdownGrace) }
                 await connection.run(inbound)

@@ -18,15 +18,27 @@ public final class ServerCall: Sendable {
     public let peer: String
 
     private let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    /// Told when the call ends, before its status is sent, so its id is free again by the time the
+    /// client reads the status.
+    private let onEnd: @Sendable (ServerCall) -> Void
     private let state = NIOLockedValueBox<State>(State())
     private let started = ContinuousClock.now
 
     private struct State {
         var endedWith: RPCStatus?
         var handler: Task<Void, Never>?
+        var handlerReturned = false
     }
 
-    init(callID: UInt64, request: Frame.Request, peer: String, outbound: NIOAsyncChannelOutboundWriter<Frame>) {
+    /// The largest response message that fits in one frame.
+    public let maximumMessageBytes: Int
+    /// Room for the Frame and Message fields around a response payload.
+    public static let frameOverheadBytes = 64
+
+    init(callID: UInt64, request: Frame.Request, peer: String, outbound: NIOAsyncChannelOutboundWriter<Frame>,
+         maximumFrameBytes: Int, onEnd: @escaping @Sendable (ServerCall) -> Void) {
+        self.maximumMessageBytes = maximumFrameBytes - Self.frameOverheadBytes
+        self.onEnd = onEnd
         self.callID = callID
         self.method = request.method
         self.payload = request.payload
@@ -44,6 +56,11 @@ public final class ServerCall: Sendable {
     /// streaming handler stops producing.
     public func respond(_ message: [UInt8]) async throws {
         guard !hasEnded else { throw CancellationError() }
+        // The peer refuses frames above the limit the welcome announced; say so instead.
+        guard message.count <= maximumMessageBytes else {
+            throw RPCStatus(.resourceExhausted, "the answer is \(message.count) bytes, above the frame limit of "
+                            + "\(maximumMessageBytes + Self.frameOverheadBytes) bytes; narrow the request or raise --max-frame-bytes")
+        }
         try await outbound.write(Frame(callID: callID, .message(message)))
     }
 
@@ -58,6 +75,7 @@ public final class ServerCall: Sendable {
         }
         guard case .some(let task) = handler else { return false }
         if cancelHandler { task?.cancel() }
+        onEnd(self)
         // The peer may be gone already; there is no one left to tell then.
         try? await outbound.write(Frame(callID: callID, .status(status)))
         return true
@@ -68,6 +86,10 @@ public final class ServerCall: Sendable {
     }
 
     var handlerTask: Task<Void, Never>? { state.withLockedValue { $0.handler } }
+
+    var handlerReturned: Bool { state.withLockedValue { $0.handlerReturned } }
+
+    func markHandlerReturned() { state.withLockedValue { $0.handlerReturned = true } }
 
     var elapsed: Duration { .now - started }
 

@@ -21,11 +21,15 @@ final class ServerConnection: Sendable {
     private let state = NIOLockedValueBox<State>(State())
 
     private struct State {
+        /// Calls that have not ended, by id: an id is taken until its call ends.
         var calls: [UInt64: ServerCall] = [:]
-        var tasks: [UInt64: Task<Void, Never>] = [:]
+        /// Handlers still running (a handler may outlive its call's end by a little, after a cancel).
+        var running: [ObjectIdentifier: Task<Void, Never>] = [:]
         var welcomed = false
         var draining = false
         var lastCallID: UInt64 = 0
+        /// A draining connection waiting for its last call to end.
+        var idleWaiter: CheckedContinuation<Bool, Never>?
     }
 
     init(channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<Frame>, peer: String, service: any RPCService,
@@ -75,11 +79,20 @@ final class ServerConnection: Sendable {
             return try await refuse(RPCStatus(.unauthenticated, hello.token.isEmpty
                 ? "this server requires a token in the hello" : "the token in the hello is not valid"))
         }
+        if state.withLockedValue({ $0.draining }) {
+            return try await refuse(RPCStatus(.unavailable, "the server is shutting down; connect again later"))
+        }
         let welcome: Frame.Welcome
         do { welcome = try await service.welcome(hello, peer: peer) } catch { return try await refuse(error) }
-        state.withLockedValue { $0.welcomed = true }
         try await outbound.write(Frame(callID: 0, .welcome(welcome)))
+        // A shutdown that began while the welcome was on its way skipped the GOAWAY (the first
+        // frame a client reads must be the welcome); send it now.
+        let drainingAlready = state.withLockedValue { state in
+            state.welcomed = true
+            return state.draining
+        }
         logger.debug("Handshake", metadata: ["rpc.peer": "\(peer)", "rpc.client": "\(hello.peerName)"])
+        if drainingAlready { startDraining(grace: configuration.shutdownGrace) }
         return true
     }
 
@@ -116,7 +129,8 @@ final class ServerConnection: Sendable {
                 "call id 0 is reserved for connection frames; the connection is closed"))))
             return false
         }
-        let call = ServerCall(callID: callID, request: request, peer: peer, outbound: outbound)
+        let call = ServerCall(callID: callID, request: request, peer: peer, outbound: outbound,
+                              maximumFrameBytes: configuration.maximumFrameBytes, onEnd: { [weak self] call in self?.release(call) })
         enum Admission { case accepted, draining, duplicate }
         let admission: Admission = state.withLockedValue { state in
             if state.draining { return .draining }
@@ -163,48 +177,86 @@ final class ServerConnection: Sendable {
         }
         call.attach(task)
         state.withLockedValue { state in
-            // The call may already have finished (and removed itself); keep the task only if not.
-            if state.calls[callID] === call { state.tasks[callID] = task }
+            // The handler may already have returned (and removed itself); keep the task only if not.
+            if call.handlerTask != nil, !call.handlerReturned { state.running[ObjectIdentifier(call)] = task }
         }
         return true
     }
 
-    private func finished(_ call: ServerCall) {
-        let closeNow = state.withLockedValue { state in
-            if state.calls[call.callID] === call {
-                state.calls[call.callID] = nil
-                state.tasks[call.callID] = nil
-            }
-            return state.draining && state.calls.isEmpty
+    /// The call ended (its status is about to be sent): its id is free again.
+    private func release(_ call: ServerCall) {
+        let idleWaiter = state.withLockedValue { state -> CheckedContinuation<Bool, Never>? in
+            if state.calls[call.callID] === call { state.calls[call.callID] = nil }
+            guard state.draining, state.calls.isEmpty else { return nil }
+            defer { state.idleWaiter = nil }
+            return state.idleWaiter
         }
-        service.callEnded(method: call.method, status: call.status?.code ?? .unknown, duration: call.elapsed)
-        if closeNow { channel.close(promise: nil) }
+        idleWaiter?.resume(returning: true)
     }
 
-    /// Starts this connection's part of a graceful shutdown.
+    /// The call's handler returned.
+    private func finished(_ call: ServerCall) {
+        call.markHandlerReturned()
+        state.withLockedValue { _ = $0.running.removeValue(forKey: ObjectIdentifier(call)) }
+        service.callEnded(method: call.method, status: call.status?.code ?? .unknown, duration: call.elapsed)
+    }
+
+    /// Starts this connection's part of a graceful shutdown. Before the handshake is done, the
+    /// hello is refused with UNAVAILABLE instead of a GOAWAY (which must never precede the welcome).
     func goAway(grace: Duration) {
-        let (first, lastCallID, idle) = state.withLockedValue { state in
+        let (first, welcomed) = state.withLockedValue { state in
             let first = !state.draining
             state.draining = true
-            return (first, state.lastCallID, state.calls.isEmpty)
+            return (first, state.welcomed)
         }
         guard first else { return }
+        if welcomed {
+            startDraining(grace: grace)
+        } else {
+            // No hello yet: give the handshake the grace period, then close regardless.
+            channel.eventLoop.scheduleTask(in: .nanoseconds(grace.nanoseconds)) { [channel] in channel.close(promise: nil) }
+        }
+    }
+
+    /// Sends GOAWAY, lets the calls in flight finish within `grace`, then closes.
+    private func startDraining(grace: Duration) {
+        let lastCallID = state.withLockedValue { $0.lastCallID }
         Task { [outbound, channel] in
             try? await outbound.write(Frame(callID: 0, .goAway(lastCallID: lastCallID, reason: "server shutting down")))
+            if await !self.waitUntilIdle(timeout: grace) {
+                await self.endAllCalls(RPCStatus(.unavailable, "the server shut down before the call finished"))
+            }
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Waits until no call is in flight (true) or `timeout` passes (false).
+    private func waitUntilIdle(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLockedValue { state -> Bool in
+                if state.calls.isEmpty { return true }
+                state.idleWaiter = continuation
+                return false
+            }
             if idle {
-                channel.close(promise: nil)
+                continuation.resume(returning: true)
                 return
             }
-            try? await Task.sleep(for: grace)
-            await self.endAllCalls(RPCStatus(.unavailable, "the server shut down before the call finished"))
-            channel.close(promise: nil)
+            channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [state] in
+                let waiter = state.withLockedValue { state in
+                    defer { state.idleWaiter = nil }
+                    return state.idleWaiter
+                }
+                waiter?.resume(returning: false)
+            }
         }
     }
 
     /// Ends every call in flight with `status` and waits for their handlers to return.
     private func endAllCalls(_ status: RPCStatus) async {
-        let (calls, tasks) = state.withLockedValue { ($0.calls.values.map { $0 }, $0.tasks.values.map { $0 }) }
+        let calls = state.withLockedValue { Array($0.calls.values) }
         for call in calls { await call.end(status, cancelHandler: true) }
+        let tasks = state.withLockedValue { Array($0.running.values) }
         for task in tasks { await task.value }
     }
 }

@@ -1,0 +1,82 @@
+import Testing
+import StoreWire
+import VPAModel
+
+@Suite struct StoreMessagesTests {
+    let pod = PodObservation(
+        uid: "uid-1", namespace: "shop", name: "web-0", phase: "Running",
+        owners: [OwnerReference(kind: "ReplicaSet", name: "web-5d8f", uid: "rs-1", controller: true)],
+        containers: [ContainerObservation(
+            name: "app", desired: ResourceRequirements(requests: ResourceList(cpuMillicores: 250, memoryBytes: 256 << 20)),
+            status: ContainerStatusObservation(resources: ResourceRequirements(requests: ResourceList(cpuMillicores: 200)),
+                                               restartCount: 1, state: .running(startedAt: Timestamp(unixMilliseconds: 5))))])
+
+    @Test func ingestRequestRoundTrips() throws {
+        let eviction = EvictionObservation(eventKey: "shop/web-0.1", podNamespace: "shop", podName: "web-0", podUID: "uid-1",
+                                           at: Timestamp(unixMilliseconds: 9), offenders: [.init(container: "app", usageBytes: 1)])
+        let request = IngestRequest(idempotencyKey: "k1", expectedHead: 0, observedAt: Timestamp(unixMilliseconds: 77),
+                                    inPlaceMode: .enabled, observations: [.pod(pod), .podDeleted(pod), .eviction(eviction)])
+        #expect(try IngestRequest(decoding: request.encoded()) == request)
+    }
+
+    @Test func appendRequestRoundTrips() throws {
+        let target = ResizeRequest.Target(container: "app", resources: ResourceRequirements(
+            requests: ResourceList(cpuMillicores: 300, memoryBytes: 300 << 20)))
+        let request = AppendRequest(idempotencyKey: "a", expectedHead: 5, events: [
+            AppendEvent(podKey: "shop/web-0", occurredAt: Timestamp(unixMilliseconds: 3),
+                        body: .resizeRequested(ResizeRequest(targets: [target], requestedBy: "vpa-updater", reason: "r"))),
+        ])
+        #expect(try AppendRequest(decoding: request.encoded()) == request)
+    }
+
+    @Test func queriesRoundTrip() throws {
+        let resources = ActualResourcesRequest(namespace: "shop", pod: "web-0", container: "app",
+                                               owner: (kind: "ReplicaSet", name: "web-5d8f"), at: .position(12))
+        #expect(try ActualResourcesRequest(decoding: resources.encoded()) == resources)
+        let atTime = ActualResourcesRequest(at: .time(Timestamp(unixMilliseconds: 1_000)))
+        #expect(try ActualResourcesRequest(decoding: atTime.encoded()) == atTime)
+        let resizes = ResizesRequest(state: .pendingDeferred, namespace: "shop", now: Timestamp(unixMilliseconds: 1),
+                                     timeouts: ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 2))
+        #expect(try ResizesRequest(decoding: resizes.encoded()) == resizes)
+        let events = ReadEventsRequest(fromPosition: 3, limit: 10, selector: EventSelector(
+            pod: PodName(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))
+        #expect(try ReadEventsRequest(decoding: events.encoded()) == events)
+        let watch = WatchRequest(fromPosition: 4, selector: EventSelector(type: .podObserved), progressIntervalMilliseconds: 100)
+        #expect(try WatchRequest(decoding: watch.encoded()) == watch)
+    }
+
+    @Test func answersRoundTrip() throws {
+        let view = ContainerResourcesView(
+            namespace: "shop", pod: "web-0", podUID: "uid-1", container: "app", containerType: .container,
+            actual: ResourceRequirements(requests: ResourceList(cpuMillicores: 200)), desired: ResourceRequirements(),
+            source: .specFallback, resizeState: .pendingDeferred, resizeSince: Timestamp(unixMilliseconds: 8), position: 9)
+        let answer = ActualResourcesResponse(position: 9, containers: [view])
+        #expect(try ActualResourcesResponse(decoding: answer.encoded()) == answer)
+        let event = StoredEvent(position: 2, streamID: 5, streamPrevious: 1, occurredAt: Timestamp(unixMilliseconds: 1),
+                                recordedAt: Timestamp(unixMilliseconds: 2), causedBy: 1, body: .podObserved(pod))
+        let page = EventPage(events: [EventRecord(event: event, stream: StreamInfo(id: 5, kind: .pod, key: "uid-1",
+                                                                                  namespace: "shop", name: "web-0"))],
+                             nextPosition: 3, headPosition: 7)
+        #expect(try EventPage(decoding: page.encoded()) == page)
+    }
+
+    @Test func invalidRequestsNameTheField() throws {
+        #expect(throws: WireError.invalidValue(field: "ListResizesRequest.state",
+                                               reason: "\"sleeping\" is not a resize state; use one of none, pending_deferred, pending_infeasible, in_progress, in_progress_error, completed")) {
+            // ListResizesRequest{state: "sleeping"}
+            try ResizesRequest(decoding: [0x0A, 0x08] + Array("sleeping".utf8))
+        }
+        #expect(throws: WireError.self) {
+            try ReadEventsRequest(decoding: ReadEventsRequest(limit: 20_000).encoded())
+        }
+        let noKey = AppendRequest(events: [AppendEvent(podKey: "", body: .resizeRequested(ResizeRequest(targets: [], requestedBy: "x")))])
+        #expect(throws: WireError.invalidValue(field: "AppendRequest.events[0].pod_key",
+                                               reason: "empty; give the pod's UID or namespace/name")) {
+            try AppendRequest(decoding: noKey.encoded())
+        }
+        let nameless = IngestRequest(observations: [.pod(PodObservation(uid: nil, namespace: "shop", name: ""))])
+        #expect(throws: WireError.invalidValue(field: "IngestRequest.items[0].pod.name", reason: "empty")) {
+            try IngestRequest(decoding: nameless.encoded())
+        }
+    }
+}

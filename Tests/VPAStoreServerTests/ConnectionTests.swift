@@ -1,0 +1,149 @@
+import Foundation
+import NIOCore
+import StoreRPC
+import StoreWire
+import Testing
+import VPAModel
+import VPAStoreClient
+import VPAStoreServer
+
+/// Multiplexing, deadlines, cancellation, shutdown: the call lifecycle over real sockets.
+@Suite(.timeLimit(.minutes(1))) struct ConnectionTests {
+    @Test func fiftyConcurrentCallsOnOneConnectionAreEachAnsweredCorrectly() async throws {
+        try await withServer { (server: TestServer) async throws in
+            let client = server.client()
+            _ = try await client.ingest(IngestRequest(observedAt: minute(0), observations: (0..<50).map {
+                .pod(Pods.pod("web-\($0)", cpu: Int64(100 + $0)))
+            }))
+            try await withThrowingTaskGroup(of: (Int, Int64?).self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let answer = try await client.actualResources(ActualResourcesRequest(namespace: "shop", pod: "web-\(index)"))
+                        return (index, answer.containers.first?.actual.requests.cpuMillicores)
+                    }
+                }
+                var answered = 0
+                for try await (index, cpu) in group {
+                    #expect(cpu == Int64(100 + index), "call for web-\(index) got another pod's answer")
+                    answered += 1
+                }
+                #expect(answered == 50)
+            }
+            #expect(try await client.serverInfo().openConnections == 1)
+            await client.close()
+        }
+    }
+
+    @Test func aHundredConnectionsAtOnce() async throws {
+        try await withServer { (server: TestServer) async throws in
+            let clients = (0..<100).map { _ in server.client() }
+            let heads = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for client in clients { group.addTask { try await client.health().headPosition } }
+                return try await group.reduce(into: [Int64]()) { $0.append($1) }
+            }
+            #expect(heads.count == 100)
+            #expect(try await clients[0].serverInfo().openConnections == 100)
+            for client in clients { await client.close() }
+            let last = server.client()
+            #expect(try await eventually { try await last.serverInfo().openConnections == 1 })
+            await last.close()
+        }
+    }
+
+    @Test func aCallPastItsDeadlineEndsWithDeadlineExceeded() async throws {
+        try await withServer { (server: TestServer) async throws in
+            let rpc = server.rpcClient()
+            let started = ContinuousClock.now
+            var stream = rpc.serverStream(StoreMethod.watch.rawValue, WatchRequest().encoded(), timeout: .milliseconds(300))
+                .makeAsyncIterator()
+            do {
+                while try await stream.next() != nil {}
+                Issue.record("the watch ended without its deadline")
+            } catch let status as RPCStatus {
+                #expect(status.code == .deadlineExceeded)
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            // The connection is still good for the next call.
+            let health = try HealthStatus(decoding: try await rpc.unary(StoreMethod.checkHealth.rawValue, HealthRequest().encoded()))
+            #expect(health.serving)
+            await rpc.close()
+        }
+    }
+
+    @Test func cancellingACallEndsItOnTheServer() async throws {
+        try await withServer { (server: TestServer) async throws in
+            let client = server.client()
+            let watching = Task {
+                for try await _ in client.watch(WatchRequest(progressIntervalMilliseconds: 20)) {}
+            }
+            #expect(try await eventually { try await client.serverInfo().watchers == 1 })
+            watching.cancel()
+            #expect(try await eventually { try await client.serverInfo().watchers == 0 })
+            #expect(try await client.health().serving)
+            await client.close()
+        }
+    }
+
+    @Test func gracefulShutdownFinishesCallsInFlightAndLosesNoAcknowledgedAppend() async throws {
+        let server = try await TestServer.start()
+        let client = server.client()
+        let watcher = server.client()
+        var watch = watcher.watch(WatchRequest(progressIntervalMilliseconds: 20), reconnectAttempts: 0).makeAsyncIterator()
+        _ = try await watch.next()
+        // Ingests in flight while the shutdown starts.
+        let acknowledged = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        return try await client.ingest(IngestRequest(observedAt: minute(Int64(index)), observations: [
+                            .pod(Pods.pod("web-\(index)")),
+                        ])).headPosition
+                    } catch let status as RPCStatus where status.code == .unavailable {
+                        return nil  // refused after GOAWAY: not acknowledged, so free to be absent
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            server.server.shutdown()
+            return try await group.reduce(into: [Int64]()) { if let head = $1 { $0.append(head) } }
+        }
+        // The watch ends with UNAVAILABLE and a position to resume from.
+        do {
+            while try await watch.next() != nil {}
+        } catch let status as RPCStatus {
+            #expect(status.code == .unavailable)
+        }
+        try await server.stop()
+        // Every acknowledged ingest is in the log.
+        let reopened = try await TestServer.start(directory: server.directory)
+        let head = try await reopened.client().serverInfo().headPosition
+        #expect(head >= (acknowledged.max() ?? 0))
+        let pods = try await reopened.client().actualResources().containers.count
+        #expect(pods >= acknowledged.count)
+        try await reopened.stop()
+        reopened.removeFiles()
+    }
+
+    @Test func afterShutdownNewConnectionsAreRefused() async throws {
+        let server = try await TestServer.start()
+        #expect(try await server.client().health().serving)
+        try await server.stop()
+        let rpc = server.rpcClient()
+        do throws(RPCStatus) {
+            _ = try await rpc.welcome()
+            Issue.record("a stopped server accepted a connection")
+        } catch {
+            #expect(error.code == .unavailable)
+        }
+        server.removeFiles()
+    }
+
+    @Test func aUnixSocketServes() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vpa-\(UUID().uuidString.prefix(8)).sock").path
+        try await withServer({ $0.listen = .unix(path: path) }) { (server: TestServer) async throws in
+            let client = StoreClient(endpoint: .unix(path: path), logger: TestServer.quietLogger)
+            #expect(try await client.health().serving)
+            await client.close()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import NIOCore
+import NIOPosix
+import StoreWire
+
+/// A client that speaks raw bytes, for sending what a well-behaved client never would.
+enum RawConnection {
+    /// What came back: the frames the server sent, and whether it closed the connection.
+    struct Reply {
+        var frames: [Frame]
+        var closed: Bool
+        /// Bytes after the last whole frame (should be none).
+        var leftover: Int
+    }
+
+    /// Connects to 127.0.0.1:`port`, writes `bytes`, optionally half-closes, and reads until the
+    /// server closes or `timeout` passes.
+    static func exchange(port: Int, _ bytes: [UInt8], halfClose: Bool = false,
+                         timeout: Duration = .seconds(15)) async throws -> Reply {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true))
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
+            if halfClose { outbound.finish() }
+            let received = try await withThrowingTaskGroup(of: ([UInt8], Bool)?.self) { group in
+                group.addTask {
+                    var all: [UInt8] = []
+                    do {
+                        for try await var buffer in inbound { all += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+                    } catch {
+                        // A reset by the server is a close too.
+                    }
+                    return (all, true)
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+            guard let (all, closed) = received else { return Reply(frames: [], closed: false, leftover: 0) }
+            var frames: [Frame] = []
+            var offset = 0
+            while all.count - offset >= 4 {
+                let length = all[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+                guard all.count - offset - 4 >= length else { break }
+                frames.append(try FrameCodec.decode(Array(all[offset + 4..<offset + 4 + length])))
+                offset += 4 + length
+            }
+            return Reply(frames: frames, closed: closed, leftover: all.count - offset)
+        }
+    }
+
+    /// `frame` with its 4-byte big-endian length prefix.
+    static func wire(_ frame: Frame) -> [UInt8] {
+        let body = FrameCodec.encode(frame)
+        return withUnsafeBytes(of: UInt32(body.count).bigEndian) { Array($0) } + body
+    }
+
+    static let hello = wire(Frame(callID: 0, .hello(Frame.Hello(peerName: "raw"))))
+}
