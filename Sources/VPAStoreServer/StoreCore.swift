@@ -17,8 +17,14 @@ actor StoreCore {
     private var headWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
     private var nextWaiterID = 0
     private(set) var shuttingDown = false
+    /// SQLite calls block (an fsync per commit): they run on the store's own thread, never on the
+    /// shared concurrency pool or the network event loops.
+    private let executor: any SerialExecutor
 
-    init(store: EventStore, metrics: StoreMetrics, recentCapacity: Int) {
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(store: EventStore, metrics: StoreMetrics, recentCapacity: Int, executor: any SerialExecutor) {
+        self.executor = executor
         self.store = store
         self.metrics = metrics
         self.recentCapacity = max(1, recentCapacity)

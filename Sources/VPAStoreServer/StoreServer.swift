@@ -21,6 +21,8 @@ public final class StoreServer: Service, Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let metricsEndpoint = NIOLockedValueBox<MetricsEndpoint?>(nil)
+    /// The one thread that runs every SQLite call of the store (see `StoreCore`).
+    private let storeThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Opens (creating and migrating when needed) the database and prepares the service.
     public init(configuration: ServeConfiguration, logger: Logger,
@@ -30,7 +32,8 @@ public final class StoreServer: Service, Sendable {
         self.group = group
         let store = try EventStore(path: configuration.databasePath, access: .readWrite)
         metrics = StoreMetrics()
-        core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents)
+        core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
+                         executor: storeThread.next().executor)
         if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
         let service = StoreService(core: core, metrics: metrics, configuration: configuration, logger: logger)
         var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
@@ -67,6 +70,7 @@ public final class StoreServer: Service, Sendable {
         await metricsEndpoint.withLockedValue { $0 }?.close()
         await core.close()
         let head = await core.headPosition
+        try await storeThread.shutdownGracefully()
         logger.info("Stopped", metadata: ["store.head": "\(head)"])
     }
 

@@ -5,10 +5,17 @@ extension EventStore {
     // MARK: - Actual resources
 
     /// Current actual and desired resources of every container of every live pod, from memory.
-    /// O(pods); filters by namespace and pod name.
+    /// O(1) for one pod by namespace and name, O(pods) otherwise.
     public func currentResources(namespace: String? = nil, pod: String? = nil) -> [ContainerResourcesView] {
         var views: [ContainerResourcesView] = []
-        for (_, state) in projection.pods {
+        // One pod by name: a hash lookup, not a scan (the recommender and updater ask this per pod).
+        let candidates: [PodState]
+        if let namespace, let pod {
+            candidates = projection.liveStreamByName["\(namespace)/\(pod)"].flatMap { projection.pods[$0] }.map { [$0] } ?? []
+        } else {
+            candidates = Array(projection.pods.values)
+        }
+        for state in candidates {
             guard state.live, let observation = state.observation,
                   namespace == nil || observation.namespace == namespace, pod == nil || observation.name == pod
             else { continue }

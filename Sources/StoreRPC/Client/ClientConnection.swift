@@ -20,6 +20,14 @@ final class ClientConnection: Sendable {
         var closed: RPCStatus?
         var goingAway = false
         var pings: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Client-side deadline timers of calls in flight, cancelled when the call ends.
+        var deadlines: [UInt64: Scheduled<Void>] = [:]
+
+        /// Removes the waiter of `callID` and cancels its deadline timer.
+        mutating func takeWaiter(_ callID: UInt64) -> Waiter? {
+            deadlines.removeValue(forKey: callID)?.cancel()
+            return waiters.removeValue(forKey: callID)
+        }
     }
 
     let welcome: Frame.Welcome
@@ -65,9 +73,13 @@ final class ClientConnection: Sendable {
         // A server that accepted the socket but never answers the hello (it was shutting down, or it
         // is not a vpa-store server) must not hold the caller forever.
         let welcomed = NIOLockedValueBox(false)
+        let timedOut = NIOLockedValueBox(false)
         let handshakeTimeout = asyncChannel.channel.eventLoop.scheduleTask(
             in: .nanoseconds(configuration.connectTimeout.nanoseconds)) { [channel = asyncChannel.channel] in
-            if !welcomed.withLockedValue({ $0 }) { channel.close(promise: nil) }
+            if !welcomed.withLockedValue({ $0 }) {
+                timedOut.withLockedValue { $0 = true }
+                channel.close(promise: nil)
+            }
         }
         // The reader task owns the channel for its whole life; the handshake's answer comes back
         // through this continuation, later frames go to the waiters.
@@ -84,7 +96,9 @@ final class ClientConnection: Sendable {
                         try await outbound.write(Frame(callID: 0, .hello(hello)))
                         var frames = inbound.makeAsyncIterator()
                         guard let first = try await frames.next() else {
-                            resume(.failure(RPCStatus(.unavailable, "the server closed the connection during the handshake")))
+                            resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
+                                ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
+                                : "\(configuration.endpoint) closed the connection during the handshake")))
                             return
                         }
                         switch first.kind {
@@ -103,9 +117,6 @@ final class ClientConnection: Sendable {
                     ending = RPCStatus(.internal, "the server's frames could not be read: \(error)")
                 } catch {
                     ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
-                }
-                if !welcomed.withLockedValue({ $0 }) {
-                    ending = RPCStatus(.unavailable, "\(configuration.endpoint) accepted the connection but did not answer the hello")
                 }
                 resume(.failure(ending))
                 ClientConnection.closeAll(state, ending)
@@ -135,7 +146,7 @@ final class ClientConnection: Sendable {
                 ClientConnection.closeAll(state, status)
                 return
             }
-            let waiter = state.withLockedValue { $0.waiters.removeValue(forKey: frame.callID) }
+            let waiter = state.withLockedValue { $0.takeWaiter(frame.callID) }
             switch waiter {
             case .unary(let continuation, let message):
                 if status.code == .ok {
@@ -169,7 +180,12 @@ final class ClientConnection: Sendable {
     private static func closeAll(_ state: NIOLockedValueBox<State>, _ status: RPCStatus) {
         let (waiters, pings) = state.withLockedValue { state -> ([Waiter], [CheckedContinuation<Void, Never>]) in
             if state.closed == nil { state.closed = status }
-            defer { state.waiters.removeAll(); state.pings.removeAll() }
+            defer {
+                state.waiters.removeAll()
+                state.pings.removeAll()
+                for timer in state.deadlines.values { timer.cancel() }
+                state.deadlines.removeAll()
+            }
             return (Array(state.waiters.values), Array(state.pings.values))
         }
         for waiter in waiters {
@@ -181,13 +197,20 @@ final class ClientConnection: Sendable {
         for ping in pings { ping.resume() }
     }
 
-    /// Registers a waiter under a new call id and sends the request.
-    func start(_ request: Frame.Request, waiter: (UInt64) -> Waiter) -> UInt64? {
+    /// Registers a waiter under a new call id and sends the request. With a `timeout`, the call
+    /// also ends locally with DEADLINE_EXCEEDED a little after it, for a server that cannot answer.
+    func start(_ request: Frame.Request, timeout: Duration? = nil, waiter: (UInt64) -> Waiter) -> UInt64? {
         let (callID, outbound): (UInt64?, NIOAsyncChannelOutboundWriter<Frame>?) = state.withLockedValue { state in
             guard state.closed == nil else { return (nil, nil) }
             let callID = state.nextCallID
             state.nextCallID += 1
             state.waiters[callID] = waiter(callID)
+            if let timeout {
+                state.deadlines[callID] = channel.eventLoop.scheduleTask(
+                    in: .nanoseconds((timeout + .milliseconds(50)).nanoseconds)) { [weak self] in
+                    self?.cancel(callID, RPCStatus(.deadlineExceeded, "no answer within \(timeout)"))
+                }
+            }
             return (callID, state.outbound)
         }
         guard let callID, let outbound else { return nil }
@@ -209,7 +232,7 @@ final class ClientConnection: Sendable {
     }
 
     private func fail(_ callID: UInt64, _ status: RPCStatus) {
-        let waiter = state.withLockedValue { $0.waiters.removeValue(forKey: callID) }
+        let waiter = state.withLockedValue { $0.takeWaiter(callID) }
         switch waiter {
         case .unary(let continuation, _): continuation.resume(returning: .failure(status))
         case .stream(let continuation): continuation.finish(throwing: status)

@@ -38,20 +38,13 @@ public final class RPCClient: Sendable {
         let callID = NIOLockedValueBox<UInt64?>(nil)
         let result: Result<[UInt8], RPCStatus> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let id = connection.start(request) { _ in .unary(continuation, message: nil) }
+                let id = connection.start(request, timeout: timeout) { _ in .unary(continuation, message: nil) }
                 guard let id else {
                     continuation.resume(returning: .failure(RPCStatus(.unavailable, "the connection closed")))
                     return
                 }
                 callID.withLockedValue { $0 = id }
                 if Task.isCancelled { connection.cancel(id, RPCStatus(.cancelled, "the caller cancelled the call")) }
-                if let timeout {
-                    // The server enforces the deadline; this covers a server that cannot answer at all.
-                    Task {
-                        try? await Task.sleep(for: timeout + .milliseconds(50))
-                        connection.cancel(id, RPCStatus(.deadlineExceeded, "no answer within \(timeout)"))
-                    }
-                }
             }
         } onCancel: {
             if let id = callID.withLockedValue({ $0 }) {
@@ -113,6 +106,8 @@ actor Connector {
     private let logger: Logger
     private var current: ClientConnection?
     private var opening: Task<Result<ClientConnection, RPCStatus>, Never>?
+    /// The open connection, readable without a hop onto the actor: every call starts here.
+    private nonisolated let usable = NIOLockedValueBox<ClientConnection?>(nil)
 
     init(configuration: RPCClientConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -120,7 +115,13 @@ actor Connector {
         self.logger = logger
     }
 
-    func connection() async throws(RPCStatus) -> ClientConnection {
+    /// The open connection, opening one (one at a time, with backoff) when there is none.
+    nonisolated func connection() async throws(RPCStatus) -> ClientConnection {
+        if let connection = usable.withLockedValue({ $0 }), connection.isUsable { return connection }
+        return try await open()
+    }
+
+    private func open() async throws(RPCStatus) -> ClientConnection {
         if let current, current.isUsable { return current }
         if let opening { return try await opening.value.get() }
         let configuration = self.configuration, group = self.group, logger = self.logger
@@ -145,12 +146,16 @@ actor Connector {
         opening = task
         let result = await task.value
         opening = nil
-        if case .success(let connection) = result { current = connection }
+        if case .success(let connection) = result {
+            current = connection
+            usable.withLockedValue { $0 = connection }
+        }
         return try result.get()
     }
 
     func close() {
         current?.close()
         current = nil
+        usable.withLockedValue { $0 = nil }
     }
 }

@@ -151,15 +151,12 @@ final class ServerConnection: Sendable {
         case .accepted:
             break
         }
+        // A timer on the event loop rather than a sleeping task per call: it costs nothing unless it fires.
+        let deadlineTimer = request.timeoutMilliseconds == 0 ? nil : channel.eventLoop.scheduleTask(
+            in: .milliseconds(Int64(clamping: request.timeoutMilliseconds))) {
+            Task { await call.end(RPCStatus(.deadlineExceeded, "the call's deadline passed before it finished"), cancelHandler: true) }
+        }
         let task = Task { [service] in
-            var deadlineTask: Task<Void, Never>?
-            if let deadline = call.deadline {
-                deadlineTask = Task {
-                    guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
-                    await call.end(RPCStatus(.deadlineExceeded, "the call's deadline passed before it finished"),
-                                   cancelHandler: true)
-                }
-            }
             let outcome: RPCStatus
             do {
                 try await service.handle(call)
@@ -171,7 +168,7 @@ final class ServerConnection: Sendable {
             } catch {
                 outcome = RPCStatus(.internal, "\(error)")
             }
-            deadlineTask?.cancel()
+            deadlineTimer?.cancel()
             await call.end(outcome, cancelHandler: false)
             self.finished(call)
         }

@@ -1,0 +1,145 @@
+import StoreRPC
+import StoreWire
+import VPAModel
+import VPAStoreClient
+
+/// The unary-call figures of the RPC layer: one pod's actual resources (GetActualResources by
+/// namespace and pod), at one call in flight, and with many in flight on one and on several
+/// connections.
+public struct PointQueryBenchmark: Sendable {
+    public struct Settings: Sendable {
+        public var pods: Int
+        public var calls: Int
+        public var inFlight: Int
+        public var connections: Int
+
+        public init(pods: Int = 2000, calls: Int = 20_000, inFlight: Int = 64, connections: Int = 4) {
+            self.pods = pods
+            self.calls = calls
+            self.inFlight = inFlight
+            self.connections = connections
+        }
+    }
+
+    /// One line of the result table.
+    public struct Row: Sendable {
+        public var workload: String
+        public var calls: Int
+        public var seconds: Double
+        public var latencies: Latencies
+
+        public var callsPerSecond: Double { Double(calls) / seconds }
+    }
+
+    public let endpoint: RPCEndpoint
+    public let settings: Settings
+
+    public init(endpoint: RPCEndpoint, settings: Settings) {
+        self.endpoint = endpoint
+        self.settings = settings
+    }
+
+    /// Loads `pods` pods (2 containers each) through Ingest calls of 500.
+    public func populate() async throws {
+        let client = StoreClient(endpoint: endpoint, peerName: "vpa-store bench")
+        defer { Task { await client.close() } }
+        var start = 0
+        while start < settings.pods {
+            let batch = (start..<min(start + 500, settings.pods)).map { Observation.pod(Self.pod($0)) }
+            _ = try await client.ingest(IngestRequest(observedAt: Timestamp(unixMilliseconds: 1_793_610_000_000), observations: batch))
+            start += 500
+        }
+    }
+
+    public func run() async throws -> [Row] {
+        var rows: [Row] = []
+        let one = StoreClient(endpoint: endpoint, peerName: "vpa-store bench")
+        _ = try await one.health()
+        // Warm up the connection, the server's caches and the allocator.
+        _ = try await sequential(one, calls: min(2000, settings.calls))
+        rows.append(try await sequential(one, calls: settings.calls))
+        rows.append(try await concurrent([one], inFlight: settings.inFlight, label: "1 connection, \(settings.inFlight) in flight"))
+        await one.close()
+        let many = (0..<settings.connections).map { _ in StoreClient(endpoint: endpoint, peerName: "vpa-store bench") }
+        for client in many { _ = try await client.health() }
+        rows.append(try await concurrent(many, inFlight: settings.inFlight,
+                                         label: "\(settings.connections) connections, \(settings.inFlight) in flight each"))
+        for client in many { await client.close() }
+        return rows
+    }
+
+    private func sequential(_ client: StoreClient, calls: Int) async throws -> Row {
+        var latencies = Latencies()
+        let started = ContinuousClock.now
+        for index in 0..<calls {
+            let begin = ContinuousClock.now
+            let answer = try await client.actualResources(request(index))
+            latencies.record(.now - begin)
+            guard answer.containers.count == 2 else { throw BenchError("pod \(index % settings.pods) has \(answer.containers.count) containers") }
+        }
+        return Row(workload: "1 connection, 1 in flight", calls: calls, seconds: (ContinuousClock.now - started).seconds,
+                   latencies: latencies)
+    }
+
+    private func concurrent(_ clients: [StoreClient], inFlight: Int, label: String) async throws -> Row {
+        let total = settings.calls
+        let workers = clients.count * inFlight
+        let started = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for worker in 0..<workers {
+                let client = clients[worker % clients.count]
+                group.addTask {
+                    var latencies = Latencies()
+                    var index = worker
+                    while index < total {
+                        let begin = ContinuousClock.now
+                        _ = try await client.actualResources(request(index))
+                        latencies.record(.now - begin)
+                        index += workers
+                    }
+                    return latencies
+                }
+            }
+            var all = Latencies()
+            for try await part in group { all.merge(part) }
+            return all
+        }
+        return Row(workload: label, calls: total, seconds: (ContinuousClock.now - started).seconds, latencies: latencies)
+    }
+
+    private func request(_ index: Int) -> ActualResourcesRequest {
+        let pod = (index &* 7919) % settings.pods
+        return ActualResourcesRequest(namespace: "ns-\(pod % 50)", pod: "app-\(pod)")
+    }
+
+    static func pod(_ index: Int) -> PodObservation {
+        let app = ResourceRequirements(requests: ResourceList(cpuMillicores: 250, memoryBytes: 256 << 20),
+                                       limits: ResourceList(cpuMillicores: 500, memoryBytes: 512 << 20))
+        let sidecar = ResourceRequirements(requests: ResourceList(cpuMillicores: 50, memoryBytes: 64 << 20),
+                                           limits: ResourceList(memoryBytes: 128 << 20))
+        let running = ContainerState.running(startedAt: Timestamp(unixMilliseconds: 1_793_600_000_000))
+        return PodObservation(
+            uid: "00000000-0000-4000-8000-\(String(index).leftPadded(to: 12))", namespace: "ns-\(index % 50)",
+            name: "app-\(index)", phase: "Running",
+            owners: [OwnerReference(kind: "ReplicaSet", name: "rs-\(index / 3)", uid: "u", controller: true)],
+            containers: [
+                ContainerObservation(name: "app", desired: app,
+                                     status: ContainerStatusObservation(resources: app, restartCount: 0, state: running)),
+                ContainerObservation(name: "sidecar", desired: sidecar,
+                                     status: ContainerStatusObservation(resources: sidecar, restartCount: 0, state: running)),
+            ])
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
