@@ -1,0 +1,105 @@
+import CStoreProto
+import VPAModel
+
+// Helpers shared by the codecs of store.proto's messages (StoreMessages+*.swift). Decoding validates:
+// an error names the message and field that is wrong, which the server returns as INVALID_ARGUMENT.
+
+func wireString(_ pointer: UnsafeMutablePointer<CChar>?) -> String { EventCodec.string(pointer) }
+
+/// nil for an absent or empty proto3 string ("" means "not given").
+func givenString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+    let value = EventCodec.string(pointer)
+    return value.isEmpty ? nil : value
+}
+
+/// nil for a proto3 time of 0 ("not given").
+func givenTime(_ milliseconds: Int64) -> Timestamp? {
+    milliseconds == 0 ? nil : Timestamp(unixMilliseconds: milliseconds)
+}
+
+func decodeMessage<T, R>(
+    _ bytes: [UInt8], _ name: String,
+    _ unpack: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<T>?,
+    _ free: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
+    _ read: (T) throws(WireError) -> R
+) throws(WireError) -> R {
+    try withRawBytes(bytes) { (raw) throws(WireError) in try withUnpacked(raw, name, unpack, free, read) }
+}
+
+func parseResizeState(named name: String?, field: String) throws(WireError) -> ResizeState? {
+    guard let name else { return nil }
+    guard let state = ResizeState(rawValue: name) else {
+        throw .invalidValue(field: field, reason: "\"\(name)\" is not a resize state; use one of "
+                            + ResizeState.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return state
+}
+
+func parseInPlaceMode(named name: String?, field: String) throws(WireError) -> InPlaceMode? {
+    guard let name else { return nil }
+    guard let mode = InPlaceMode(rawValue: name) else {
+        throw .invalidValue(field: field, reason: "\"\(name)\" is not an in-place mode; use auto, enabled or disabled")
+    }
+    return mode
+}
+
+func nonNegative(_ value: Int64, field: String) throws(WireError) -> Int64 {
+    guard value >= 0 else { throw .invalidValue(field: field, reason: "\(value) is negative") }
+    return value
+}
+
+/// A pod from a request, with the fields the store keys it by present.
+
+func checkedPod(_ m: Vpa__Store__V1__PodObserved, field: String) throws(WireError) -> PodObservation {
+    let pod = try EventCodec.decodePod(m)
+    guard !pod.namespace.isEmpty else { throw .invalidValue(field: "\(field).namespace", reason: "empty") }
+    guard !pod.name.isEmpty else { throw .invalidValue(field: "\(field).name", reason: "empty") }
+    return pod
+}
+
+func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>? {
+    guard let timeouts else { return nil }
+    let m = arena.message(vpa__store__v1__resize_timeout_settings__init)
+    m.pointee.deferred_timeout_ms = timeouts.deferredMilliseconds
+    m.pointee.in_progress_timeout_ms = timeouts.inProgressMilliseconds
+    return m
+}
+
+/// The request's timeouts, each 0 meaning the server's (filled in by the server from `defaults`).
+
+func decodeTimeouts(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>?, field: String)
+    throws(WireError) -> ResizeTimeouts? {
+    guard let m = pointer?.pointee else { return nil }
+    return ResizeTimeouts(deferredMilliseconds: try nonNegative(m.deferred_timeout_ms, field: "\(field).deferred_timeout_ms"),
+                          inProgressMilliseconds: try nonNegative(m.in_progress_timeout_ms, field: "\(field).in_progress_timeout_ms"))
+}
+
+func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__EventSelector> {
+    let m = arena.message(vpa__store__v1__event_selector__init)
+    m.pointee.namespace_ = arena.optionalCString(selector.pod?.namespace)
+    m.pointee.pod = arena.optionalCString(selector.pod?.name)
+    m.pointee.type = arena.optionalCString(selector.type?.name)
+    m.pointee.since_ms = selector.since?.unixMilliseconds ?? 0
+    m.pointee.until_ms = selector.until?.unixMilliseconds ?? 0
+    return m
+}
+
+func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelector>?, field: String)
+    throws(WireError) -> EventSelector {
+    guard let m = pointer?.pointee else { return EventSelector() }
+    let namespace = givenString(m.namespace_), pod = givenString(m.pod)
+    guard (namespace == nil) == (pod == nil) else {
+        throw .invalidValue(field: "\(field).\(namespace == nil ? "namespace" : "pod")",
+                            reason: "empty; give namespace and pod together")
+    }
+    var type: EventType?
+    if let name = givenString(m.type) {
+        guard let known = EventType(name: name) else {
+            throw .invalidValue(field: "\(field).type", reason: "\"\(name)\" is not an event type; use one of "
+                                + EventType.allCases.map(\.name).joined(separator: ", "))
+        }
+        type = known
+    }
+    return EventSelector(pod: namespace.map { PodName(namespace: $0, name: pod ?? "") }, type: type,
+                         since: givenTime(m.since_ms), until: givenTime(m.until_ms))
+}
