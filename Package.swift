@@ -65,6 +65,10 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: swiftSettings),
+        // The upstream VPA recommendation algorithm (DESIGN §3.4): histograms, estimation, OOM bump.
+        .target(name: "Recommender", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
+        // The updater's decisions (DESIGN §3.2, §3.4): in-place resize, eviction or wait, and why.
+        .target(name: "Updater", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
         // Benchmarks that print figures (`vpa-store bench`).
         .target(name: "VPAStoreBench",
                 dependencies: ["VPAStoreClient", "StoreRPC", "StoreWire", "VPAModel"],
@@ -86,6 +90,8 @@ let package = Package(
         .testTarget(name: "EventStoreTests",
                     dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "UpdaterTests", dependencies: ["Updater", "VPAModel"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreWireTests", dependencies: ["StoreWire", "VPAModel"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "StoreRPCTests",

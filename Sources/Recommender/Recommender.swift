@@ -1,0 +1,1 @@
+// The recommender's algorithm; see DecayingHistogram.swift and friends.

@@ -1,0 +1,1 @@
+// The updater's decisions; see UpdaterDecisions.swift and friends.

@@ -1,0 +1,84 @@
+/// `spec.updatePolicy.updateMode` of a VerticalPodAutoscaler (upstream
+/// pkg/apis/autoscaling.k8s.io/v1/types.go). Unset means `Recreate` (pkg/utils/vpa/api.go
+/// `GetUpdateMode`); `Auto` is deprecated and behaves as `Recreate`.
+public enum VPAUpdateMode: String, Hashable, Sendable, CaseIterable, Codable {
+    case off = "Off"
+    case initial = "Initial"
+    case recreate = "Recreate"
+    case inPlaceOrRecreate = "InPlaceOrRecreate"
+    case inPlace = "InPlace"
+    case auto = "Auto"
+
+    /// The mode the updater acts on: `Auto` is `Recreate` upstream.
+    public var effective: VPAUpdateMode { self == .auto ? .recreate : self }
+}
+
+/// One entry of `spec.resourcePolicy.containerPolicies`.
+public struct ContainerResourcePolicy: Hashable, Sendable, Codable {
+    /// The container's name, or "*" for every container without its own entry.
+    public var containerName: String
+    /// `mode: Off` turns recommendations off for the container.
+    public var scalingOff: Bool
+    public var minAllowed: ResourceList
+    public var maxAllowed: ResourceList
+
+    public init(containerName: String, scalingOff: Bool = false, minAllowed: ResourceList = ResourceList(),
+                maxAllowed: ResourceList = ResourceList()) {
+        self.containerName = containerName
+        self.scalingOff = scalingOff
+        self.minAllowed = minAllowed
+        self.maxAllowed = maxAllowed
+    }
+}
+
+/// A VerticalPodAutoscaler object as observed (`kubectl get vpa -A -o json`), reduced to what the
+/// recommender and updater read.
+public struct VPAObservation: Hashable, Sendable, Codable {
+    public var namespace: String
+    public var name: String
+    public var uid: String?
+    /// `spec.targetRef`: the controller whose pods the VPA manages.
+    public var targetKind: String
+    public var targetName: String
+    public var updateMode: VPAUpdateMode
+    /// `spec.updatePolicy.minReplicas`; nil = the updater's `--min-replicas`.
+    public var minReplicas: Int?
+    public var containerPolicies: [ContainerResourcePolicy]
+
+    public init(namespace: String, name: String, uid: String? = nil, targetKind: String, targetName: String,
+                updateMode: VPAUpdateMode = .recreate, minReplicas: Int? = nil,
+                containerPolicies: [ContainerResourcePolicy] = []) {
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.targetKind = targetKind
+        self.targetName = targetName
+        self.updateMode = updateMode
+        self.minReplicas = minReplicas
+        self.containerPolicies = containerPolicies
+    }
+
+    /// The policy that applies to `container`: its own entry, else "*", else none.
+    public func policy(for container: String) -> ContainerResourcePolicy? {
+        containerPolicies.first { $0.containerName == container } ?? containerPolicies.first { $0.containerName == "*" }
+    }
+}
+
+/// The recommendation for one container (upstream `RecommendedContainerResources`).
+public struct ContainerRecommendation: Hashable, Sendable, Codable {
+    public var container: String
+    public var target: ResourceList
+    public var lowerBound: ResourceList
+    public var upperBound: ResourceList
+    /// The target before capping to the container policy's min/max allowed.
+    public var uncappedTarget: ResourceList
+
+    public init(container: String, target: ResourceList, lowerBound: ResourceList, upperBound: ResourceList,
+                uncappedTarget: ResourceList) {
+        self.container = container
+        self.target = target
+        self.lowerBound = lowerBound
+        self.upperBound = upperBound
+        self.uncappedTarget = uncappedTarget
+    }
+}
