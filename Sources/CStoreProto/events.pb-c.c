@@ -649,6 +649,153 @@ void   vpa__store__v1__resize_requested__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__resize_requested__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__vpa_observed__container_policy__init
+                     (Vpa__Store__V1__VpaObserved__ContainerPolicy         *message)
+{
+  static const Vpa__Store__V1__VpaObserved__ContainerPolicy init_value = VPA__STORE__V1__VPA_OBSERVED__CONTAINER_POLICY__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__vpa_observed__init
+                     (Vpa__Store__V1__VpaObserved         *message)
+{
+  static const Vpa__Store__V1__VpaObserved init_value = VPA__STORE__V1__VPA_OBSERVED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__vpa_observed__get_packed_size
+                     (const Vpa__Store__V1__VpaObserved *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_observed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__vpa_observed__pack
+                     (const Vpa__Store__V1__VpaObserved *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_observed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__vpa_observed__pack_to_buffer
+                     (const Vpa__Store__V1__VpaObserved *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_observed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__VpaObserved *
+       vpa__store__v1__vpa_observed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__VpaObserved *)
+     protobuf_c_message_unpack (&vpa__store__v1__vpa_observed__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__vpa_observed__free_unpacked
+                     (Vpa__Store__V1__VpaObserved *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__vpa_observed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__vpa_deleted__init
+                     (Vpa__Store__V1__VpaDeleted         *message)
+{
+  static const Vpa__Store__V1__VpaDeleted init_value = VPA__STORE__V1__VPA_DELETED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__vpa_deleted__get_packed_size
+                     (const Vpa__Store__V1__VpaDeleted *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_deleted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__vpa_deleted__pack
+                     (const Vpa__Store__V1__VpaDeleted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_deleted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__vpa_deleted__pack_to_buffer
+                     (const Vpa__Store__V1__VpaDeleted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_deleted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__VpaDeleted *
+       vpa__store__v1__vpa_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__VpaDeleted *)
+     protobuf_c_message_unpack (&vpa__store__v1__vpa_deleted__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__vpa_deleted__free_unpacked
+                     (Vpa__Store__V1__VpaDeleted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__vpa_deleted__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__usage_sampled__container__init
+                     (Vpa__Store__V1__UsageSampled__Container         *message)
+{
+  static const Vpa__Store__V1__UsageSampled__Container init_value = VPA__STORE__V1__USAGE_SAMPLED__CONTAINER__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__usage_sampled__init
+                     (Vpa__Store__V1__UsageSampled         *message)
+{
+  static const Vpa__Store__V1__UsageSampled init_value = VPA__STORE__V1__USAGE_SAMPLED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__usage_sampled__get_packed_size
+                     (const Vpa__Store__V1__UsageSampled *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__usage_sampled__pack
+                     (const Vpa__Store__V1__UsageSampled *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__usage_sampled__pack_to_buffer
+                     (const Vpa__Store__V1__UsageSampled *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__UsageSampled *
+       vpa__store__v1__usage_sampled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__UsageSampled *)
+     protobuf_c_message_unpack (&vpa__store__v1__usage_sampled__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__usage_sampled__free_unpacked
+                     (Vpa__Store__V1__UsageSampled *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor vpa__store__v1__resource_list__field_descriptors[2] =
 {
   {
@@ -2041,7 +2188,392 @@ const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__resize_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[8] =
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__container_policy__field_descriptors[4] =
+{
+  {
+    "container_name",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, container_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scaling_off",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_scaling_off),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, scaling_off),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_allowed",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, min_allowed),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_allowed",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, max_allowed),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__vpa_observed__container_policy__field_indices_by_name[] = {
+  0,   /* field[0] = container_name */
+  3,   /* field[3] = max_allowed */
+  2,   /* field[2] = min_allowed */
+  1,   /* field[1] = scaling_off */
+};
+static const ProtobufCIntRange vpa__store__v1__vpa_observed__container_policy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_policy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.VpaObserved.ContainerPolicy",
+  "ContainerPolicy",
+  "Vpa__Store__V1__VpaObserved__ContainerPolicy",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__VpaObserved__ContainerPolicy),
+  4,
+  vpa__store__v1__vpa_observed__container_policy__field_descriptors,
+  vpa__store__v1__vpa_observed__container_policy__field_indices_by_name,
+  1,  vpa__store__v1__vpa_observed__container_policy__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__vpa_observed__container_policy__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__field_descriptors[8] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, namespace_),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "uid",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, uid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_kind",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, target_kind),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_name",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, target_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_mode",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved, update_mode),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_replicas",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Vpa__Store__V1__VpaObserved, has_min_replicas),
+    offsetof(Vpa__Store__V1__VpaObserved, min_replicas),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "container_policies",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__VpaObserved, n_container_policies),
+    offsetof(Vpa__Store__V1__VpaObserved, container_policies),
+    &vpa__store__v1__vpa_observed__container_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__vpa_observed__field_indices_by_name[] = {
+  7,   /* field[7] = container_policies */
+  6,   /* field[6] = min_replicas */
+  1,   /* field[1] = name */
+  0,   /* field[0] = namespace */
+  3,   /* field[3] = target_kind */
+  4,   /* field[4] = target_name */
+  2,   /* field[2] = uid */
+  5,   /* field[5] = update_mode */
+};
+static const ProtobufCIntRange vpa__store__v1__vpa_observed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.VpaObserved",
+  "VpaObserved",
+  "Vpa__Store__V1__VpaObserved",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__VpaObserved),
+  8,
+  vpa__store__v1__vpa_observed__field_descriptors,
+  vpa__store__v1__vpa_observed__field_indices_by_name,
+  1,  vpa__store__v1__vpa_observed__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__vpa_observed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_deleted__field_descriptors[2] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaDeleted, namespace_),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaDeleted, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__vpa_deleted__field_indices_by_name[] = {
+  1,   /* field[1] = name */
+  0,   /* field[0] = namespace */
+};
+static const ProtobufCIntRange vpa__store__v1__vpa_deleted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__vpa_deleted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.VpaDeleted",
+  "VpaDeleted",
+  "Vpa__Store__V1__VpaDeleted",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__VpaDeleted),
+  2,
+  vpa__store__v1__vpa_deleted__field_descriptors,
+  vpa__store__v1__vpa_deleted__field_indices_by_name,
+  1,  vpa__store__v1__vpa_deleted__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__vpa_deleted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__usage_sampled__container__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UsageSampled__Container, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cpu_millicores",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_SINT64,
+    offsetof(Vpa__Store__V1__UsageSampled__Container, has_cpu_millicores),
+    offsetof(Vpa__Store__V1__UsageSampled__Container, cpu_millicores),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "memory_bytes",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_SINT64,
+    offsetof(Vpa__Store__V1__UsageSampled__Container, has_memory_bytes),
+    offsetof(Vpa__Store__V1__UsageSampled__Container, memory_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__usage_sampled__container__field_indices_by_name[] = {
+  1,   /* field[1] = cpu_millicores */
+  2,   /* field[2] = memory_bytes */
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange vpa__store__v1__usage_sampled__container__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.UsageSampled.Container",
+  "Container",
+  "Vpa__Store__V1__UsageSampled__Container",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__UsageSampled__Container),
+  3,
+  vpa__store__v1__usage_sampled__container__field_descriptors,
+  vpa__store__v1__usage_sampled__container__field_indices_by_name,
+  1,  vpa__store__v1__usage_sampled__container__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__usage_sampled__container__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__usage_sampled__field_descriptors[3] =
+{
+  {
+    "at_ms",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__UsageSampled, has_at_ms),
+    offsetof(Vpa__Store__V1__UsageSampled, at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window_ms",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__UsageSampled, has_window_ms),
+    offsetof(Vpa__Store__V1__UsageSampled, window_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "containers",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__UsageSampled, n_containers),
+    offsetof(Vpa__Store__V1__UsageSampled, containers),
+    &vpa__store__v1__usage_sampled__container__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__usage_sampled__field_indices_by_name[] = {
+  0,   /* field[0] = at_ms */
+  2,   /* field[2] = containers */
+  1,   /* field[1] = window_ms */
+};
+static const ProtobufCIntRange vpa__store__v1__usage_sampled__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.UsageSampled",
+  "UsageSampled",
+  "Vpa__Store__V1__UsageSampled",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__UsageSampled),
+  3,
+  vpa__store__v1__usage_sampled__field_descriptors,
+  vpa__store__v1__usage_sampled__field_indices_by_name,
+  1,  vpa__store__v1__usage_sampled__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__usage_sampled__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[11] =
 {
   { "EVENT_TYPE_UNSPECIFIED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_POD_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_POD_OBSERVED", 1 },
@@ -2051,11 +2583,14 @@ static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_numbe
   { "EVENT_TYPE_EVICTION_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
   { "EVENT_TYPE_RESIZE_REQUESTED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RESIZE_REQUESTED", 7 },
+  { "EVENT_TYPE_VPA_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_OBSERVED", 8 },
+  { "EVENT_TYPE_VPA_DELETED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_DELETED", 9 },
+  { "EVENT_TYPE_USAGE_SAMPLED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED", 10 },
 };
 static const ProtobufCIntRange vpa__store__v1__event_type__value_ranges[] = {
-{0, 0},{0, 8}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[8] =
+static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[11] =
 {
   { "EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
@@ -2065,6 +2600,9 @@ static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_
   { "EVENT_TYPE_RESIZE_REQUESTED", 7 },
   { "EVENT_TYPE_RESIZE_TRANSITION", 3 },
   { "EVENT_TYPE_UNSPECIFIED", 0 },
+  { "EVENT_TYPE_USAGE_SAMPLED", 10 },
+  { "EVENT_TYPE_VPA_DELETED", 9 },
+  { "EVENT_TYPE_VPA_OBSERVED", 8 },
 };
 const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
 {
@@ -2073,9 +2611,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
   "EventType",
   "Vpa__Store__V1__EventType",
   "vpa.store.v1",
-  8,
+  11,
   vpa__store__v1__event_type__enum_values_by_number,
-  8,
+  11,
   vpa__store__v1__event_type__enum_values_by_name,
   1,
   vpa__store__v1__event_type__value_ranges,

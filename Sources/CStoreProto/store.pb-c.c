@@ -412,6 +412,51 @@ void   vpa__store__v1__ingest_item__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__ingest_item__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__pod_usage__init
+                     (Vpa__Store__V1__PodUsage         *message)
+{
+  static const Vpa__Store__V1__PodUsage init_value = VPA__STORE__V1__POD_USAGE__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__pod_usage__get_packed_size
+                     (const Vpa__Store__V1__PodUsage *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_usage__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__pod_usage__pack
+                     (const Vpa__Store__V1__PodUsage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_usage__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__pod_usage__pack_to_buffer
+                     (const Vpa__Store__V1__PodUsage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_usage__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__PodUsage *
+       vpa__store__v1__pod_usage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__PodUsage *)
+     protobuf_c_message_unpack (&vpa__store__v1__pod_usage__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__pod_usage__free_unpacked
+                     (Vpa__Store__V1__PodUsage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__pod_usage__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   vpa__store__v1__ingest_request__init
                      (Vpa__Store__V1__IngestRequest         *message)
 {
@@ -1765,7 +1810,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__append_response__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__append_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descriptors[3] =
+static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descriptors[6] =
 {
   {
     "pod",
@@ -1803,16 +1848,55 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descrip
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "vpa",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, vpa),
+    &vpa__store__v1__vpa_observed__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deleted_vpa",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, deleted_vpa),
+    &vpa__store__v1__vpa_observed__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, usage),
+    &vpa__store__v1__pod_usage__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__ingest_item__field_indices_by_name[] = {
   1,   /* field[1] = deleted_pod */
+  4,   /* field[4] = deleted_vpa */
   2,   /* field[2] = eviction */
   0,   /* field[0] = pod */
+  5,   /* field[5] = usage */
+  3,   /* field[3] = vpa */
 };
 static const ProtobufCIntRange vpa__store__v1__ingest_item__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor =
 {
@@ -1822,11 +1906,75 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor =
   "Vpa__Store__V1__IngestItem",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__IngestItem),
-  3,
+  6,
   vpa__store__v1__ingest_item__field_descriptors,
   vpa__store__v1__ingest_item__field_indices_by_name,
   1,  vpa__store__v1__ingest_item__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__ingest_item__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__pod_usage__field_descriptors[3] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodUsage, namespace_),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pod",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodUsage, pod),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sample",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodUsage, sample),
+    &vpa__store__v1__usage_sampled__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__pod_usage__field_indices_by_name[] = {
+  0,   /* field[0] = namespace */
+  1,   /* field[1] = pod */
+  2,   /* field[2] = sample */
+};
+static const ProtobufCIntRange vpa__store__v1__pod_usage__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__pod_usage__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.PodUsage",
+  "PodUsage",
+  "Vpa__Store__V1__PodUsage",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__PodUsage),
+  3,
+  vpa__store__v1__pod_usage__field_descriptors,
+  vpa__store__v1__pod_usage__field_indices_by_name,
+  1,  vpa__store__v1__pod_usage__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__pod_usage__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor vpa__store__v1__ingest_request__field_descriptors[5] =

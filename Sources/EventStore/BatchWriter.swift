@@ -67,6 +67,24 @@ final class BatchWriter {
                            recordedAt: recordedAt, causedBy: nil)
             case .eviction(let eviction):
                 try ingestEviction(eviction, recordedAt: recordedAt, summary: &summary)
+            case .vpa(let vpa):
+                summary.vpasObserved += 1
+                let streamID = try vpaStreamID(for: vpa, at: observedAt)
+                if store.projection.vpas[streamID] == vpa {
+                    summary.unchanged += 1
+                    continue
+                }
+                try append(.vpaObserved(vpa), stream: streamID, at: observedAt, recordedAt: recordedAt, causedBy: nil)
+            case .vpaDeleted(let vpa):
+                summary.vpasObserved += 1
+                guard let streamID = store.projection.streamByKey[Self.vpaKey(vpa)], store.projection.vpas[streamID] != nil else {
+                    summary.unchanged += 1
+                    continue
+                }
+                try append(.vpaDeleted(namespace: vpa.namespace, name: vpa.name), stream: streamID, at: observedAt,
+                           recordedAt: recordedAt, causedBy: nil)
+            case .usage(let usage):
+                try ingestUsage(usage, recordedAt: recordedAt, summary: &summary)
             }
         }
         let endPosition = store.projection.position
@@ -136,6 +154,37 @@ final class BatchWriter {
             try append(.oomKilled(kill), stream: streamID, at: eviction.at, recordedAt: recordedAt, causedBy: cause)
             summary.oomKills += 1
         }
+    }
+
+    /// Appends a usage sample to its live pod's stream, once per window end.
+    private func ingestUsage(_ usage: UsageObservation, recordedAt: Timestamp, summary: inout IngestSummary) throws {
+        guard let streamID = store.projection.liveStreamByName["\(usage.namespace)/\(usage.pod)"],
+              let state = store.projection.pods[streamID], state.live else {
+            summary.usageWithoutPod += 1
+            return
+        }
+        if let last = state.lastUsageAt, usage.sample.at <= last {
+            // The same window read again (or an older one): the recommender has it already.
+            summary.unchanged += 1
+            return
+        }
+        try append(.usageSampled(usage.sample), stream: streamID, at: usage.sample.at, recordedAt: recordedAt, causedBy: nil)
+        summary.usageSamples += 1
+    }
+
+    /// The stream key of a VPA: by namespace and name (a VPA's UID changes when it is recreated, its
+    /// identity for the pods it manages does not).
+    static func vpaKey(_ vpa: VPAObservation) -> String { "vpa:\(vpa.namespace)/\(vpa.name)" }
+
+    /// The stream of `vpa`, interning a new one the first time it is seen.
+    private func vpaStreamID(for vpa: VPAObservation, at: Timestamp) throws -> Int64 {
+        let key = Self.vpaKey(vpa)
+        if let id = store.projection.streamByKey[key] { return id }
+        let id = store.projection.nextStreamID
+        try insertStream.run([.int(id), .int(StreamInfo.Kind.vpa.rawValue), .text(key), .text(vpa.namespace),
+                              .text(vpa.name), .int(at.unixMilliseconds)])
+        store.projection.register(StreamInfo(id: id, kind: .vpa, key: key, namespace: vpa.namespace, name: vpa.name))
+        return id
     }
 
     /// True when the same kill of the same container (same time) is already recorded: a kill seen

@@ -27,12 +27,18 @@ enum DocumentDecoder {
             return [.pod(try PodDecoder.decode(reader))]
         case "Event":
             return [try event(reader)]
-        case "PodList", "EventList", "List":
+        case "VerticalPodAutoscaler":
+            return [.vpa(try VPADecoder.decode(reader))]
+        case "PodMetrics":
+            return [.usage(try PodMetricsDecoder.decode(reader))]
+        case "PodList", "EventList", "List", "VerticalPodAutoscalerList", "PodMetricsList":
             // Items of a typed list may omit their kind (the API server's own lists do); a `List`
             // holds anything, so there each item must say what it is.
             let itemKind: String? = switch kind {
             case "PodList": "Pod"
             case "EventList": "Event"
+            case "VerticalPodAutoscalerList": "VerticalPodAutoscaler"
+            case "PodMetricsList": "PodMetrics"
             default: nil
             }
             var objects: [KubernetesObject] = []
@@ -44,7 +50,7 @@ enum DocumentDecoder {
             }
             return objects
         default:
-            return [.ignored(kind: kind, reason: "not a Pod or an Event")]
+            return [.ignored(kind: kind, reason: "not a Pod, Event, VerticalPodAutoscaler or PodMetrics")]
         }
     }
 
@@ -87,6 +93,8 @@ enum DocumentDecoder {
         switch (kind, type) {
         case ("Pod", "DELETED"):
             return [.podDeleted(try PodDecoder.decode(object))]
+        case ("VerticalPodAutoscaler", "DELETED"):
+            return [.vpaDeleted(try VPADecoder.decode(object))]
         case ("Event", "DELETED"):
             // An Event expiring from the API says nothing new about the eviction it recorded.
             return [.ignored(kind: "Event", reason: "watch DELETED of an Event")]

@@ -10,6 +10,12 @@ public enum KubernetesObject: Hashable, Sendable {
     /// A core/v1 Event with reason `Evicted` about a Pod that names at least one container starved of
     /// memory (annotations `offending_containers`, `offending_containers_usage`, `starved_resource`).
     case eviction(EvictionObservation)
+    /// A VerticalPodAutoscaler (autoscaling.k8s.io/v1), from `kubectl get vpa -A -o json|yaml`.
+    case vpa(VPAObservation)
+    /// The object of a watch event `DELETED` whose object is a VerticalPodAutoscaler.
+    case vpaDeleted(VPAObservation)
+    /// A PodMetrics (metrics.k8s.io/v1beta1), from `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods`.
+    case usage(UsageObservation)
     /// Anything else, with its kind and why it was skipped: other kinds, Events that are not memory
     /// evictions (including evictions whose annotation lists differ in length, which upstream skips),
     /// watch bookmarks.

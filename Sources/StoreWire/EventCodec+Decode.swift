@@ -72,6 +72,24 @@ extension EventCodec {
             }
             defer { vpa__store__v1__resize_requested__free_unpacked(message, nil) }
             return .resizeRequested(try decodeResizeRequest(message.pointee))
+        case .vpaObserved:
+            guard let message = vpa__store__v1__vpa_observed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__vpa_observed__free_unpacked(message, nil) }
+            return .vpaObserved(try decodeVPA(message.pointee))
+        case .vpaDeleted:
+            guard let message = vpa__store__v1__vpa_deleted__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__vpa_deleted__free_unpacked(message, nil) }
+            return .vpaDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
+        case .usageSampled:
+            guard let message = vpa__store__v1__usage_sampled__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__usage_sampled__free_unpacked(message, nil) }
+            return .usageSampled(decodeUsage(message.pointee))
         }
     }
 

@@ -50,6 +50,15 @@ public enum EventCodec {
             return packMessage(message)
         case .resizeRequested(let request):
             return packMessage(encodeResizeRequest(request, arena))
+        case .vpaObserved(let vpa):
+            return packMessage(encodeVPA(vpa, arena))
+        case .vpaDeleted(let namespace, let name):
+            let message = arena.message(vpa__store__v1__vpa_deleted__init)
+            message.pointee.namespace_ = arena.cString(namespace)
+            message.pointee.name = arena.cString(name)
+            return packMessage(message)
+        case .usageSampled(let sample):
+            return packMessage(encodeUsage(sample, arena))
         }
     }
 

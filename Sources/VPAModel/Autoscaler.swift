@@ -82,3 +82,47 @@ public struct ContainerRecommendation: Hashable, Sendable, Codable {
         self.uncappedTarget = uncappedTarget
     }
 }
+
+/// Resource usage of a pod's containers over one window, as the metrics API reports it: one
+/// recommender input sample per container. The pod is the event stream's (or the observation's).
+public struct UsageSample: Hashable, Sendable, Codable {
+    /// One container's usage.
+    public struct Container: Hashable, Sendable, Codable {
+        public var name: String
+        /// CPU usage in millicores, rounded up (the API reports nanocores).
+        public var cpuMillicores: Int64
+        /// Memory working set in bytes.
+        public var memoryBytes: Int64
+
+        public init(name: String, cpuMillicores: Int64, memoryBytes: Int64) {
+            self.name = name
+            self.cpuMillicores = cpuMillicores
+            self.memoryBytes = memoryBytes
+        }
+    }
+
+    /// The end of the window the usage was measured over.
+    public var at: Timestamp
+    /// The window's length.
+    public var windowMilliseconds: Int64
+    public var containers: [Container]
+
+    public init(at: Timestamp, windowMilliseconds: Int64, containers: [Container]) {
+        self.at = at
+        self.windowMilliseconds = windowMilliseconds
+        self.containers = containers
+    }
+}
+
+/// One pod's usage as read from `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods` (a PodMetrics).
+public struct UsageObservation: Hashable, Sendable, Codable {
+    public var namespace: String
+    public var pod: String
+    public var sample: UsageSample
+
+    public init(namespace: String, pod: String, sample: UsageSample) {
+        self.namespace = namespace
+        self.pod = pod
+        self.sample = sample
+    }
+}

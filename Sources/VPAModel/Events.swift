@@ -8,6 +8,9 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
     case evictionObserved = 5
     case inPlaceModeChanged = 6
     case resizeRequested = 7
+    case vpaObserved = 8
+    case vpaDeleted = 9
+    case usageSampled = 10
 
     /// The name people type and read (`PodObserved`, `OomKilled`, …).
     public var name: String {
@@ -19,6 +22,9 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
         case .evictionObserved: "EvictionObserved"
         case .inPlaceModeChanged: "InPlaceModeChanged"
         case .resizeRequested: "ResizeRequested"
+        case .vpaObserved: "VpaObserved"
+        case .vpaDeleted: "VpaDeleted"
+        case .usageSampled: "UsageSampled"
         }
     }
 
@@ -190,6 +196,10 @@ public enum EventBody: Hashable, Sendable {
     case evictionObserved(EvictionObservation)
     case inPlaceModeChanged(InPlaceModeChange)
     case resizeRequested(ResizeRequest)
+    case vpaObserved(VPAObservation)
+    case vpaDeleted(namespace: String, name: String)
+    /// Usage of the stream's pod.
+    case usageSampled(UsageSample)
 
     /// The type column value for this body.
     public var type: EventType {
@@ -201,6 +211,9 @@ public enum EventBody: Hashable, Sendable {
         case .evictionObserved: .evictionObserved
         case .inPlaceModeChanged: .inPlaceModeChanged
         case .resizeRequested: .resizeRequested
+        case .vpaObserved: .vpaObserved
+        case .vpaDeleted: .vpaDeleted
+        case .usageSampled: .usageSampled
         }
     }
 }

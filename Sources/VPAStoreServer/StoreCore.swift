@@ -241,7 +241,8 @@ actor StoreCore {
 extension EventSelector {
     /// Whether `record` passes the selector (the same tests the log read applies in SQL).
     func matches(_ record: EventRecord) -> Bool {
-        if let pod, record.stream?.namespace != pod.namespace || record.stream?.name != pod.name { return false }
+        if let pod, record.stream?.kind != .pod || record.stream?.namespace != pod.namespace
+            || record.stream?.name != pod.name { return false }
         if let type, record.event.body.type != type { return false }
         if let since, record.event.occurredAt < since { return false }
         if let until, record.event.occurredAt > until { return false }

@@ -14,8 +14,15 @@ import VPAModel
     @Test func ingestRequestRoundTrips() throws {
         let eviction = EvictionObservation(eventKey: "shop/web-0.1", podNamespace: "shop", podName: "web-0", podUID: "uid-1",
                                            at: Timestamp(unixMilliseconds: 9), offenders: [.init(container: "app", usageBytes: 1)])
+        let vpa = VPAObservation(namespace: "shop", name: "web", uid: "v1", targetKind: "Deployment", targetName: "web",
+                                 updateMode: .inPlace, minReplicas: 1, containerPolicies: [
+                                    ContainerResourcePolicy(containerName: "*", minAllowed: ResourceList(memoryBytes: 1 << 20)),
+                                    ContainerResourcePolicy(containerName: "sidecar", scalingOff: true)])
+        let usage = UsageObservation(namespace: "shop", pod: "web-0", sample: UsageSample(
+            at: Timestamp(unixMilliseconds: 60_000), windowMilliseconds: 30_000, containers: [.init(name: "app", cpuMillicores: 7, memoryBytes: 9)]))
         let request = IngestRequest(idempotencyKey: "k1", expectedHead: 0, observedAt: Timestamp(unixMilliseconds: 77),
-                                    inPlaceMode: .enabled, observations: [.pod(pod), .podDeleted(pod), .eviction(eviction)])
+                                    inPlaceMode: .enabled, observations: [.pod(pod), .podDeleted(pod), .eviction(eviction),
+                                                                          .vpa(vpa), .vpaDeleted(vpa), .usage(usage)])
         #expect(try IngestRequest(decoding: request.encoded()) == request)
     }
 
@@ -73,6 +80,11 @@ import VPAModel
         #expect(throws: WireError.invalidValue(field: "AppendRequest.events[0].pod_key",
                                                reason: "empty; give the pod's UID or namespace/name")) {
             try AppendRequest(decoding: noKey.encoded())
+        }
+        let targetless = IngestRequest(observations: [.vpa(VPAObservation(namespace: "shop", name: "web", targetKind: "", targetName: ""))])
+        #expect(throws: WireError.invalidValue(field: "IngestRequest.items[0].vpa.target_kind",
+                                               reason: "target_kind and target_name must both be set")) {
+            try IngestRequest(decoding: targetless.encoded())
         }
         let nameless = IngestRequest(observations: [.pod(PodObservation(uid: nil, namespace: "shop", name: ""))])
         #expect(throws: WireError.invalidValue(field: "IngestRequest.items[0].pod.name", reason: "empty")) {

@@ -8,6 +8,7 @@ enum ProjectionTable: String, CaseIterable {
     case resizeTransitions = "resize_transitions"
     case oomKills = "oom_kills"
     case seenEvictions = "seen_evictions"
+    case usageSamples = "usage_samples"
 
     var selectAll: String {
         switch self {
@@ -33,6 +34,8 @@ enum ProjectionTable: String, CaseIterable {
             """
         case .seenEvictions:
             "SELECT key_hash, position FROM seen_evictions ORDER BY key_hash"
+        case .usageSamples:
+            "SELECT container_id, at_ms, position, window_ms, cpu_millicores, memory_bytes FROM usage_samples ORDER BY container_id, at_ms"
         }
     }
 }

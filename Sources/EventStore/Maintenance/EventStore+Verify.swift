@@ -53,6 +53,12 @@ final class RecordingSink: ProjectionSink {
         if tables[.seenEvictions]?[key] == nil { put(.seenEvictions, [.int(keyHash), .int(position)], keyColumns: 1) }
     }
 
+    func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                     _ container: UsageSample.Container) {
+        put(.usageSamples, ProjectionRows.usage(position: position, containerID: containerID, at: at,
+                                                windowMilliseconds: windowMilliseconds, container), keyColumns: 2)
+    }
+
     private func put(_ table: ProjectionTable, _ row: [SQLiteValue], keyColumns: Int) {
         tables[table, default: [:]][Array(row.prefix(keyColumns))] = row
     }

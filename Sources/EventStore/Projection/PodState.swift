@@ -34,6 +34,8 @@ struct PodState: Hashable, Sendable, Codable {
     var openHistory: [Int64: OpenHistoryRow]
     /// The latest `ResizeRequested` since the desired resources last changed.
     var lastResizeRequest: ResizeRequest?
+    /// The window end of the last usage sample appended, so a sample read twice is appended once.
+    var lastUsageAt: Timestamp?
 
     init(streamID: Int64) {
         self.streamID = streamID

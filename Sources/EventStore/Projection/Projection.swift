@@ -16,8 +16,10 @@ struct Projection: Hashable, Sendable {
     var liveStreamByName: [String: Int64] = [:]
     var pods: [Int64: PodState] = [:]
     var nextContainerID: Int64 = 1
-    /// Heads of non-pod streams (the store stream).
+    /// Heads of non-pod streams (the store stream, VPA streams).
     var otherHeads: [Int64: Int64] = [:]
+    /// Live VerticalPodAutoscalers by stream.
+    var vpas: [Int64: VPAObservation] = [:]
 
     /// Whether status resources are read now.
     var readsStatus: Bool { inPlaceMode.readsStatus(detected: inPlaceDetected) }
@@ -82,6 +84,23 @@ struct Projection: Hashable, Sendable {
             var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
             state.head = event.position
             state.lastResizeRequest = request
+            pods[event.streamID] = state
+        case .vpaObserved(let vpa):
+            otherHeads[event.streamID] = event.position
+            vpas[event.streamID] = vpa
+        case .vpaDeleted:
+            otherHeads[event.streamID] = event.position
+            vpas[event.streamID] = nil
+        case .usageSampled(let sample):
+            var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
+            state.head = event.position
+            state.lastUsageAt = sample.at
+            for container in sample.containers {
+                let type = state.observation?.containers.first { $0.name == container.name }?.type ?? .container
+                let containerID = try internContainer(name: container.name, type: type, in: &state, sink: sink)
+                try sink.recordUsage(position: event.position, containerID: containerID, at: sample.at,
+                                     windowMilliseconds: sample.windowMilliseconds, container)
+            }
             pods[event.streamID] = state
         }
     }

@@ -10,6 +10,8 @@ protocol ProjectionSink {
     func recordTransition(position: Int64, streamID: Int64, at: Timestamp, _ transition: ResizeTransition) throws
     func recordOOM(position: Int64, streamID: Int64, containerID: Int64, _ kill: OOMKill) throws
     func recordEviction(keyHash: Int64, position: Int64) throws
+    func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                     _ container: UsageSample.Container) throws
 }
 
 /// Writes nothing: for catching up the in-memory view when the tables are already current.
@@ -20,4 +22,6 @@ struct DiscardingSink: ProjectionSink {
     func recordTransition(position: Int64, streamID: Int64, at: Timestamp, _ transition: ResizeTransition) {}
     func recordOOM(position: Int64, streamID: Int64, containerID: Int64, _ kill: OOMKill) {}
     func recordEviction(keyHash: Int64, position: Int64) {}
+    func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                     _ container: UsageSample.Container) {}
 }

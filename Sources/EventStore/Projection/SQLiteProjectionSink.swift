@@ -10,6 +10,7 @@ final class SQLiteProjectionSink: ProjectionSink {
     private let insertTransition: SQLiteStatement
     private let insertOOM: SQLiteStatement
     private let insertEviction: SQLiteStatement
+    private let insertUsage: SQLiteStatement
 
     init(statement: (String) throws(SQLiteError) -> SQLiteStatement) throws(SQLiteError) {
         insertContainer = try statement("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
@@ -31,6 +32,16 @@ final class SQLiteProjectionSink: ProjectionSink {
               usage_bytes, restart_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEviction = try statement("INSERT OR IGNORE INTO seen_evictions (key_hash, position) VALUES (?, ?)")
+        insertUsage = try statement("""
+            INSERT INTO usage_samples (container_id, at_ms, position, window_ms, cpu_millicores, memory_bytes)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                     _ container: UsageSample.Container) throws {
+        try insertUsage.run(ProjectionRows.usage(position: position, containerID: containerID, at: at,
+                                                 windowMilliseconds: windowMilliseconds, container))
     }
 
     func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) throws {
@@ -63,6 +74,12 @@ final class SQLiteProjectionSink: ProjectionSink {
 /// of the SELECTs `verify` compares with: one definition, so a written row and a recomputed row
 /// can only differ when the data does.
 enum ProjectionRows {
+    static func usage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                      _ container: UsageSample.Container) -> [SQLiteValue] {
+        [.int(containerID), .int(at.unixMilliseconds), .int(position), .int(windowMilliseconds),
+         .int(container.cpuMillicores), .int(container.memoryBytes)]
+    }
+
     static func container(id: Int64, streamID: Int64, name: String, type: ContainerType) -> [SQLiteValue] {
         [.int(id), .int(streamID), .text(name), .int(ColumnCodes.containerType(type))]
     }

@@ -8,6 +8,8 @@ struct SnapshotHeader: Codable, Hashable {
     var inPlaceDetected: Bool
     var nextContainerID: Int64
     var otherHeads: [Int64: Int64]
+    /// Live VerticalPodAutoscalers by stream (absent in snapshots written before they were stored).
+    var vpas: [Int64: VPAObservation]?
 }
 
 /// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
@@ -40,7 +42,7 @@ enum SnapshotCoding {
 extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
-                       nextContainerID: nextContainerID, otherHeads: otherHeads)
+                       nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
@@ -49,6 +51,7 @@ extension Projection {
         inPlaceDetected = header.inPlaceDetected
         nextContainerID = header.nextContainerID
         otherHeads = header.otherHeads
+        vpas = header.vpas ?? [:]
     }
 
     /// Rebuilds the namespace/name → live stream index from the pods.

@@ -218,6 +218,13 @@ extension EventStore {
         }
     }
 
+    // MARK: - VerticalPodAutoscalers
+
+    /// The live VerticalPodAutoscalers, by namespace and name, from memory.
+    public func vpas() -> [VPAObservation] {
+        projection.vpas.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+    }
+
     /// The stream an event belongs to.
     public func stream(_ id: Int64) -> StreamInfo? { projection.streams[id] }
 }

@@ -57,6 +57,22 @@ func checkedPod(_ m: Vpa__Store__V1__PodObserved, field: String) throws(WireErro
     return pod
 }
 
+/// A VPA from a request, with the fields the store keys it by present.
+func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireError) -> VPAObservation {
+    let vpa: VPAObservation
+    do throws(WireError) {
+        vpa = try EventCodec.decodeVPA(m)
+    } catch {
+        throw .invalidValue(field: "\(field).update_mode", reason: "not one of " + VPAUpdateMode.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    guard !vpa.namespace.isEmpty else { throw .invalidValue(field: "\(field).namespace", reason: "empty") }
+    guard !vpa.name.isEmpty else { throw .invalidValue(field: "\(field).name", reason: "empty") }
+    guard !vpa.targetKind.isEmpty, !vpa.targetName.isEmpty else {
+        throw .invalidValue(field: "\(field).target_kind", reason: "target_kind and target_name must both be set")
+    }
+    return vpa
+}
+
 func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>? {
     guard let timeouts else { return nil }
     let m = arena.message(vpa__store__v1__resize_timeout_settings__init)

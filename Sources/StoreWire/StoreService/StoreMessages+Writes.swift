@@ -96,6 +96,19 @@ extension IngestRequest: WireMessage {
             case .eviction(let eviction):
                 item.pointee.item_case = VPA__STORE__V1__INGEST_ITEM__ITEM_EVICTION
                 item.pointee.eviction = EventCodec.encodeEviction(eviction, arena)
+            case .vpa(let vpa):
+                item.pointee.item_case = VPA__STORE__V1__INGEST_ITEM__ITEM_VPA
+                item.pointee.vpa = EventCodec.encodeVPA(vpa, arena)
+            case .vpaDeleted(let vpa):
+                item.pointee.item_case = VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_VPA
+                item.pointee.deleted_vpa = EventCodec.encodeVPA(vpa, arena)
+            case .usage(let usage):
+                let message = arena.message(vpa__store__v1__pod_usage__init)
+                message.pointee.namespace_ = arena.cString(usage.namespace)
+                message.pointee.pod = arena.cString(usage.pod)
+                message.pointee.sample = EventCodec.encodeUsage(usage.sample, arena)
+                item.pointee.item_case = VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE
+                item.pointee.usage = message
             }
             return item
         }
@@ -120,8 +133,21 @@ extension IngestRequest: WireMessage {
                         throw .invalidValue(field: "\(field).eviction.pod_name", reason: "empty; an eviction must name its pod")
                     }
                     return .eviction(eviction)
+                case VPA__STORE__V1__INGEST_ITEM__ITEM_VPA:
+                    return .vpa(try checkedVPA(item.vpa.pointee, field: "\(field).vpa"))
+                case VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_VPA:
+                    return .vpaDeleted(try checkedVPA(item.deleted_vpa.pointee, field: "\(field).deleted_vpa"))
+                case VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE:
+                    let usage = item.usage.pointee
+                    guard let namespace = givenString(usage.namespace_), let pod = givenString(usage.pod) else {
+                        throw .invalidValue(field: "\(field).usage", reason: "namespace and pod must both be set")
+                    }
+                    guard let sample = usage.sample?.pointee else {
+                        throw .invalidValue(field: "\(field).usage.sample", reason: "missing")
+                    }
+                    return .usage(UsageObservation(namespace: namespace, pod: pod, sample: EventCodec.decodeUsage(sample)))
                 default:
-                    throw .invalidValue(field: field, reason: "no item is set (pod, deleted_pod or eviction)")
+                    throw .invalidValue(field: field, reason: "no item is set (pod, deleted_pod, eviction, vpa, deleted_vpa or usage)")
                 }
             }
             let expected = m.expectation_case == VPA__STORE__V1__INGEST_REQUEST__EXPECTATION_EXPECTED_HEAD

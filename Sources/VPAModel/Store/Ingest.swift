@@ -6,6 +6,12 @@ public enum Observation: Hashable, Sendable {
     case podDeleted(PodObservation)
     /// An `Evicted` event naming memory.
     case eviction(EvictionObservation)
+    /// A VerticalPodAutoscaler as it is now.
+    case vpa(VPAObservation)
+    /// A VerticalPodAutoscaler that is gone (watch DELETED).
+    case vpaDeleted(VPAObservation)
+    /// One pod's usage over a window (metrics API).
+    case usage(UsageObservation)
 }
 
 /// What one ingest did.
@@ -28,6 +34,13 @@ public struct IngestSummary: Hashable, Sendable {
     public var evictions = 0
     /// Whether the in-place setting changed (set, or `auto` turned on).
     public var inPlaceModeChanges = 0
+    /// VerticalPodAutoscaler objects (and deletions) read.
+    public var vpasObserved = 0
+    /// Usage samples appended (one per pod per window).
+    public var usageSamples = 0
+    /// Usage samples of pods the store does not have live: not appended (the pod's own observation
+    /// must come first; ingest pods before their metrics).
+    public var usageWithoutPod = 0
     /// First and last positions appended, when anything was.
     public var firstPosition: Int64?
     public var lastPosition: Int64?
@@ -45,6 +58,9 @@ public struct IngestSummary: Hashable, Sendable {
         oomKills += other.oomKills
         evictions += other.evictions
         inPlaceModeChanges += other.inPlaceModeChanges
+        vpasObserved += other.vpasObserved
+        usageSamples += other.usageSamples
+        usageWithoutPod += other.usageWithoutPod
         firstPosition = firstPosition ?? other.firstPosition
         lastPosition = other.lastPosition ?? lastPosition
     }

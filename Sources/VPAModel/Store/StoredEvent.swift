@@ -33,6 +33,8 @@ public struct StreamInfo: Hashable, Sendable, Codable {
         case store = 1
         /// A pod, by UID (or namespace/name).
         case pod = 2
+        /// A VerticalPodAutoscaler, by `vpa:namespace/name`.
+        case vpa = 3
     }
     public var id: Int64
     public var kind: Kind

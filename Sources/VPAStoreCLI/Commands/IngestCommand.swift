@@ -58,6 +58,9 @@ struct IngestCommand: AsyncParsableCommand {
                 case .pod(let pod): observations.append(.pod(pod))
                 case .podDeleted(let pod): observations.append(.podDeleted(pod))
                 case .eviction(let eviction): observations.append(.eviction(eviction))
+                case .vpa(let vpa): observations.append(.vpa(vpa))
+                case .vpaDeleted(let vpa): observations.append(.vpaDeleted(vpa))
+                case .usage(let usage): observations.append(.usage(usage))
                 case .ignored: ignored += 1
                 }
             }
@@ -85,6 +88,11 @@ struct IngestCommand: AsyncParsableCommand {
             + "\(summary.unchanged) unchanged"
         if summary.stale > 0 { line += ", \(summary.stale) stale (older than the pod's last observation)" }
         if summary.evictions > 0 { line += ", \(count(summary.evictions, "eviction event")) recorded" }
+        if summary.vpasObserved > 0 { line += ", \(count(summary.vpasObserved, "VPA object")) read" }
+        if summary.usageSamples > 0 { line += ", \(count(summary.usageSamples, "usage sample")) appended" }
+        if summary.usageWithoutPod > 0 {
+            line += ", \(count(summary.usageWithoutPod, "usage sample")) of pods not in the store skipped (ingest the pods first)"
+        }
         if ignored > 0 { line += ", \(count(ignored, "object")) ignored" }
         line += "; appended \(count(summary.eventsAppended, "event"))"
         if let first = summary.firstPosition, let last = summary.lastPosition {

@@ -49,6 +49,20 @@ enum EventDescriptions {
             return "resize requested by \(request.requestedBy): " + request.targets.map {
                 "\($0.container) requests \(Quantities.pair($0.resources.requests)) limits \(Quantities.pair($0.resources.limits))"
             }.joined(separator: "; ") + (request.reason.isEmpty ? "" : " (\(request.reason))")
+        case .vpaObserved(let vpa):
+            var text = "VPA \(vpa.namespace)/\(vpa.name) targets \(vpa.targetKind)/\(vpa.targetName), mode \(vpa.updateMode.rawValue)"
+            if let minReplicas = vpa.minReplicas { text += ", min replicas \(minReplicas)" }
+            for policy in vpa.containerPolicies {
+                text += "; \(policy.containerName): " + (policy.scalingOff ? "off" :
+                    "min \(Quantities.pair(policy.minAllowed)) max \(Quantities.pair(policy.maxAllowed))")
+            }
+            return text
+        case .vpaDeleted(let namespace, let name):
+            return "VPA \(namespace)/\(name) deleted"
+        case .usageSampled(let sample):
+            return "usage over \(sample.windowMilliseconds / 1000)s: " + sample.containers.map {
+                "\($0.name) cpu \($0.cpuMillicores)m memory \(Quantities.memory($0.memoryBytes))"
+            }.joined(separator: "; ")
         }
     }
 
@@ -124,6 +138,28 @@ enum EventDescriptions {
             }))
             json.add("requestedBy", request.requestedBy)
             json.add("reason", request.reason)
+        case .vpaObserved(let vpa):
+            json.add("namespace", vpa.namespace)
+            json.add("name", vpa.name)
+            json.add("uid", ifPresent: vpa.uid)
+            json.add("targetKind", vpa.targetKind)
+            json.add("targetName", vpa.targetName)
+            json.add("updateMode", vpa.updateMode.rawValue)
+            json.add("minReplicas", ifPresent: vpa.minReplicas.map(Int64.init))
+            json.add("containerPolicies", .array(vpa.containerPolicies.map { policy in
+                .object([("containerName", .string(policy.containerName)), ("scalingOff", .bool(policy.scalingOff)),
+                         ("minAllowed", Records.listJSON(policy.minAllowed)), ("maxAllowed", Records.listJSON(policy.maxAllowed))])
+            }))
+        case .vpaDeleted(let namespace, let name):
+            json.add("namespace", namespace)
+            json.add("name", name)
+        case .usageSampled(let sample):
+            json.add("at", sample.at.rfc3339)
+            json.add("windowMs", sample.windowMilliseconds)
+            json.add("containers", .array(sample.containers.map {
+                .object([("name", .string($0.name)), ("cpuMillicores", .int($0.cpuMillicores)),
+                         ("memoryBytes", .int($0.memoryBytes))])
+            }))
         }
         return json.json
     }

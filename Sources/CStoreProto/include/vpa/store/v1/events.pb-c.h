@@ -31,6 +31,11 @@ typedef struct Vpa__Store__V1__EvictionObserved__Offender Vpa__Store__V1__Evicti
 typedef struct Vpa__Store__V1__InPlaceModeChanged Vpa__Store__V1__InPlaceModeChanged;
 typedef struct Vpa__Store__V1__ResizeRequested Vpa__Store__V1__ResizeRequested;
 typedef struct Vpa__Store__V1__ResizeRequested__Target Vpa__Store__V1__ResizeRequested__Target;
+typedef struct Vpa__Store__V1__VpaObserved Vpa__Store__V1__VpaObserved;
+typedef struct Vpa__Store__V1__VpaObserved__ContainerPolicy Vpa__Store__V1__VpaObserved__ContainerPolicy;
+typedef struct Vpa__Store__V1__VpaDeleted Vpa__Store__V1__VpaDeleted;
+typedef struct Vpa__Store__V1__UsageSampled Vpa__Store__V1__UsageSampled;
+typedef struct Vpa__Store__V1__UsageSampled__Container Vpa__Store__V1__UsageSampled__Container;
 
 
 /* --- enums --- */
@@ -73,7 +78,19 @@ typedef enum _Vpa__Store__V1__EventType {
   /*
    * ResizeRequested (written by the updater)
    */
-  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RESIZE_REQUESTED = 7
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RESIZE_REQUESTED = 7,
+  /*
+   * VpaObserved
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_OBSERVED = 8,
+  /*
+   * VpaDeleted
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_DELETED = 9,
+  /*
+   * UsageSampled (metrics API, one pod)
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TYPE)
 } Vpa__Store__V1__EventType;
 typedef enum _Vpa__Store__V1__ContainerType {
@@ -435,6 +452,92 @@ struct  Vpa__Store__V1__ResizeRequested
     , 0,NULL, NULL, NULL }
 
 
+struct  Vpa__Store__V1__VpaObserved__ContainerPolicy
+{
+  ProtobufCMessage base;
+  char *container_name;
+  protobuf_c_boolean has_scaling_off;
+  protobuf_c_boolean scaling_off;
+  Vpa__Store__V1__ResourceList *min_allowed;
+  Vpa__Store__V1__ResourceList *max_allowed;
+};
+#define VPA__STORE__V1__VPA_OBSERVED__CONTAINER_POLICY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_observed__container_policy__descriptor) \
+    , NULL, 0, 0, NULL, NULL }
+
+
+/*
+ * A VerticalPodAutoscaler as observed, reduced to what the recommender and updater read. Appended
+ * to the VPA's own stream only when it differs from the previous observation.
+ */
+struct  Vpa__Store__V1__VpaObserved
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *name;
+  char *uid;
+  char *target_kind;
+  char *target_name;
+  /*
+   * Off, Initial, Recreate, InPlaceOrRecreate, InPlace or Auto, as the VPA spells it.
+   */
+  char *update_mode;
+  protobuf_c_boolean has_min_replicas;
+  int32_t min_replicas;
+  size_t n_container_policies;
+  Vpa__Store__V1__VpaObserved__ContainerPolicy **container_policies;
+};
+#define VPA__STORE__V1__VPA_OBSERVED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_observed__descriptor) \
+    , NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0,NULL }
+
+
+/*
+ * The VPA is gone (watch DELETED). The stream says which.
+ */
+struct  Vpa__Store__V1__VpaDeleted
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *name;
+};
+#define VPA__STORE__V1__VPA_DELETED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_deleted__descriptor) \
+    , NULL, NULL }
+
+
+struct  Vpa__Store__V1__UsageSampled__Container
+{
+  ProtobufCMessage base;
+  char *name;
+  protobuf_c_boolean has_cpu_millicores;
+  int64_t cpu_millicores;
+  protobuf_c_boolean has_memory_bytes;
+  int64_t memory_bytes;
+};
+#define VPA__STORE__V1__USAGE_SAMPLED__CONTAINER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__usage_sampled__container__descriptor) \
+    , NULL, 0, 0, 0, 0 }
+
+
+/*
+ * One pod's container usage over a window (metrics.k8s.io PodMetrics), on the pod's stream.
+ */
+struct  Vpa__Store__V1__UsageSampled
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_at_ms;
+  int64_t at_ms;
+  protobuf_c_boolean has_window_ms;
+  int64_t window_ms;
+  size_t n_containers;
+  Vpa__Store__V1__UsageSampled__Container **containers;
+};
+#define VPA__STORE__V1__USAGE_SAMPLED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__usage_sampled__descriptor) \
+    , 0, 0, 0, 0, 0,NULL }
+
+
 /* Vpa__Store__V1__ResourceList methods */
 void   vpa__store__v1__resource_list__init
                      (Vpa__Store__V1__ResourceList         *message);
@@ -707,6 +810,69 @@ Vpa__Store__V1__ResizeRequested *
 void   vpa__store__v1__resize_requested__free_unpacked
                      (Vpa__Store__V1__ResizeRequested *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__VpaObserved__ContainerPolicy methods */
+void   vpa__store__v1__vpa_observed__container_policy__init
+                     (Vpa__Store__V1__VpaObserved__ContainerPolicy         *message);
+/* Vpa__Store__V1__VpaObserved methods */
+void   vpa__store__v1__vpa_observed__init
+                     (Vpa__Store__V1__VpaObserved         *message);
+size_t vpa__store__v1__vpa_observed__get_packed_size
+                     (const Vpa__Store__V1__VpaObserved   *message);
+size_t vpa__store__v1__vpa_observed__pack
+                     (const Vpa__Store__V1__VpaObserved   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__vpa_observed__pack_to_buffer
+                     (const Vpa__Store__V1__VpaObserved   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__VpaObserved *
+       vpa__store__v1__vpa_observed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__vpa_observed__free_unpacked
+                     (Vpa__Store__V1__VpaObserved *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__VpaDeleted methods */
+void   vpa__store__v1__vpa_deleted__init
+                     (Vpa__Store__V1__VpaDeleted         *message);
+size_t vpa__store__v1__vpa_deleted__get_packed_size
+                     (const Vpa__Store__V1__VpaDeleted   *message);
+size_t vpa__store__v1__vpa_deleted__pack
+                     (const Vpa__Store__V1__VpaDeleted   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__vpa_deleted__pack_to_buffer
+                     (const Vpa__Store__V1__VpaDeleted   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__VpaDeleted *
+       vpa__store__v1__vpa_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__vpa_deleted__free_unpacked
+                     (Vpa__Store__V1__VpaDeleted *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__UsageSampled__Container methods */
+void   vpa__store__v1__usage_sampled__container__init
+                     (Vpa__Store__V1__UsageSampled__Container         *message);
+/* Vpa__Store__V1__UsageSampled methods */
+void   vpa__store__v1__usage_sampled__init
+                     (Vpa__Store__V1__UsageSampled         *message);
+size_t vpa__store__v1__usage_sampled__get_packed_size
+                     (const Vpa__Store__V1__UsageSampled   *message);
+size_t vpa__store__v1__usage_sampled__pack
+                     (const Vpa__Store__V1__UsageSampled   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__usage_sampled__pack_to_buffer
+                     (const Vpa__Store__V1__UsageSampled   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__UsageSampled *
+       vpa__store__v1__usage_sampled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__usage_sampled__free_unpacked
+                     (Vpa__Store__V1__UsageSampled *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Vpa__Store__V1__ResourceList_Closure)
@@ -757,6 +923,21 @@ typedef void (*Vpa__Store__V1__ResizeRequested__Target_Closure)
 typedef void (*Vpa__Store__V1__ResizeRequested_Closure)
                  (const Vpa__Store__V1__ResizeRequested *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__VpaObserved__ContainerPolicy_Closure)
+                 (const Vpa__Store__V1__VpaObserved__ContainerPolicy *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__VpaObserved_Closure)
+                 (const Vpa__Store__V1__VpaObserved *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__VpaDeleted_Closure)
+                 (const Vpa__Store__V1__VpaDeleted *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__UsageSampled__Container_Closure)
+                 (const Vpa__Store__V1__UsageSampled__Container *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__UsageSampled_Closure)
+                 (const Vpa__Store__V1__UsageSampled *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -787,6 +968,11 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__eviction_observed__offen
 extern const ProtobufCMessageDescriptor vpa__store__v1__in_place_mode_changed__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__target__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_policy__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_deleted__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -26,6 +26,7 @@ typedef struct Vpa__Store__V1__EventToAppend Vpa__Store__V1__EventToAppend;
 typedef struct Vpa__Store__V1__AppendRequest Vpa__Store__V1__AppendRequest;
 typedef struct Vpa__Store__V1__AppendResponse Vpa__Store__V1__AppendResponse;
 typedef struct Vpa__Store__V1__IngestItem Vpa__Store__V1__IngestItem;
+typedef struct Vpa__Store__V1__PodUsage Vpa__Store__V1__PodUsage;
 typedef struct Vpa__Store__V1__IngestRequest Vpa__Store__V1__IngestRequest;
 typedef struct Vpa__Store__V1__IngestResponse Vpa__Store__V1__IngestResponse;
 typedef struct Vpa__Store__V1__GetActualResourcesRequest Vpa__Store__V1__GetActualResourcesRequest;
@@ -203,7 +204,10 @@ typedef enum {
   VPA__STORE__V1__INGEST_ITEM__ITEM__NOT_SET = 0,
   VPA__STORE__V1__INGEST_ITEM__ITEM_POD = 1,
   VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_POD = 2,
-  VPA__STORE__V1__INGEST_ITEM__ITEM_EVICTION = 3
+  VPA__STORE__V1__INGEST_ITEM__ITEM_EVICTION = 3,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_VPA = 4,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_VPA = 5,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__INGEST_ITEM__ITEM__CASE)
 } Vpa__Store__V1__IngestItem__ItemCase;
 
@@ -227,11 +231,38 @@ struct  Vpa__Store__V1__IngestItem
      * an Evicted event naming memory
      */
     Vpa__Store__V1__EvictionObserved *eviction;
+    /*
+     * a VerticalPodAutoscaler as it is now
+     */
+    Vpa__Store__V1__VpaObserved *vpa;
+    /*
+     * a VerticalPodAutoscaler that is gone
+     */
+    Vpa__Store__V1__VpaObserved *deleted_vpa;
+    /*
+     * one pod's usage over a window (metrics.k8s.io PodMetrics)
+     */
+    Vpa__Store__V1__PodUsage *usage;
   };
 };
 #define VPA__STORE__V1__INGEST_ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__ingest_item__descriptor) \
     , VPA__STORE__V1__INGEST_ITEM__ITEM__NOT_SET, {0} }
+
+
+/*
+ * A usage sample of the pod with this namespace and name; the pod must be in the store.
+ */
+struct  Vpa__Store__V1__PodUsage
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *pod;
+  Vpa__Store__V1__UsageSampled *sample;
+};
+#define VPA__STORE__V1__POD_USAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__pod_usage__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
 typedef enum {
@@ -678,6 +709,25 @@ Vpa__Store__V1__IngestItem *
 void   vpa__store__v1__ingest_item__free_unpacked
                      (Vpa__Store__V1__IngestItem *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__PodUsage methods */
+void   vpa__store__v1__pod_usage__init
+                     (Vpa__Store__V1__PodUsage         *message);
+size_t vpa__store__v1__pod_usage__get_packed_size
+                     (const Vpa__Store__V1__PodUsage   *message);
+size_t vpa__store__v1__pod_usage__pack
+                     (const Vpa__Store__V1__PodUsage   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__pod_usage__pack_to_buffer
+                     (const Vpa__Store__V1__PodUsage   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__PodUsage *
+       vpa__store__v1__pod_usage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__pod_usage__free_unpacked
+                     (Vpa__Store__V1__PodUsage *message,
+                      ProtobufCAllocator *allocator);
 /* Vpa__Store__V1__IngestRequest methods */
 void   vpa__store__v1__ingest_request__init
                      (Vpa__Store__V1__IngestRequest         *message);
@@ -1011,6 +1061,9 @@ typedef void (*Vpa__Store__V1__AppendResponse_Closure)
 typedef void (*Vpa__Store__V1__IngestItem_Closure)
                  (const Vpa__Store__V1__IngestItem *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__PodUsage_Closure)
+                 (const Vpa__Store__V1__PodUsage *message,
+                  void *closure_data);
 typedef void (*Vpa__Store__V1__IngestRequest_Closure)
                  (const Vpa__Store__V1__IngestRequest *message,
                   void *closure_data);
@@ -1177,6 +1230,7 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descrip
 extern const ProtobufCMessageDescriptor vpa__store__v1__append_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__append_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__pod_usage__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__get_actual_resources_request__descriptor;

@@ -1,0 +1,95 @@
+import VPAModel
+
+/// Decodes a `VerticalPodAutoscaler` (autoscaling.k8s.io/v1) into what the recommender and updater
+/// read: target, update mode, min replicas and container policies.
+enum VPADecoder {
+    static func decode(_ reader: FieldReader) throws(FieldError) -> VPAObservation {
+        guard let metadata = try reader.object("metadata") else {
+            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
+        }
+        guard let spec = try reader.object("spec") else {
+            throw FieldError(path: reader.path.appending("spec"), message: "missing required field")
+        }
+        guard let target = try spec.object("targetRef") else {
+            throw FieldError(path: spec.path.appending("targetRef"), message: "missing required field (the controller the VPA manages)")
+        }
+        let policy = try spec.object("updatePolicy")
+        var mode = VPAUpdateMode.recreate
+        if let text = try policy?.nonEmptyString("updateMode") {
+            guard let known = VPAUpdateMode(rawValue: text) else {
+                throw FieldError(path: policy!.path.appending("updateMode"), message: "unknown update mode \"\(text)\" (expected "
+                                 + VPAUpdateMode.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            mode = known
+        }
+        var minReplicas: Int?
+        if let value = try policy?.int32("minReplicas") {
+            guard value >= 1 else {
+                throw FieldError(path: policy!.path.appending("minReplicas"), message: "must be at least 1, found \(value)")
+            }
+            minReplicas = Int(value)
+        }
+        var containerPolicies: [ContainerResourcePolicy] = []
+        for entry in try spec.object("resourcePolicy")?.objects("containerPolicies") ?? [] {
+            let scaling = try entry.nonEmptyString("mode") ?? "Auto"
+            guard scaling == "Auto" || scaling == "Off" else {
+                throw FieldError(path: entry.path.appending("mode"), message: "unknown container scaling mode \"\(scaling)\" (expected Auto or Off)")
+            }
+            containerPolicies.append(ContainerResourcePolicy(
+                containerName: try entry.requiredString("containerName"), scalingOff: scaling == "Off",
+                minAllowed: try entry.resourceList("minAllowed") ?? ResourceList(),
+                maxAllowed: try entry.resourceList("maxAllowed") ?? ResourceList()))
+        }
+        return VPAObservation(
+            namespace: try metadata.nonEmptyString("namespace") ?? "default", name: try metadata.requiredString("name"),
+            uid: try metadata.nonEmptyString("uid"), targetKind: try target.requiredString("kind"),
+            targetName: try target.requiredString("name"), updateMode: mode, minReplicas: minReplicas,
+            containerPolicies: containerPolicies)
+    }
+}
+
+/// Decodes a `PodMetrics` (metrics.k8s.io/v1beta1) into a usage observation.
+enum PodMetricsDecoder {
+    static func decode(_ reader: FieldReader) throws(FieldError) -> UsageObservation {
+        guard let metadata = try reader.object("metadata") else {
+            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
+        }
+        guard let at = try reader.timestamp("timestamp") else {
+            throw FieldError(path: reader.path.appending("timestamp"), message: "missing required field (the end of the usage window)")
+        }
+        let windowText = try reader.requiredString("window")
+        guard let window = GoDuration.milliseconds(windowText) else {
+            throw FieldError(path: reader.path.appending("window"), message: "expected a duration such as 30s or 1m0s, found \"\(windowText)\"")
+        }
+        var containers: [UsageSample.Container] = []
+        for container in try reader.objects("containers") {
+            let usage = try container.resourceList("usage") ?? ResourceList()
+            containers.append(UsageSample.Container(name: try container.requiredString("name"),
+                                                         cpuMillicores: usage.cpuMillicores ?? 0,
+                                                         memoryBytes: usage.memoryBytes ?? 0))
+        }
+        return UsageObservation(namespace: try metadata.nonEmptyString("namespace") ?? "default",
+                                pod: try metadata.requiredString("name"),
+                                sample: UsageSample(at: at, windowMilliseconds: window, containers: containers))
+    }
+}
+
+/// Go's `time.Duration` text (`30s`, `1m0s`, `1.5s`, `250ms`, `1h2m3s`), as the metrics API prints windows.
+enum GoDuration {
+    /// The duration in whole milliseconds (rounded down), or nil when the text is not one.
+    static func milliseconds(_ text: String) -> Int64? {
+        var total = 0.0
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        let units: [(String, Double)] = [("ns", 1e-6), ("us", 1e-3), ("µs", 1e-3), ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let unit = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
+            rest = rest.dropFirst(unit.0.count)
+            total += value * unit.1
+        }
+        return Int64(total)
+    }
+}

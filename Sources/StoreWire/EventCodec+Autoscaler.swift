@@ -1,0 +1,80 @@
+import CStoreProto
+import VPAModel
+
+// protobuf-c <-> Swift for the VPA and usage event bodies (VpaObserved, VpaDeleted, UsageSampled).
+
+extension EventCodec {
+    static func encodeVPA(_ vpa: VPAObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__VpaObserved> {
+        let message = arena.message(vpa__store__v1__vpa_observed__init)
+        message.pointee.namespace_ = arena.cString(vpa.namespace)
+        message.pointee.name = arena.cString(vpa.name)
+        message.pointee.uid = arena.optionalCString(vpa.uid)
+        message.pointee.target_kind = arena.cString(vpa.targetKind)
+        message.pointee.target_name = arena.cString(vpa.targetName)
+        message.pointee.update_mode = arena.cString(vpa.updateMode.rawValue)
+        if let minReplicas = vpa.minReplicas {
+            message.pointee.has_min_replicas = 1
+            message.pointee.min_replicas = Int32(clamping: minReplicas)
+        }
+        let policies = vpa.containerPolicies.map { policy in
+            let element = arena.message(vpa__store__v1__vpa_observed__container_policy__init)
+            element.pointee.container_name = arena.cString(policy.containerName)
+            if policy.scalingOff {
+                element.pointee.has_scaling_off = 1
+                element.pointee.scaling_off = 1
+            }
+            if !policy.minAllowed.isEmpty { element.pointee.min_allowed = encodeList(policy.minAllowed, arena) }
+            if !policy.maxAllowed.isEmpty { element.pointee.max_allowed = encodeList(policy.maxAllowed, arena) }
+            return element
+        }
+        message.pointee.n_container_policies = policies.count
+        message.pointee.container_policies = arena.pointerArray(policies)
+        return message
+    }
+
+    static func decodeVPA(_ m: Vpa__Store__V1__VpaObserved) throws(WireError) -> VPAObservation {
+        guard let mode = VPAUpdateMode(rawValue: string(m.update_mode)) else {
+            throw .invalidField(.vpaObserved, field: "update_mode")
+        }
+        var policies: [ContainerResourcePolicy] = []
+        for index in 0..<m.n_container_policies {
+            guard let policy = m.container_policies[index]?.pointee else { continue }
+            policies.append(ContainerResourcePolicy(
+                containerName: string(policy.container_name), scalingOff: policy.has_scaling_off != 0 && policy.scaling_off != 0,
+                minAllowed: policy.min_allowed.map { list($0.pointee) } ?? ResourceList(),
+                maxAllowed: policy.max_allowed.map { list($0.pointee) } ?? ResourceList()))
+        }
+        return VPAObservation(namespace: string(m.namespace_), name: string(m.name), uid: optionalString(m.uid),
+                              targetKind: string(m.target_kind), targetName: string(m.target_name), updateMode: mode,
+                              minReplicas: m.has_min_replicas != 0 ? Int(m.min_replicas) : nil, containerPolicies: policies)
+    }
+
+    static func encodeUsage(_ sample: UsageSample, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UsageSampled> {
+        let message = arena.message(vpa__store__v1__usage_sampled__init)
+        message.pointee.has_at_ms = 1
+        message.pointee.at_ms = sample.at.unixMilliseconds
+        message.pointee.has_window_ms = 1
+        message.pointee.window_ms = sample.windowMilliseconds
+        let containers = sample.containers.map { container in
+            let element = arena.message(vpa__store__v1__usage_sampled__container__init)
+            element.pointee.name = arena.cString(container.name)
+            element.pointee.has_cpu_millicores = 1
+            element.pointee.cpu_millicores = container.cpuMillicores
+            element.pointee.has_memory_bytes = 1
+            element.pointee.memory_bytes = container.memoryBytes
+            return element
+        }
+        message.pointee.n_containers = containers.count
+        message.pointee.containers = arena.pointerArray(containers)
+        return message
+    }
+
+    static func decodeUsage(_ m: Vpa__Store__V1__UsageSampled) -> UsageSample {
+        let containers = (0..<m.n_containers).compactMap { index -> UsageSample.Container? in
+            guard let container = m.containers[index]?.pointee else { return nil }
+            return UsageSample.Container(name: string(container.name), cpuMillicores: container.cpu_millicores,
+                                         memoryBytes: container.memory_bytes)
+        }
+        return UsageSample(at: Timestamp(unixMilliseconds: m.at_ms), windowMilliseconds: m.window_ms, containers: containers)
+    }
+}
