@@ -796,6 +796,102 @@ void   vpa__store__v1__usage_sampled__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__recommendation_published__container__init
+                     (Vpa__Store__V1__RecommendationPublished__Container         *message)
+{
+  static const Vpa__Store__V1__RecommendationPublished__Container init_value = VPA__STORE__V1__RECOMMENDATION_PUBLISHED__CONTAINER__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__recommendation_published__init
+                     (Vpa__Store__V1__RecommendationPublished         *message)
+{
+  static const Vpa__Store__V1__RecommendationPublished init_value = VPA__STORE__V1__RECOMMENDATION_PUBLISHED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__recommendation_published__get_packed_size
+                     (const Vpa__Store__V1__RecommendationPublished *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommendation_published__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__recommendation_published__pack
+                     (const Vpa__Store__V1__RecommendationPublished *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommendation_published__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__recommendation_published__pack_to_buffer
+                     (const Vpa__Store__V1__RecommendationPublished *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommendation_published__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__RecommendationPublished *
+       vpa__store__v1__recommendation_published__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__RecommendationPublished *)
+     protobuf_c_message_unpack (&vpa__store__v1__recommendation_published__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__recommendation_published__free_unpacked
+                     (Vpa__Store__V1__RecommendationPublished *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__recommendation_published__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__updater_decision__init
+                     (Vpa__Store__V1__UpdaterDecision         *message)
+{
+  static const Vpa__Store__V1__UpdaterDecision init_value = VPA__STORE__V1__UPDATER_DECISION__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__updater_decision__get_packed_size
+                     (const Vpa__Store__V1__UpdaterDecision *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__updater_decision__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__updater_decision__pack
+                     (const Vpa__Store__V1__UpdaterDecision *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__updater_decision__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__updater_decision__pack_to_buffer
+                     (const Vpa__Store__V1__UpdaterDecision *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__updater_decision__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__UpdaterDecision *
+       vpa__store__v1__updater_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__UpdaterDecision *)
+     protobuf_c_message_unpack (&vpa__store__v1__updater_decision__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__updater_decision__free_unpacked
+                     (Vpa__Store__V1__UpdaterDecision *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__updater_decision__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor vpa__store__v1__resource_list__field_descriptors[2] =
 {
   {
@@ -2573,7 +2669,225 @@ const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__usage_sampled__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[11] =
+static const ProtobufCFieldDescriptor vpa__store__v1__recommendation_published__container__field_descriptors[5] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished__Container, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished__Container, target),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lower_bound",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished__Container, lower_bound),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "upper_bound",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished__Container, upper_bound),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "uncapped_target",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished__Container, uncapped_target),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__recommendation_published__container__field_indices_by_name[] = {
+  2,   /* field[2] = lower_bound */
+  0,   /* field[0] = name */
+  1,   /* field[1] = target */
+  4,   /* field[4] = uncapped_target */
+  3,   /* field[3] = upper_bound */
+};
+static const ProtobufCIntRange vpa__store__v1__recommendation_published__container__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__container__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.RecommendationPublished.Container",
+  "Container",
+  "Vpa__Store__V1__RecommendationPublished__Container",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__RecommendationPublished__Container),
+  5,
+  vpa__store__v1__recommendation_published__container__field_descriptors,
+  vpa__store__v1__recommendation_published__container__field_indices_by_name,
+  1,  vpa__store__v1__recommendation_published__container__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__recommendation_published__container__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__recommendation_published__field_descriptors[2] =
+{
+  {
+    "containers",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__RecommendationPublished, n_containers),
+    offsetof(Vpa__Store__V1__RecommendationPublished, containers),
+    &vpa__store__v1__recommendation_published__container__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recommender",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommendationPublished, recommender),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__recommendation_published__field_indices_by_name[] = {
+  0,   /* field[0] = containers */
+  1,   /* field[1] = recommender */
+};
+static const ProtobufCIntRange vpa__store__v1__recommendation_published__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.RecommendationPublished",
+  "RecommendationPublished",
+  "Vpa__Store__V1__RecommendationPublished",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__RecommendationPublished),
+  2,
+  vpa__store__v1__recommendation_published__field_descriptors,
+  vpa__store__v1__recommendation_published__field_indices_by_name,
+  1,  vpa__store__v1__recommendation_published__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__recommendation_published__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__updater_decision__field_descriptors[4] =
+{
+  {
+    "action",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpdaterDecision, action),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpdaterDecision, reason),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "vpa",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpdaterDecision, vpa),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_mode",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpdaterDecision, update_mode),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__updater_decision__field_indices_by_name[] = {
+  0,   /* field[0] = action */
+  1,   /* field[1] = reason */
+  3,   /* field[3] = update_mode */
+  2,   /* field[2] = vpa */
+};
+static const ProtobufCIntRange vpa__store__v1__updater_decision__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__updater_decision__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.UpdaterDecision",
+  "UpdaterDecision",
+  "Vpa__Store__V1__UpdaterDecision",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__UpdaterDecision),
+  4,
+  vpa__store__v1__updater_decision__field_descriptors,
+  vpa__store__v1__updater_decision__field_indices_by_name,
+  1,  vpa__store__v1__updater_decision__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__updater_decision__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[13] =
 {
   { "EVENT_TYPE_UNSPECIFIED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_POD_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_POD_OBSERVED", 1 },
@@ -2586,20 +2900,24 @@ static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_numbe
   { "EVENT_TYPE_VPA_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_OBSERVED", 8 },
   { "EVENT_TYPE_VPA_DELETED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_VPA_DELETED", 9 },
   { "EVENT_TYPE_USAGE_SAMPLED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED", 10 },
+  { "EVENT_TYPE_RECOMMENDATION_PUBLISHED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDATION_PUBLISHED", 11 },
+  { "EVENT_TYPE_UPDATER_DECISION", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION", 12 },
 };
 static const ProtobufCIntRange vpa__store__v1__event_type__value_ranges[] = {
-{0, 0},{0, 11}
+{0, 0},{0, 13}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[11] =
+static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[13] =
 {
   { "EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
   { "EVENT_TYPE_OOM_KILLED", 4 },
   { "EVENT_TYPE_POD_DELETED", 2 },
   { "EVENT_TYPE_POD_OBSERVED", 1 },
+  { "EVENT_TYPE_RECOMMENDATION_PUBLISHED", 11 },
   { "EVENT_TYPE_RESIZE_REQUESTED", 7 },
   { "EVENT_TYPE_RESIZE_TRANSITION", 3 },
   { "EVENT_TYPE_UNSPECIFIED", 0 },
+  { "EVENT_TYPE_UPDATER_DECISION", 12 },
   { "EVENT_TYPE_USAGE_SAMPLED", 10 },
   { "EVENT_TYPE_VPA_DELETED", 9 },
   { "EVENT_TYPE_VPA_OBSERVED", 8 },
@@ -2611,9 +2929,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
   "EventType",
   "Vpa__Store__V1__EventType",
   "vpa.store.v1",
-  11,
+  13,
   vpa__store__v1__event_type__enum_values_by_number,
-  11,
+  13,
   vpa__store__v1__event_type__enum_values_by_name,
   1,
   vpa__store__v1__event_type__value_ranges,

@@ -1604,7 +1604,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__health_status__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__health_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_descriptors[3] =
+static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_descriptors[6] =
 {
   {
     "pod_key",
@@ -1631,6 +1631,18 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_des
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "vpa_key",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__EventToAppend, vpa_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "resize_requested",
     10,
     PROTOBUF_C_LABEL_NONE,
@@ -1642,17 +1654,44 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_des
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "recommendation_published",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__EventToAppend, body_case),
+    offsetof(Vpa__Store__V1__EventToAppend, recommendation_published),
+    &vpa__store__v1__recommendation_published__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updater_decision",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__EventToAppend, body_case),
+    offsetof(Vpa__Store__V1__EventToAppend, updater_decision),
+    &vpa__store__v1__updater_decision__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__event_to_append__field_indices_by_name[] = {
   1,   /* field[1] = occurred_at_ms */
   0,   /* field[0] = pod_key */
-  2,   /* field[2] = resize_requested */
+  4,   /* field[4] = recommendation_published */
+  3,   /* field[3] = resize_requested */
+  5,   /* field[5] = updater_decision */
+  2,   /* field[2] = vpa_key */
 };
 static const ProtobufCIntRange vpa__store__v1__event_to_append__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 10, 2 },
-  { 0, 3 }
+  { 10, 3 },
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descriptor =
 {
@@ -1662,7 +1701,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descriptor =
   "Vpa__Store__V1__EventToAppend",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__EventToAppend),
-  3,
+  6,
   vpa__store__v1__event_to_append__field_descriptors,
   vpa__store__v1__event_to_append__field_indices_by_name,
   2,  vpa__store__v1__event_to_append__number_ranges,

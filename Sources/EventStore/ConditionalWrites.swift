@@ -66,6 +66,13 @@ extension EventStore {
         guard !events.isEmpty else { throw .invalidArgument("no events to append") }
         var streams: [Int64] = []
         for (index, event) in events.enumerated() {
+            if case .recommendationPublished = event.body {
+                guard let streamID = projection.streamByKey["vpa:\(event.vpaKey)"], projection.vpas[streamID] != nil else {
+                    throw .notFound("AppendRequest.events[\(index)].vpa_key: no VPA \"\(event.vpaKey)\" in the store")
+                }
+                streams.append(streamID)
+                continue
+            }
             guard let streamID = projection.streamByKey[event.podKey] ?? projection.liveStreamByName[event.podKey] else {
                 throw .notFound("AppendRequest.events[\(index)].pod_key: no pod with UID or namespace/name \"\(event.podKey)\" in the store")
             }
@@ -75,11 +82,7 @@ extension EventStore {
         return try transaction { writer in
             var positions: [Int64] = []
             for (event, streamID) in zip(events, streams) {
-                let body: EventBody
-                switch event.body {
-                case .resizeRequested(let request): body = .resizeRequested(request)
-                }
-                positions.append(try writer.append(body, stream: streamID, at: event.occurredAt ?? recordedAt,
+                positions.append(try writer.append(event.body.eventBody, stream: streamID, at: event.occurredAt ?? recordedAt,
                                                    recordedAt: recordedAt, causedBy: nil))
             }
             let result = AppendResult(firstPosition: positions.first!, lastPosition: positions.last!)

@@ -78,3 +78,55 @@ extension EventCodec {
         return UsageSample(at: Timestamp(unixMilliseconds: m.at_ms), windowMilliseconds: m.window_ms, containers: containers)
     }
 }
+
+extension EventCodec {
+    static func encodeRecommendation(_ published: PublishedRecommendation, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__RecommendationPublished> {
+        let message = arena.message(vpa__store__v1__recommendation_published__init)
+        let containers = published.containers.map { recommendation in
+            let element = arena.message(vpa__store__v1__recommendation_published__container__init)
+            element.pointee.name = arena.cString(recommendation.container)
+            element.pointee.target = encodeList(recommendation.target, arena)
+            element.pointee.lower_bound = encodeList(recommendation.lowerBound, arena)
+            element.pointee.upper_bound = encodeList(recommendation.upperBound, arena)
+            element.pointee.uncapped_target = encodeList(recommendation.uncappedTarget, arena)
+            return element
+        }
+        message.pointee.n_containers = containers.count
+        message.pointee.containers = arena.pointerArray(containers)
+        message.pointee.recommender = arena.cString(published.recommender)
+        return message
+    }
+
+    static func decodeRecommendation(_ m: Vpa__Store__V1__RecommendationPublished) -> PublishedRecommendation {
+        let containers = (0..<m.n_containers).compactMap { index -> ContainerRecommendation? in
+            guard let container = m.containers[index]?.pointee else { return nil }
+            func read(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResourceList>?) -> ResourceList {
+                pointer.map { list($0.pointee) } ?? ResourceList()
+            }
+            return ContainerRecommendation(container: string(container.name), target: read(container.target),
+                                           lowerBound: read(container.lower_bound), upperBound: read(container.upper_bound),
+                                           uncappedTarget: read(container.uncapped_target))
+        }
+        return PublishedRecommendation(containers: containers, recommender: string(m.recommender))
+    }
+
+    static func encodeDecision(_ decision: UpdaterDecisionRecord, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UpdaterDecision> {
+        let message = arena.message(vpa__store__v1__updater_decision__init)
+        message.pointee.action = arena.cString(decision.action.rawValue)
+        message.pointee.reason = arena.cString(decision.reason)
+        message.pointee.vpa = arena.cString(decision.vpa)
+        message.pointee.update_mode = arena.cString(decision.updateMode.rawValue)
+        return message
+    }
+
+    static func decodeDecision(_ m: Vpa__Store__V1__UpdaterDecision) throws(WireError) -> UpdaterDecisionRecord {
+        guard let action = UpdaterDecisionRecord.Action(rawValue: string(m.action)) else {
+            throw .invalidField(.updaterDecision, field: "action")
+        }
+        guard let mode = VPAUpdateMode(rawValue: string(m.update_mode)) else {
+            throw .invalidField(.updaterDecision, field: "update_mode")
+        }
+        return UpdaterDecisionRecord(action: action, reason: string(m.reason), vpa: string(m.vpa), updateMode: mode)
+    }
+}

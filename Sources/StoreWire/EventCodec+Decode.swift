@@ -90,6 +90,18 @@ extension EventCodec {
             }
             defer { vpa__store__v1__usage_sampled__free_unpacked(message, nil) }
             return .usageSampled(decodeUsage(message.pointee))
+        case .recommendationPublished:
+            guard let message = vpa__store__v1__recommendation_published__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__recommendation_published__free_unpacked(message, nil) }
+            return .recommendationPublished(decodeRecommendation(message.pointee))
+        case .updaterDecision:
+            guard let message = vpa__store__v1__updater_decision__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__updater_decision__free_unpacked(message, nil) }
+            return .updaterDecision(try decodeDecision(message.pointee))
         }
     }
 

@@ -59,6 +59,10 @@ public enum EventCodec {
             return packMessage(message)
         case .usageSampled(let sample):
             return packMessage(encodeUsage(sample, arena))
+        case .recommendationPublished(let published):
+            return packMessage(encodeRecommendation(published, arena))
+        case .updaterDecision(let decision):
+            return packMessage(encodeDecision(decision, arena))
         }
     }
 

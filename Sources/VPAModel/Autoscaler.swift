@@ -126,3 +126,65 @@ public struct UsageObservation: Hashable, Sendable, Codable {
         self.sample = sample
     }
 }
+
+extension VPAObservation {
+    /// Whether the VPA manages `pod`: the pod is in the VPA's namespace and its controller owner
+    /// reference leads to `spec.targetRef`.
+    ///
+    /// Pods name their direct controller only. A Deployment's pods are owned by a ReplicaSet named
+    /// `<deployment>-<pod-template-hash>`, and a CronJob's by a Job named `<cronjob>-<schedule time>`;
+    /// without those intermediate objects the store matches by that naming rule (the hash and the
+    /// time contain no `-`), as `kubectl` users read it. StatefulSet, DaemonSet, ReplicaSet,
+    /// ReplicationController and Job targets own their pods directly.
+    public func manages(_ pod: PodObservation) -> Bool {
+        guard pod.namespace == namespace,
+              let owner = pod.owners.first(where: \.controller) ?? (pod.owners.count == 1 ? pod.owners.first : nil)
+        else { return false }
+        if owner.kind == targetKind { return owner.name == targetName }
+        switch (targetKind, owner.kind) {
+        case ("Deployment", "ReplicaSet"), ("CronJob", "Job"):
+            let prefix = targetName + "-"
+            guard owner.name.hasPrefix(prefix) else { return false }
+            let suffix = owner.name.dropFirst(prefix.count)
+            return !suffix.isEmpty && !suffix.contains("-")
+        default:
+            return false
+        }
+    }
+}
+
+/// A recommendation for all of a VPA's containers, as the recommender publishes it.
+public struct PublishedRecommendation: Hashable, Sendable, Codable {
+    public var containers: [ContainerRecommendation]
+    /// Who published it ("vpa-recommender").
+    public var recommender: String
+
+    public init(containers: [ContainerRecommendation], recommender: String = "vpa-recommender") {
+        self.containers = containers
+        self.recommender = recommender
+    }
+}
+
+/// What the updater decided for one pod.
+public struct UpdaterDecisionRecord: Hashable, Sendable, Codable {
+    public enum Action: String, Hashable, Sendable, CaseIterable, Codable {
+        case resizeInPlace = "resize_in_place"
+        case evict
+        case wait
+        case none
+    }
+
+    public var action: Action
+    /// Why, for a person.
+    public var reason: String
+    /// The VPA ("namespace/name") the pod is under, and its mode at the decision.
+    public var vpa: String
+    public var updateMode: VPAUpdateMode
+
+    public init(action: Action, reason: String, vpa: String, updateMode: VPAUpdateMode) {
+        self.action = action
+        self.reason = reason
+        self.vpa = vpa
+        self.updateMode = updateMode
+    }
+}

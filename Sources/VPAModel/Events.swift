@@ -11,6 +11,8 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
     case vpaObserved = 8
     case vpaDeleted = 9
     case usageSampled = 10
+    case recommendationPublished = 11
+    case updaterDecision = 12
 
     /// The name people type and read (`PodObserved`, `OomKilled`, …).
     public var name: String {
@@ -25,6 +27,8 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
         case .vpaObserved: "VpaObserved"
         case .vpaDeleted: "VpaDeleted"
         case .usageSampled: "UsageSampled"
+        case .recommendationPublished: "RecommendationPublished"
+        case .updaterDecision: "UpdaterDecision"
         }
     }
 
@@ -200,6 +204,10 @@ public enum EventBody: Hashable, Sendable {
     case vpaDeleted(namespace: String, name: String)
     /// Usage of the stream's pod.
     case usageSampled(UsageSample)
+    /// The recommender's recommendation, on the VPA's stream.
+    case recommendationPublished(PublishedRecommendation)
+    /// What the updater decided for the stream's pod, and why.
+    case updaterDecision(UpdaterDecisionRecord)
 
     /// The type column value for this body.
     public var type: EventType {
@@ -214,6 +222,8 @@ public enum EventBody: Hashable, Sendable {
         case .vpaObserved: .vpaObserved
         case .vpaDeleted: .vpaDeleted
         case .usageSampled: .usageSampled
+        case .recommendationPublished: .recommendationPublished
+        case .updaterDecision: .updaterDecision
         }
     }
 }

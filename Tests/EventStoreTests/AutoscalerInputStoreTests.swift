@@ -1,4 +1,5 @@
 @testable import EventStore
+import StoreWire
 import Testing
 import VPAModel
 
@@ -54,5 +55,39 @@ struct AutoscalerInputStoreTests {
         #expect(try store.verify().isClean)
         _ = try store.replay()
         #expect(try store.verify().isClean)
+    }
+}
+
+/// What the recommender and updater write back.
+struct AutoscalerOutputStoreTests {
+    let vpa = VPAObservation(namespace: "shop", name: "web", targetKind: "Deployment", targetName: "web")
+    let recommendation = PublishedRecommendation(containers: [ContainerRecommendation(
+        container: "app", target: ResourceList(cpuMillicores: 300, memoryBytes: 300 << 20),
+        lowerBound: ResourceList(cpuMillicores: 200, memoryBytes: 250 << 20),
+        upperBound: ResourceList(cpuMillicores: 900, memoryBytes: 1 << 30),
+        uncappedTarget: ResourceList(cpuMillicores: 300, memoryBytes: 300 << 20))])
+
+    @Test func recommendationsGoOnTheVPAStreamAndDecisionsOnThePodStream() throws {
+        let db = TemporaryDatabase()
+        let store = try EventStore(path: db.path)
+        _ = try store.ingest([.vpa(vpa), .pod(PodBuilder().pod)], observedAt: minute(0))
+        let decision = UpdaterDecisionRecord(action: .wait, reason: "resize Deferred for 2m0s ≤ 5m: waiting", vpa: "shop/web",
+                                             updateMode: .inPlaceOrRecreate)
+        let result = try store.append([
+            AppendEvent(vpaKey: "shop/web", body: .recommendationPublished(recommendation)),
+            AppendEvent(podKey: "shop/web-0", body: .updaterDecision(decision)),
+        ], recordedAt: minute(1))
+        #expect(result.lastPosition == result.firstPosition + 1)
+        #expect(store.recommendation(forVPA: "shop", "web") == recommendation)
+        let events = try store.events(EventFilter(fromPosition: result.firstPosition))
+        #expect(store.stream(events[0].streamID)?.kind == .vpa)
+        #expect(events[1].body == .updaterDecision(decision))
+        #expect(try store.events(EventFilter(pod: ("shop", "web-0"), type: .updaterDecision)).count == 1)
+        try store.writeSnapshot()
+        #expect(try EventStore(path: db.path, access: .readOnly).recommendation(forVPA: "shop", "web") == recommendation)
+        #expect(try store.verify().isClean)
+        #expect(throws: StoreError.self) {
+            try store.append([AppendEvent(vpaKey: "shop/nope", body: .recommendationPublished(recommendation))])
+        }
     }
 }

@@ -34,6 +34,18 @@ import VPAModel
                         body: .resizeRequested(ResizeRequest(targets: [target], requestedBy: "vpa-updater", reason: "r"))),
         ])
         #expect(try AppendRequest(decoding: request.encoded()) == request)
+        let outputs = AppendRequest(events: [
+            AppendEvent(vpaKey: "shop/web", body: .recommendationPublished(PublishedRecommendation(containers: [
+                ContainerRecommendation(container: "app", target: ResourceList(cpuMillicores: 1), lowerBound: ResourceList(),
+                                        upperBound: ResourceList(memoryBytes: 5), uncappedTarget: ResourceList(cpuMillicores: 2))]))),
+            AppendEvent(podKey: "uid-1", body: .updaterDecision(UpdaterDecisionRecord(
+                action: .evict, reason: "Infeasible", vpa: "shop/web", updateMode: .recreate))),
+        ])
+        #expect(try AppendRequest(decoding: outputs.encoded()) == outputs)
+        let noVPA = AppendRequest(events: [AppendEvent(podKey: "uid-1", body: .recommendationPublished(PublishedRecommendation(containers: [])))])
+        #expect(throws: WireError.invalidValue(field: "AppendRequest.events[0].vpa_key", reason: "empty; give the VPA's namespace/name")) {
+            try AppendRequest(decoding: noVPA.encoded())
+        }
     }
 
     @Test func queriesRoundTrip() throws {

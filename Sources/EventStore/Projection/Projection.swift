@@ -20,6 +20,8 @@ struct Projection: Hashable, Sendable {
     var otherHeads: [Int64: Int64] = [:]
     /// Live VerticalPodAutoscalers by stream.
     var vpas: [Int64: VPAObservation] = [:]
+    /// The latest published recommendation of each VPA, by stream.
+    var recommendations: [Int64: PublishedRecommendation] = [:]
 
     /// Whether status resources are read now.
     var readsStatus: Bool { inPlaceMode.readsStatus(detected: inPlaceDetected) }
@@ -91,6 +93,14 @@ struct Projection: Hashable, Sendable {
         case .vpaDeleted:
             otherHeads[event.streamID] = event.position
             vpas[event.streamID] = nil
+            recommendations[event.streamID] = nil
+        case .recommendationPublished(let published):
+            otherHeads[event.streamID] = event.position
+            recommendations[event.streamID] = published
+        case .updaterDecision:
+            var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
+            state.head = event.position
+            pods[event.streamID] = state
         case .usageSampled(let sample):
             var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
             state.head = event.position

@@ -10,6 +10,8 @@ struct SnapshotHeader: Codable, Hashable {
     var otherHeads: [Int64: Int64]
     /// Live VerticalPodAutoscalers by stream (absent in snapshots written before they were stored).
     var vpas: [Int64: VPAObservation]?
+    /// The latest recommendation of each VPA, by stream.
+    var recommendations: [Int64: PublishedRecommendation]?
 }
 
 /// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
@@ -42,7 +44,8 @@ enum SnapshotCoding {
 extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
-                       nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas)
+                       nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
+                       recommendations: recommendations)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
@@ -52,6 +55,7 @@ extension Projection {
         nextContainerID = header.nextContainerID
         otherHeads = header.otherHeads
         vpas = header.vpas ?? [:]
+        recommendations = header.recommendations ?? [:]
     }
 
     /// Rebuilds the namespace/name → live stream index from the pods.

@@ -225,6 +225,11 @@ extension EventStore {
         projection.vpas.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 
+    /// The latest recommendation published for the VPA with this namespace and name.
+    public func recommendation(forVPA namespace: String, _ name: String) -> PublishedRecommendation? {
+        projection.streamByKey["vpa:\(namespace)/\(name)"].flatMap { projection.recommendations[$0] }
+    }
+
     /// The stream an event belongs to.
     public func stream(_ id: Int64) -> StreamInfo? { projection.streams[id] }
 }

@@ -15,11 +15,18 @@ extension AppendRequest: WireMessage {
         let events = events.map { event in
             let e = arena.message(vpa__store__v1__event_to_append__init)
             e.pointee.pod_key = arena.cString(event.podKey)
+            e.pointee.vpa_key = arena.cString(event.vpaKey)
             e.pointee.occurred_at_ms = event.occurredAt?.unixMilliseconds ?? 0
             switch event.body {
             case .resizeRequested(let request):
                 e.pointee.body_case = VPA__STORE__V1__EVENT_TO_APPEND__BODY_RESIZE_REQUESTED
                 e.pointee.resize_requested = EventCodec.encodeResizeRequest(request, arena)
+            case .recommendationPublished(let published):
+                e.pointee.body_case = VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDATION_PUBLISHED
+                e.pointee.recommendation_published = EventCodec.encodeRecommendation(published, arena)
+            case .updaterDecision(let decision):
+                e.pointee.body_case = VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION
+                e.pointee.updater_decision = EventCodec.encodeDecision(decision, arena)
             }
             return e
         }
@@ -33,17 +40,30 @@ extension AppendRequest: WireMessage {
                                  vpa__store__v1__append_request__free_unpacked) { (m) throws(WireError) in
             let events = try repeated(m.n_events, m.events) { (e, index) throws(WireError) -> AppendEvent in
                 let field = "AppendRequest.events[\(index)]"
-                guard let podKey = givenString(e.pod_key) else {
-                    throw .invalidValue(field: "\(field).pod_key", reason: "empty; give the pod's UID or namespace/name")
-                }
                 let body: AppendEvent.Body
                 switch e.body_case {
                 case VPA__STORE__V1__EVENT_TO_APPEND__BODY_RESIZE_REQUESTED:
                     body = .resizeRequested(try EventCodec.decodeResizeRequest(e.resize_requested.pointee))
+                case VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDATION_PUBLISHED:
+                    body = .recommendationPublished(EventCodec.decodeRecommendation(e.recommendation_published.pointee))
+                case VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION:
+                    do throws(WireError) {
+                        body = .updaterDecision(try EventCodec.decodeDecision(e.updater_decision.pointee))
+                    } catch {
+                        throw .invalidValue(field: "\(field).updater_decision", reason: "\(error)")
+                    }
                 default:
                     throw .invalidValue(field: "\(field).body", reason: "no event body is set")
                 }
-                return AppendEvent(podKey: podKey, occurredAt: givenTime(e.occurred_at_ms), body: body)
+                if case .recommendationPublished = body {
+                    guard givenString(e.vpa_key) != nil else {
+                        throw .invalidValue(field: "\(field).vpa_key", reason: "empty; give the VPA's namespace/name")
+                    }
+                } else if givenString(e.pod_key) == nil {
+                    throw .invalidValue(field: "\(field).pod_key", reason: "empty; give the pod's UID or namespace/name")
+                }
+                return AppendEvent(podKey: wireString(e.pod_key), vpaKey: wireString(e.vpa_key),
+                                   occurredAt: givenTime(e.occurred_at_ms), body: body)
             }
             guard !events.isEmpty else { throw .invalidValue(field: "AppendRequest.events", reason: "empty; nothing to append") }
             let expected = m.expectation_case == VPA__STORE__V1__APPEND_REQUEST__EXPECTATION_EXPECTED_HEAD

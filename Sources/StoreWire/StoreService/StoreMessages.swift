@@ -85,17 +85,34 @@ public struct HealthStatus: Hashable, Sendable {
 public struct AppendEvent: Hashable, Sendable {
     /// The event kinds a client may append; everything else the store derives itself.
     public enum Body: Hashable, Sendable {
+        /// On the pod's stream: the updater asked for a resize.
         case resizeRequested(ResizeRequest)
+        /// On the VPA's stream (`vpaKey`): the recommender's recommendation.
+        case recommendationPublished(PublishedRecommendation)
+        /// On the pod's stream: what the updater decided and why.
+        case updaterDecision(UpdaterDecisionRecord)
+
+        /// The log's body for this event.
+        public var eventBody: EventBody {
+            switch self {
+            case .resizeRequested(let request): .resizeRequested(request)
+            case .recommendationPublished(let published): .recommendationPublished(published)
+            case .updaterDecision(let decision): .updaterDecision(decision)
+            }
+        }
     }
 
-    /// The pod's UID, or "namespace/name".
+    /// The pod's UID, or "namespace/name" (pod events).
     public var podKey: String
+    /// The VPA's "namespace/name" (VPA events).
+    public var vpaKey: String = ""
     /// When it happened; nil = the server's clock.
     public var occurredAt: Timestamp?
     public var body: Body
 
-    public init(podKey: String, occurredAt: Timestamp? = nil, body: Body) {
+    public init(podKey: String = "", vpaKey: String = "", occurredAt: Timestamp? = nil, body: Body) {
         self.podKey = podKey
+        self.vpaKey = vpaKey
         self.occurredAt = occurredAt
         self.body = body
     }

@@ -63,6 +63,12 @@ enum EventDescriptions {
             return "usage over \(sample.windowMilliseconds / 1000)s: " + sample.containers.map {
                 "\($0.name) cpu \($0.cpuMillicores)m memory \(Quantities.memory($0.memoryBytes))"
             }.joined(separator: "; ")
+        case .recommendationPublished(let published):
+            return "recommendation by \(published.recommender): " + published.containers.map {
+                "\($0.container) target \(Quantities.pair($0.target)) [\(Quantities.pair($0.lowerBound)) … \(Quantities.pair($0.upperBound))]"
+            }.joined(separator: "; ")
+        case .updaterDecision(let decision):
+            return "updater: \(decision.action.rawValue) (\(decision.vpa), \(decision.updateMode.rawValue)): \(decision.reason)"
         }
     }
 
@@ -160,6 +166,18 @@ enum EventDescriptions {
                 .object([("name", .string($0.name)), ("cpuMillicores", .int($0.cpuMillicores)),
                          ("memoryBytes", .int($0.memoryBytes))])
             }))
+        case .recommendationPublished(let published):
+            json.add("recommender", published.recommender)
+            json.add("containers", .array(published.containers.map {
+                .object([("name", .string($0.container)), ("target", Records.listJSON($0.target)),
+                         ("lowerBound", Records.listJSON($0.lowerBound)), ("upperBound", Records.listJSON($0.upperBound)),
+                         ("uncappedTarget", Records.listJSON($0.uncappedTarget))])
+            }))
+        case .updaterDecision(let decision):
+            json.add("action", decision.action.rawValue)
+            json.add("reason", decision.reason)
+            json.add("vpa", decision.vpa)
+            json.add("updateMode", decision.updateMode.rawValue)
         }
         return json.json
     }

@@ -36,6 +36,9 @@ typedef struct Vpa__Store__V1__VpaObserved__ContainerPolicy Vpa__Store__V1__VpaO
 typedef struct Vpa__Store__V1__VpaDeleted Vpa__Store__V1__VpaDeleted;
 typedef struct Vpa__Store__V1__UsageSampled Vpa__Store__V1__UsageSampled;
 typedef struct Vpa__Store__V1__UsageSampled__Container Vpa__Store__V1__UsageSampled__Container;
+typedef struct Vpa__Store__V1__RecommendationPublished Vpa__Store__V1__RecommendationPublished;
+typedef struct Vpa__Store__V1__RecommendationPublished__Container Vpa__Store__V1__RecommendationPublished__Container;
+typedef struct Vpa__Store__V1__UpdaterDecision Vpa__Store__V1__UpdaterDecision;
 
 
 /* --- enums --- */
@@ -90,7 +93,15 @@ typedef enum _Vpa__Store__V1__EventType {
   /*
    * UsageSampled (metrics API, one pod)
    */
-  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED = 10
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED = 10,
+  /*
+   * RecommendationPublished (written by the recommender)
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDATION_PUBLISHED = 11,
+  /*
+   * UpdaterDecision (written by the updater)
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION = 12
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TYPE)
 } Vpa__Store__V1__EventType;
 typedef enum _Vpa__Store__V1__ContainerType {
@@ -538,6 +549,63 @@ struct  Vpa__Store__V1__UsageSampled
     , 0, 0, 0, 0, 0,NULL }
 
 
+struct  Vpa__Store__V1__RecommendationPublished__Container
+{
+  ProtobufCMessage base;
+  char *name;
+  Vpa__Store__V1__ResourceList *target;
+  Vpa__Store__V1__ResourceList *lower_bound;
+  Vpa__Store__V1__ResourceList *upper_bound;
+  /*
+   * The target before capping to the container policy's min/max allowed.
+   */
+  Vpa__Store__V1__ResourceList *uncapped_target;
+};
+#define VPA__STORE__V1__RECOMMENDATION_PUBLISHED__CONTAINER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__recommendation_published__container__descriptor) \
+    , NULL, NULL, NULL, NULL, NULL }
+
+
+/*
+ * The recommender's recommendation for a VPA's containers, on the VPA's stream.
+ */
+struct  Vpa__Store__V1__RecommendationPublished
+{
+  ProtobufCMessage base;
+  size_t n_containers;
+  Vpa__Store__V1__RecommendationPublished__Container **containers;
+  char *recommender;
+};
+#define VPA__STORE__V1__RECOMMENDATION_PUBLISHED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__recommendation_published__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
+ * What the updater decided for a pod and why, on the pod's stream.
+ */
+struct  Vpa__Store__V1__UpdaterDecision
+{
+  ProtobufCMessage base;
+  /*
+   * resize_in_place, evict, wait or none.
+   */
+  char *action;
+  /*
+   * A sentence for a person: "resize Deferred for 6m12s > 5m: evicting".
+   */
+  char *reason;
+  /*
+   * The VPA (namespace/name) and its update mode at the decision.
+   */
+  char *vpa;
+  char *update_mode;
+};
+#define VPA__STORE__V1__UPDATER_DECISION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__updater_decision__descriptor) \
+    , NULL, NULL, NULL, NULL }
+
+
 /* Vpa__Store__V1__ResourceList methods */
 void   vpa__store__v1__resource_list__init
                      (Vpa__Store__V1__ResourceList         *message);
@@ -873,6 +941,47 @@ Vpa__Store__V1__UsageSampled *
 void   vpa__store__v1__usage_sampled__free_unpacked
                      (Vpa__Store__V1__UsageSampled *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__RecommendationPublished__Container methods */
+void   vpa__store__v1__recommendation_published__container__init
+                     (Vpa__Store__V1__RecommendationPublished__Container         *message);
+/* Vpa__Store__V1__RecommendationPublished methods */
+void   vpa__store__v1__recommendation_published__init
+                     (Vpa__Store__V1__RecommendationPublished         *message);
+size_t vpa__store__v1__recommendation_published__get_packed_size
+                     (const Vpa__Store__V1__RecommendationPublished   *message);
+size_t vpa__store__v1__recommendation_published__pack
+                     (const Vpa__Store__V1__RecommendationPublished   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__recommendation_published__pack_to_buffer
+                     (const Vpa__Store__V1__RecommendationPublished   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__RecommendationPublished *
+       vpa__store__v1__recommendation_published__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__recommendation_published__free_unpacked
+                     (Vpa__Store__V1__RecommendationPublished *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__UpdaterDecision methods */
+void   vpa__store__v1__updater_decision__init
+                     (Vpa__Store__V1__UpdaterDecision         *message);
+size_t vpa__store__v1__updater_decision__get_packed_size
+                     (const Vpa__Store__V1__UpdaterDecision   *message);
+size_t vpa__store__v1__updater_decision__pack
+                     (const Vpa__Store__V1__UpdaterDecision   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__updater_decision__pack_to_buffer
+                     (const Vpa__Store__V1__UpdaterDecision   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__UpdaterDecision *
+       vpa__store__v1__updater_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__updater_decision__free_unpacked
+                     (Vpa__Store__V1__UpdaterDecision *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Vpa__Store__V1__ResourceList_Closure)
@@ -938,6 +1047,15 @@ typedef void (*Vpa__Store__V1__UsageSampled__Container_Closure)
 typedef void (*Vpa__Store__V1__UsageSampled_Closure)
                  (const Vpa__Store__V1__UsageSampled *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__RecommendationPublished__Container_Closure)
+                 (const Vpa__Store__V1__RecommendationPublished__Container *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__RecommendationPublished_Closure)
+                 (const Vpa__Store__V1__RecommendationPublished *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__UpdaterDecision_Closure)
+                 (const Vpa__Store__V1__UpdaterDecision *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -973,6 +1091,9 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_
 extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_deleted__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__container__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__updater_decision__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -134,12 +134,15 @@ struct  Vpa__Store__V1__HealthStatus
 
 typedef enum {
   VPA__STORE__V1__EVENT_TO_APPEND__BODY__NOT_SET = 0,
-  VPA__STORE__V1__EVENT_TO_APPEND__BODY_RESIZE_REQUESTED = 10
+  VPA__STORE__V1__EVENT_TO_APPEND__BODY_RESIZE_REQUESTED = 10,
+  VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDATION_PUBLISHED = 11,
+  VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION = 12
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TO_APPEND__BODY__CASE)
 } Vpa__Store__V1__EventToAppend__BodyCase;
 
 /*
- * One event to append. The stream is the pod with this UID or "namespace/name".
+ * One event to append, on a pod's stream (resize_requested, updater_decision: pod_key is the pod's
+ * UID or "namespace/name") or a VPA's stream (recommendation_published: vpa_key is "namespace/name").
  */
 struct  Vpa__Store__V1__EventToAppend
 {
@@ -149,14 +152,17 @@ struct  Vpa__Store__V1__EventToAppend
    * When it happened; 0 = the server's clock.
    */
   int64_t occurred_at_ms;
+  char *vpa_key;
   Vpa__Store__V1__EventToAppend__BodyCase body_case;
   union {
     Vpa__Store__V1__ResizeRequested *resize_requested;
+    Vpa__Store__V1__RecommendationPublished *recommendation_published;
+    Vpa__Store__V1__UpdaterDecision *updater_decision;
   };
 };
 #define VPA__STORE__V1__EVENT_TO_APPEND__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__event_to_append__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, VPA__STORE__V1__EVENT_TO_APPEND__BODY__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, VPA__STORE__V1__EVENT_TO_APPEND__BODY__NOT_SET, {0} }
 
 
 typedef enum {
