@@ -1132,6 +1132,276 @@ void   vpa__store__v1__watch_request__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__watch_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__list_vpas_request__init
+                     (Vpa__Store__V1__ListVpasRequest         *message)
+{
+  static const Vpa__Store__V1__ListVpasRequest init_value = VPA__STORE__V1__LIST_VPAS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__list_vpas_request__get_packed_size
+                     (const Vpa__Store__V1__ListVpasRequest *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__list_vpas_request__pack
+                     (const Vpa__Store__V1__ListVpasRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__list_vpas_request__pack_to_buffer
+                     (const Vpa__Store__V1__ListVpasRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__ListVpasRequest *
+       vpa__store__v1__list_vpas_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__ListVpasRequest *)
+     protobuf_c_message_unpack (&vpa__store__v1__list_vpas_request__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__list_vpas_request__free_unpacked
+                     (Vpa__Store__V1__ListVpasRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__vpa_record__init
+                     (Vpa__Store__V1__VpaRecord         *message)
+{
+  static const Vpa__Store__V1__VpaRecord init_value = VPA__STORE__V1__VPA_RECORD__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__vpa_record__get_packed_size
+                     (const Vpa__Store__V1__VpaRecord *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__vpa_record__pack
+                     (const Vpa__Store__V1__VpaRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__vpa_record__pack_to_buffer
+                     (const Vpa__Store__V1__VpaRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__vpa_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__VpaRecord *
+       vpa__store__v1__vpa_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__VpaRecord *)
+     protobuf_c_message_unpack (&vpa__store__v1__vpa_record__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__vpa_record__free_unpacked
+                     (Vpa__Store__V1__VpaRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__vpa_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__list_vpas_response__init
+                     (Vpa__Store__V1__ListVpasResponse         *message)
+{
+  static const Vpa__Store__V1__ListVpasResponse init_value = VPA__STORE__V1__LIST_VPAS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__list_vpas_response__get_packed_size
+                     (const Vpa__Store__V1__ListVpasResponse *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__list_vpas_response__pack
+                     (const Vpa__Store__V1__ListVpasResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__list_vpas_response__pack_to_buffer
+                     (const Vpa__Store__V1__ListVpasResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__ListVpasResponse *
+       vpa__store__v1__list_vpas_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__ListVpasResponse *)
+     protobuf_c_message_unpack (&vpa__store__v1__list_vpas_response__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__list_vpas_response__free_unpacked
+                     (Vpa__Store__V1__ListVpasResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__list_vpas_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__list_pods_request__init
+                     (Vpa__Store__V1__ListPodsRequest         *message)
+{
+  static const Vpa__Store__V1__ListPodsRequest init_value = VPA__STORE__V1__LIST_PODS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__list_pods_request__get_packed_size
+                     (const Vpa__Store__V1__ListPodsRequest *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__list_pods_request__pack
+                     (const Vpa__Store__V1__ListPodsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__list_pods_request__pack_to_buffer
+                     (const Vpa__Store__V1__ListPodsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__ListPodsRequest *
+       vpa__store__v1__list_pods_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__ListPodsRequest *)
+     protobuf_c_message_unpack (&vpa__store__v1__list_pods_request__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__list_pods_request__free_unpacked
+                     (Vpa__Store__V1__ListPodsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__pod_record__init
+                     (Vpa__Store__V1__PodRecord         *message)
+{
+  static const Vpa__Store__V1__PodRecord init_value = VPA__STORE__V1__POD_RECORD__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__pod_record__get_packed_size
+                     (const Vpa__Store__V1__PodRecord *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__pod_record__pack
+                     (const Vpa__Store__V1__PodRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__pod_record__pack_to_buffer
+                     (const Vpa__Store__V1__PodRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__pod_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__PodRecord *
+       vpa__store__v1__pod_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__PodRecord *)
+     protobuf_c_message_unpack (&vpa__store__v1__pod_record__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__pod_record__free_unpacked
+                     (Vpa__Store__V1__PodRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__pod_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__list_pods_response__init
+                     (Vpa__Store__V1__ListPodsResponse         *message)
+{
+  static const Vpa__Store__V1__ListPodsResponse init_value = VPA__STORE__V1__LIST_PODS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__list_pods_response__get_packed_size
+                     (const Vpa__Store__V1__ListPodsResponse *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__list_pods_response__pack
+                     (const Vpa__Store__V1__ListPodsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__list_pods_response__pack_to_buffer
+                     (const Vpa__Store__V1__ListPodsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__ListPodsResponse *
+       vpa__store__v1__list_pods_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__ListPodsResponse *)
+     protobuf_c_message_unpack (&vpa__store__v1__list_pods_response__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__list_pods_response__free_unpacked
+                     (Vpa__Store__V1__ListPodsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__list_pods_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   vpa__store__v1__watch_response__init
                      (Vpa__Store__V1__WatchResponse         *message)
 {
@@ -3067,6 +3337,377 @@ const ProtobufCMessageDescriptor vpa__store__v1__watch_request__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__watch_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor vpa__store__v1__list_vpas_request__field_descriptors[1] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListVpasRequest, namespace_),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__list_vpas_request__field_indices_by_name[] = {
+  0,   /* field[0] = namespace */
+};
+static const ProtobufCIntRange vpa__store__v1__list_vpas_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.ListVpasRequest",
+  "ListVpasRequest",
+  "Vpa__Store__V1__ListVpasRequest",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__ListVpasRequest),
+  1,
+  vpa__store__v1__list_vpas_request__field_descriptors,
+  vpa__store__v1__list_vpas_request__field_indices_by_name,
+  1,  vpa__store__v1__list_vpas_request__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__list_vpas_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_record__field_descriptors[2] =
+{
+  {
+    "vpa",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaRecord, vpa),
+    &vpa__store__v1__vpa_observed__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recommendation",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaRecord, recommendation),
+    &vpa__store__v1__recommendation_published__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__vpa_record__field_indices_by_name[] = {
+  1,   /* field[1] = recommendation */
+  0,   /* field[0] = vpa */
+};
+static const ProtobufCIntRange vpa__store__v1__vpa_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__vpa_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.VpaRecord",
+  "VpaRecord",
+  "Vpa__Store__V1__VpaRecord",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__VpaRecord),
+  2,
+  vpa__store__v1__vpa_record__field_descriptors,
+  vpa__store__v1__vpa_record__field_indices_by_name,
+  1,  vpa__store__v1__vpa_record__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__vpa_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__list_vpas_response__field_descriptors[2] =
+{
+  {
+    "position",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListVpasResponse, position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "vpas",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__ListVpasResponse, n_vpas),
+    offsetof(Vpa__Store__V1__ListVpasResponse, vpas),
+    &vpa__store__v1__vpa_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__list_vpas_response__field_indices_by_name[] = {
+  0,   /* field[0] = position */
+  1,   /* field[1] = vpas */
+};
+static const ProtobufCIntRange vpa__store__v1__list_vpas_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.ListVpasResponse",
+  "ListVpasResponse",
+  "Vpa__Store__V1__ListVpasResponse",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__ListVpasResponse),
+  2,
+  vpa__store__v1__list_vpas_response__field_descriptors,
+  vpa__store__v1__list_vpas_response__field_indices_by_name,
+  1,  vpa__store__v1__list_vpas_response__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__list_vpas_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__list_pods_request__field_descriptors[5] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsRequest, namespace_),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "now_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsRequest, now_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "timeouts",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsRequest, timeouts),
+    &vpa__store__v1__resize_timeout_settings__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_after",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsRequest, page_after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__list_pods_request__field_indices_by_name[] = {
+  4,   /* field[4] = limit */
+  0,   /* field[0] = namespace */
+  1,   /* field[1] = now_ms */
+  3,   /* field[3] = page_after */
+  2,   /* field[2] = timeouts */
+};
+static const ProtobufCIntRange vpa__store__v1__list_pods_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__list_pods_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.ListPodsRequest",
+  "ListPodsRequest",
+  "Vpa__Store__V1__ListPodsRequest",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__ListPodsRequest),
+  5,
+  vpa__store__v1__list_pods_request__field_descriptors,
+  vpa__store__v1__list_pods_request__field_indices_by_name,
+  1,  vpa__store__v1__list_pods_request__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__list_pods_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__pod_record__field_descriptors[4] =
+{
+  {
+    "pod",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodRecord, pod),
+    &vpa__store__v1__pod_observed__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resources",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__PodRecord, n_resources),
+    offsetof(Vpa__Store__V1__PodRecord, resources),
+    &vpa__store__v1__container_resources__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resize",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodRecord, resize),
+    &vpa__store__v1__pod_resize__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_vpa_resize_completed_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodRecord, last_vpa_resize_completed_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__pod_record__field_indices_by_name[] = {
+  3,   /* field[3] = last_vpa_resize_completed_ms */
+  0,   /* field[0] = pod */
+  2,   /* field[2] = resize */
+  1,   /* field[1] = resources */
+};
+static const ProtobufCIntRange vpa__store__v1__pod_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__pod_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.PodRecord",
+  "PodRecord",
+  "Vpa__Store__V1__PodRecord",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__PodRecord),
+  4,
+  vpa__store__v1__pod_record__field_descriptors,
+  vpa__store__v1__pod_record__field_indices_by_name,
+  1,  vpa__store__v1__pod_record__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__pod_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__list_pods_response__field_descriptors[3] =
+{
+  {
+    "position",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsResponse, position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pods",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__ListPodsResponse, n_pods),
+    offsetof(Vpa__Store__V1__ListPodsResponse, pods),
+    &vpa__store__v1__pod_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListPodsResponse, next_page_after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__list_pods_response__field_indices_by_name[] = {
+  2,   /* field[2] = next_page_after */
+  1,   /* field[1] = pods */
+  0,   /* field[0] = position */
+};
+static const ProtobufCIntRange vpa__store__v1__list_pods_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__list_pods_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.ListPodsResponse",
+  "ListPodsResponse",
+  "Vpa__Store__V1__ListPodsResponse",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__ListPodsResponse),
+  3,
+  vpa__store__v1__list_pods_response__field_descriptors,
+  vpa__store__v1__list_pods_response__field_indices_by_name,
+  1,  vpa__store__v1__list_pods_response__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__list_pods_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor vpa__store__v1__watch_response__field_descriptors[3] =
 {
   {
@@ -3131,7 +3772,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__watch_response__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__watch_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors[10] =
+static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors[12] =
 {
   { "GetServerInfo", &vpa__store__v1__get_server_info_request__descriptor, &vpa__store__v1__server_info__descriptor },
   { "CheckHealth", &vpa__store__v1__check_health_request__descriptor, &vpa__store__v1__health_status__descriptor },
@@ -3143,6 +3784,8 @@ static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors
   { "ListOomKills", &vpa__store__v1__list_oom_kills_request__descriptor, &vpa__store__v1__list_oom_kills_response__descriptor },
   { "ReadEvents", &vpa__store__v1__read_events_request__descriptor, &vpa__store__v1__read_events_response__descriptor },
   { "Watch", &vpa__store__v1__watch_request__descriptor, &vpa__store__v1__watch_response__descriptor },
+  { "ListVpas", &vpa__store__v1__list_vpas_request__descriptor, &vpa__store__v1__list_vpas_response__descriptor },
+  { "ListPods", &vpa__store__v1__list_pods_request__descriptor, &vpa__store__v1__list_pods_response__descriptor },
 };
 const unsigned vpa__store__v1__store__method_indices_by_name[] = {
   2,        /* Append */
@@ -3152,7 +3795,9 @@ const unsigned vpa__store__v1__store__method_indices_by_name[] = {
   0,        /* GetServerInfo */
   3,        /* Ingest */
   7,        /* ListOomKills */
+  11,        /* ListPods */
   6,        /* ListResizes */
+  10,        /* ListVpas */
   8,        /* ReadEvents */
   9         /* Watch */
 };
@@ -3163,7 +3808,7 @@ const ProtobufCServiceDescriptor vpa__store__v1__store__descriptor =
   "Store",
   "Vpa__Store__V1__Store",
   "vpa.store.v1",
-  10,
+  12,
   vpa__store__v1__store__method_descriptors,
   vpa__store__v1__store__method_indices_by_name
 };
@@ -3246,6 +3891,22 @@ void vpa__store__v1__store__watch(ProtobufCService *service,
 {
   assert(service->descriptor == &vpa__store__v1__store__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void vpa__store__v1__store__list_vpas(ProtobufCService *service,
+                                      const Vpa__Store__V1__ListVpasRequest *input,
+                                      Vpa__Store__V1__ListVpasResponse_Closure closure,
+                                      void *closure_data)
+{
+  assert(service->descriptor == &vpa__store__v1__store__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void vpa__store__v1__store__list_pods(ProtobufCService *service,
+                                      const Vpa__Store__V1__ListPodsRequest *input,
+                                      Vpa__Store__V1__ListPodsResponse_Closure closure,
+                                      void *closure_data)
+{
+  assert(service->descriptor == &vpa__store__v1__store__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
                                   Vpa__Store__V1__Store_ServiceDestroy destroy)

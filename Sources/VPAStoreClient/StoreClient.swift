@@ -84,6 +84,31 @@ public final class StoreClient: Sendable {
         try await call(.readEvents, request, timeout: timeout)
     }
 
+    /// The VerticalPodAutoscalers with their latest recommendations.
+    public func vpas(_ request: VPAListRequest = VPAListRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+        -> VPAListResponse {
+        try await call(.listVPAs, request, timeout: timeout)
+    }
+
+    /// One page of live pods with their resources and resize state.
+    public func pods(_ request: PodListRequest = PodListRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+        -> PodListResponse {
+        try await call(.listPods, request, timeout: timeout)
+    }
+
+    /// Every live pod, reading as many pages as that takes.
+    public func allPods(namespace: String? = nil, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil)
+        async throws(RPCStatus) -> [PodRecord] {
+        var pods: [PodRecord] = []
+        var after: String?
+        repeat {
+            let page = try await self.pods(PodListRequest(namespace: namespace, now: now, timeouts: timeouts, pageAfter: after))
+            pods += page.pods
+            after = page.nextPageAfter
+        } while after != nil
+        return pods
+    }
+
     /// Events from a position, then live. The sequence reconnects and resumes from the last
     /// delivered position when the connection drops or the server restarts, so a watcher sees no
     /// gap and no duplicate; it ends with an error on any other status.

@@ -191,6 +191,20 @@ actor StoreCore {
                          nextPosition: next, headPosition: head)
     }
 
+    func vpas(_ request: VPAListRequest) -> VPAListResponse {
+        VPAListResponse(position: store.headPosition, vpas: store.vpaRecords(namespace: request.namespace))
+    }
+
+    /// A page of live pods after `pageAfter` ("namespace/name"), in namespace/name order.
+    func pods(_ request: PodListRequest, now: Timestamp, defaults: ResizeTimeouts) -> PodListResponse {
+        let all = store.livePods(namespace: request.namespace, now: request.now ?? now, timeouts: Self.merge(request.timeouts, defaults))
+        let start = request.pageAfter.map { after in all.firstIndex { "\($0.pod.namespace)/\($0.pod.name)" > after } ?? all.count } ?? 0
+        let page = Array(all[start..<min(start + request.limit, all.count)])
+        let more = start + page.count < all.count
+        return PodListResponse(position: store.headPosition, pods: page,
+                               nextPageAfter: more ? page.last.map { "\($0.pod.namespace)/\($0.pod.name)" } : nil)
+    }
+
     // MARK: - Waiting for the head
 
     /// Waits until the head moves beyond `position` (true), `timeout` passes, or shutdown begins

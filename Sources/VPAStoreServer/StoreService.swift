@@ -78,6 +78,12 @@ final class StoreService: RPCService {
             try await call.respond(try await encodedPage(from: from, selector: request.selector, limit: request.limit).1)
         case .watch:
             try await watch(try decode(WatchRequest.self, call), call)
+        case .listVPAs:
+            let request = try decode(VPAListRequest.self, call)
+            try await call.respond(await core.vpas(request).encoded())
+        case .listPods:
+            let request = try decode(PodListRequest.self, call)
+            try await call.respond(await core.pods(request, now: clock(), defaults: configuration.timeouts).encoded())
         }
     }
 

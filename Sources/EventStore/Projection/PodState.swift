@@ -36,6 +36,8 @@ struct PodState: Hashable, Sendable, Codable {
     var lastResizeRequest: ResizeRequest?
     /// The window end of the last usage sample appended, so a sample read twice is appended once.
     var lastUsageAt: Timestamp?
+    /// When a resize the updater asked for last completed.
+    var lastVPAResizeCompletedAt: Timestamp?
 
     init(streamID: Int64) {
         self.streamID = streamID

@@ -58,6 +58,10 @@ struct Projection: Hashable, Sendable {
             var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
             state.head = event.position
             state.resize = state.resize.applying(transition, at: event.occurredAt)
+            if transition.to == .completed, state.resize.initiator == .vpa {
+                // The start of AEP-4016's 12-hour rule for a successful in-place update.
+                state.lastVPAResizeCompletedAt = event.occurredAt
+            }
             pods[event.streamID] = state
             try sink.recordTransition(position: event.position, streamID: event.streamID, at: event.occurredAt, transition)
         case .oomKilled(let kill):

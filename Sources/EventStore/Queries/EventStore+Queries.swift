@@ -225,6 +225,27 @@ extension EventStore {
         projection.vpas.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 
+    /// Every live pod (of one namespace), with its resources and resize state judged at `now`, by
+    /// namespace and name.
+    public func livePods(namespace: String? = nil, now: Timestamp, timeouts: ResizeTimeouts = ResizeTimeouts()) -> [PodRecord] {
+        var records: [PodRecord] = []
+        for (_, state) in projection.pods {
+            guard state.live, let pod = state.observation, namespace == nil || pod.namespace == namespace else { continue }
+            records.append(PodRecord(pod: pod, resources: currentResources(namespace: pod.namespace, pod: pod.name),
+                                     resize: resizeView(of: state, now: now, timeouts: timeouts),
+                                     lastVPAResizeCompletedAt: state.lastVPAResizeCompletedAt))
+        }
+        return records.sorted { ($0.pod.namespace, $0.pod.name) < ($1.pod.namespace, $1.pod.name) }
+    }
+
+    /// The live VPAs (of one namespace) with their latest recommendations.
+    public func vpaRecords(namespace: String? = nil) -> [VPARecord] {
+        projection.vpas.compactMap { streamID, vpa in
+            namespace == nil || vpa.namespace == namespace
+                ? VPARecord(vpa: vpa, recommendation: projection.recommendations[streamID]) : nil
+        }.sorted { ($0.vpa.namespace, $0.vpa.name) < ($1.vpa.namespace, $1.vpa.name) }
+    }
+
     /// The latest recommendation published for the VPA with this namespace and name.
     public func recommendation(forVPA namespace: String, _ name: String) -> PublishedRecommendation? {
         projection.streamByKey["vpa:\(namespace)/\(name)"].flatMap { projection.recommendations[$0] }

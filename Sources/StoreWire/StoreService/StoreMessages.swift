@@ -360,3 +360,57 @@ public struct WatchRequest: Hashable, Sendable {
         self.progressIntervalMilliseconds = progressIntervalMilliseconds
     }
 }
+
+/// The VPAs (of one namespace) with their recommendations.
+public struct VPAListRequest: Hashable, Sendable {
+    public var namespace: String?
+
+    public init(namespace: String? = nil) {
+        self.namespace = namespace
+    }
+}
+
+public struct VPAListResponse: Hashable, Sendable {
+    public var position: Int64
+    public var vpas: [VPARecord]
+
+    public init(position: Int64, vpas: [VPARecord]) {
+        self.position = position
+        self.vpas = vpas
+    }
+}
+
+/// A page of live pods with what the updater reads about them.
+public struct PodListRequest: Hashable, Sendable {
+    /// The largest page a server returns.
+    public static let maximumLimit = 5000
+
+    public var namespace: String?
+    public var now: Timestamp?
+    public var timeouts: ResizeTimeouts?
+    /// "namespace/name" of the last pod of the previous page.
+    public var pageAfter: String?
+    public var limit: Int
+
+    public init(namespace: String? = nil, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil, pageAfter: String? = nil,
+                limit: Int = 500) {
+        self.namespace = namespace
+        self.now = now
+        self.timeouts = timeouts
+        self.pageAfter = pageAfter
+        self.limit = limit
+    }
+}
+
+public struct PodListResponse: Hashable, Sendable {
+    public var position: Int64
+    public var pods: [PodRecord]
+    /// The next page's `pageAfter`; nil when this was the last page.
+    public var nextPageAfter: String?
+
+    public init(position: Int64, pods: [PodRecord], nextPageAfter: String?) {
+        self.position = position
+        self.pods = pods
+        self.nextPageAfter = nextPageAfter
+    }
+}

@@ -10,6 +10,8 @@ public enum StoreMethod: String, CaseIterable, Hashable, Sendable {
     case listOOMKills = "/vpa.store.v1.Store/ListOomKills"
     case readEvents = "/vpa.store.v1.Store/ReadEvents"
     case watch = "/vpa.store.v1.Store/Watch"
+    case listVPAs = "/vpa.store.v1.Store/ListVpas"
+    case listPods = "/vpa.store.v1.Store/ListPods"
 
     /// The method's name without the service ("GetActualResources"), for logs and metric labels.
     public var shortName: String { String(rawValue.split(separator: "/").last ?? "") }

@@ -156,3 +156,32 @@ public struct PodName: Hashable, Sendable {
         self.name = name
     }
 }
+
+/// A live pod with everything the updater reads about it: the observation (phase, start time,
+/// owners, container states), its actual resources and its resize state.
+public struct PodRecord: Hashable, Sendable {
+    public var pod: PodObservation
+    public var resources: [ContainerResourcesView]
+    public var resize: ResizeView
+    /// When a resize the updater asked for last completed (the 12-hour rule's start).
+    public var lastVPAResizeCompletedAt: Timestamp?
+
+    public init(pod: PodObservation, resources: [ContainerResourcesView], resize: ResizeView,
+                lastVPAResizeCompletedAt: Timestamp?) {
+        self.pod = pod
+        self.resources = resources
+        self.resize = resize
+        self.lastVPAResizeCompletedAt = lastVPAResizeCompletedAt
+    }
+}
+
+/// A VerticalPodAutoscaler with its latest published recommendation.
+public struct VPARecord: Hashable, Sendable {
+    public var vpa: VPAObservation
+    public var recommendation: PublishedRecommendation?
+
+    public init(vpa: VPAObservation, recommendation: PublishedRecommendation?) {
+        self.vpa = vpa
+        self.recommendation = recommendation
+    }
+}

@@ -42,6 +42,12 @@ typedef struct Vpa__Store__V1__EventSelector Vpa__Store__V1__EventSelector;
 typedef struct Vpa__Store__V1__ReadEventsRequest Vpa__Store__V1__ReadEventsRequest;
 typedef struct Vpa__Store__V1__ReadEventsResponse Vpa__Store__V1__ReadEventsResponse;
 typedef struct Vpa__Store__V1__WatchRequest Vpa__Store__V1__WatchRequest;
+typedef struct Vpa__Store__V1__ListVpasRequest Vpa__Store__V1__ListVpasRequest;
+typedef struct Vpa__Store__V1__VpaRecord Vpa__Store__V1__VpaRecord;
+typedef struct Vpa__Store__V1__ListVpasResponse Vpa__Store__V1__ListVpasResponse;
+typedef struct Vpa__Store__V1__ListPodsRequest Vpa__Store__V1__ListPodsRequest;
+typedef struct Vpa__Store__V1__PodRecord Vpa__Store__V1__PodRecord;
+typedef struct Vpa__Store__V1__ListPodsResponse Vpa__Store__V1__ListPodsResponse;
 typedef struct Vpa__Store__V1__WatchResponse Vpa__Store__V1__WatchResponse;
 
 
@@ -526,6 +532,95 @@ struct  Vpa__Store__V1__WatchRequest
 #define VPA__STORE__V1__WATCH_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__watch_request__descriptor) \
     , 0, NULL, 0 }
+
+
+struct  Vpa__Store__V1__ListVpasRequest
+{
+  ProtobufCMessage base;
+  char *namespace_;
+};
+#define VPA__STORE__V1__LIST_VPAS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_vpas_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Vpa__Store__V1__VpaRecord
+{
+  ProtobufCMessage base;
+  Vpa__Store__V1__VpaObserved *vpa;
+  /*
+   * Absent until the recommender published one.
+   */
+  Vpa__Store__V1__RecommendationPublished *recommendation;
+};
+#define VPA__STORE__V1__VPA_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_record__descriptor) \
+    , NULL, NULL }
+
+
+struct  Vpa__Store__V1__ListVpasResponse
+{
+  ProtobufCMessage base;
+  int64_t position;
+  size_t n_vpas;
+  Vpa__Store__V1__VpaRecord **vpas;
+};
+#define VPA__STORE__V1__LIST_VPAS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_vpas_response__descriptor) \
+    , 0, 0,NULL }
+
+
+struct  Vpa__Store__V1__ListPodsRequest
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  int64_t now_ms;
+  Vpa__Store__V1__ResizeTimeoutSettings *timeouts;
+  /*
+   * "namespace/name" of the last pod of the previous page; "" for the first page.
+   */
+  char *page_after;
+  /*
+   * Pods per page; 0 = 500; at most 5000.
+   */
+  uint32_t limit;
+};
+#define VPA__STORE__V1__LIST_PODS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_pods_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Vpa__Store__V1__PodRecord
+{
+  ProtobufCMessage base;
+  Vpa__Store__V1__PodObserved *pod;
+  size_t n_resources;
+  Vpa__Store__V1__ContainerResources **resources;
+  Vpa__Store__V1__PodResize *resize;
+  /*
+   * When a resize the updater asked for last completed; 0 = never.
+   */
+  int64_t last_vpa_resize_completed_ms;
+};
+#define VPA__STORE__V1__POD_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__pod_record__descriptor) \
+    , NULL, 0,NULL, NULL, 0 }
+
+
+struct  Vpa__Store__V1__ListPodsResponse
+{
+  ProtobufCMessage base;
+  int64_t position;
+  size_t n_pods;
+  Vpa__Store__V1__PodRecord **pods;
+  /*
+   * Pass as page_after for the next page; "" when this was the last.
+   */
+  char *next_page_after;
+};
+#define VPA__STORE__V1__LIST_PODS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_pods_response__descriptor) \
+    , 0, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Vpa__Store__V1__WatchResponse
@@ -1019,6 +1114,120 @@ Vpa__Store__V1__WatchRequest *
 void   vpa__store__v1__watch_request__free_unpacked
                      (Vpa__Store__V1__WatchRequest *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__ListVpasRequest methods */
+void   vpa__store__v1__list_vpas_request__init
+                     (Vpa__Store__V1__ListVpasRequest         *message);
+size_t vpa__store__v1__list_vpas_request__get_packed_size
+                     (const Vpa__Store__V1__ListVpasRequest   *message);
+size_t vpa__store__v1__list_vpas_request__pack
+                     (const Vpa__Store__V1__ListVpasRequest   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__list_vpas_request__pack_to_buffer
+                     (const Vpa__Store__V1__ListVpasRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__ListVpasRequest *
+       vpa__store__v1__list_vpas_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__list_vpas_request__free_unpacked
+                     (Vpa__Store__V1__ListVpasRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__VpaRecord methods */
+void   vpa__store__v1__vpa_record__init
+                     (Vpa__Store__V1__VpaRecord         *message);
+size_t vpa__store__v1__vpa_record__get_packed_size
+                     (const Vpa__Store__V1__VpaRecord   *message);
+size_t vpa__store__v1__vpa_record__pack
+                     (const Vpa__Store__V1__VpaRecord   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__vpa_record__pack_to_buffer
+                     (const Vpa__Store__V1__VpaRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__VpaRecord *
+       vpa__store__v1__vpa_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__vpa_record__free_unpacked
+                     (Vpa__Store__V1__VpaRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__ListVpasResponse methods */
+void   vpa__store__v1__list_vpas_response__init
+                     (Vpa__Store__V1__ListVpasResponse         *message);
+size_t vpa__store__v1__list_vpas_response__get_packed_size
+                     (const Vpa__Store__V1__ListVpasResponse   *message);
+size_t vpa__store__v1__list_vpas_response__pack
+                     (const Vpa__Store__V1__ListVpasResponse   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__list_vpas_response__pack_to_buffer
+                     (const Vpa__Store__V1__ListVpasResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__ListVpasResponse *
+       vpa__store__v1__list_vpas_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__list_vpas_response__free_unpacked
+                     (Vpa__Store__V1__ListVpasResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__ListPodsRequest methods */
+void   vpa__store__v1__list_pods_request__init
+                     (Vpa__Store__V1__ListPodsRequest         *message);
+size_t vpa__store__v1__list_pods_request__get_packed_size
+                     (const Vpa__Store__V1__ListPodsRequest   *message);
+size_t vpa__store__v1__list_pods_request__pack
+                     (const Vpa__Store__V1__ListPodsRequest   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__list_pods_request__pack_to_buffer
+                     (const Vpa__Store__V1__ListPodsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__ListPodsRequest *
+       vpa__store__v1__list_pods_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__list_pods_request__free_unpacked
+                     (Vpa__Store__V1__ListPodsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__PodRecord methods */
+void   vpa__store__v1__pod_record__init
+                     (Vpa__Store__V1__PodRecord         *message);
+size_t vpa__store__v1__pod_record__get_packed_size
+                     (const Vpa__Store__V1__PodRecord   *message);
+size_t vpa__store__v1__pod_record__pack
+                     (const Vpa__Store__V1__PodRecord   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__pod_record__pack_to_buffer
+                     (const Vpa__Store__V1__PodRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__PodRecord *
+       vpa__store__v1__pod_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__pod_record__free_unpacked
+                     (Vpa__Store__V1__PodRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__ListPodsResponse methods */
+void   vpa__store__v1__list_pods_response__init
+                     (Vpa__Store__V1__ListPodsResponse         *message);
+size_t vpa__store__v1__list_pods_response__get_packed_size
+                     (const Vpa__Store__V1__ListPodsResponse   *message);
+size_t vpa__store__v1__list_pods_response__pack
+                     (const Vpa__Store__V1__ListPodsResponse   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__list_pods_response__pack_to_buffer
+                     (const Vpa__Store__V1__ListPodsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__ListPodsResponse *
+       vpa__store__v1__list_pods_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__list_pods_response__free_unpacked
+                     (Vpa__Store__V1__ListPodsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Vpa__Store__V1__WatchResponse methods */
 void   vpa__store__v1__watch_response__init
                      (Vpa__Store__V1__WatchResponse         *message);
@@ -1115,6 +1324,24 @@ typedef void (*Vpa__Store__V1__ReadEventsResponse_Closure)
 typedef void (*Vpa__Store__V1__WatchRequest_Closure)
                  (const Vpa__Store__V1__WatchRequest *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__ListVpasRequest_Closure)
+                 (const Vpa__Store__V1__ListVpasRequest *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__VpaRecord_Closure)
+                 (const Vpa__Store__V1__VpaRecord *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__ListVpasResponse_Closure)
+                 (const Vpa__Store__V1__ListVpasResponse *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__ListPodsRequest_Closure)
+                 (const Vpa__Store__V1__ListPodsRequest *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__PodRecord_Closure)
+                 (const Vpa__Store__V1__PodRecord *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__ListPodsResponse_Closure)
+                 (const Vpa__Store__V1__ListPodsResponse *message,
+                  void *closure_data);
 typedef void (*Vpa__Store__V1__WatchResponse_Closure)
                  (const Vpa__Store__V1__WatchResponse *message,
                   void *closure_data);
@@ -1165,6 +1392,14 @@ struct Vpa__Store__V1__Store_Service
                 const Vpa__Store__V1__WatchRequest *input,
                 Vpa__Store__V1__WatchResponse_Closure closure,
                 void *closure_data);
+  void (*list_vpas)(Vpa__Store__V1__Store_Service *service,
+                    const Vpa__Store__V1__ListVpasRequest *input,
+                    Vpa__Store__V1__ListVpasResponse_Closure closure,
+                    void *closure_data);
+  void (*list_pods)(Vpa__Store__V1__Store_Service *service,
+                    const Vpa__Store__V1__ListPodsRequest *input,
+                    Vpa__Store__V1__ListPodsResponse_Closure closure,
+                    void *closure_data);
 };
 typedef void (*Vpa__Store__V1__Store_ServiceDestroy)(Vpa__Store__V1__Store_Service *);
 void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
@@ -1182,7 +1417,9 @@ void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
       function_prefix__ ## list_resizes,\
       function_prefix__ ## list_oom_kills,\
       function_prefix__ ## read_events,\
-      function_prefix__ ## watch  }
+      function_prefix__ ## watch,\
+      function_prefix__ ## list_vpas,\
+      function_prefix__ ## list_pods  }
 void vpa__store__v1__store__get_server_info(ProtobufCService *service,
                                             const Vpa__Store__V1__GetServerInfoRequest *input,
                                             Vpa__Store__V1__ServerInfo_Closure closure,
@@ -1223,6 +1460,14 @@ void vpa__store__v1__store__watch(ProtobufCService *service,
                                   const Vpa__Store__V1__WatchRequest *input,
                                   Vpa__Store__V1__WatchResponse_Closure closure,
                                   void *closure_data);
+void vpa__store__v1__store__list_vpas(ProtobufCService *service,
+                                      const Vpa__Store__V1__ListVpasRequest *input,
+                                      Vpa__Store__V1__ListVpasResponse_Closure closure,
+                                      void *closure_data);
+void vpa__store__v1__store__list_pods(ProtobufCService *service,
+                                      const Vpa__Store__V1__ListPodsRequest *input,
+                                      Vpa__Store__V1__ListPodsResponse_Closure closure,
+                                      void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1252,6 +1497,12 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__event_selector__descript
 extern const ProtobufCMessageDescriptor vpa__store__v1__read_events_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__read_events_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__watch_request__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_request__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_record__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_response__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__list_pods_request__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__pod_record__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__list_pods_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__watch_response__descriptor;
 extern const ProtobufCServiceDescriptor vpa__store__v1__store__descriptor;
 
