@@ -658,7 +658,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__oom_kill_record__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__oom_kill_record__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__logged_event__field_descriptors[11] =
+static const ProtobufCFieldDescriptor vpa__store__v1__logged_event__field_descriptors[12] =
 {
   {
     "position",
@@ -792,6 +792,18 @@ static const ProtobufCFieldDescriptor vpa__store__v1__logged_event__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stream_kind",
+    12,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Vpa__Store__V1__LoggedEvent, has_stream_kind),
+    offsetof(Vpa__Store__V1__LoggedEvent, stream_kind),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__logged_event__field_indices_by_name[] = {
   2,   /* field[2] = body */
@@ -803,13 +815,14 @@ static const unsigned vpa__store__v1__logged_event__field_indices_by_name[] = {
   6,   /* field[6] = recorded_at_ms */
   3,   /* field[3] = stream_id */
   8,   /* field[8] = stream_key */
+  11,   /* field[11] = stream_kind */
   4,   /* field[4] = stream_previous */
   1,   /* field[1] = type */
 };
 static const ProtobufCIntRange vpa__store__v1__logged_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__logged_event__descriptor =
 {
@@ -819,14 +832,14 @@ const ProtobufCMessageDescriptor vpa__store__v1__logged_event__descriptor =
   "Vpa__Store__V1__LoggedEvent",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__LoggedEvent),
-  11,
+  12,
   vpa__store__v1__logged_event__field_descriptors,
   vpa__store__v1__logged_event__field_indices_by_name,
   1,  vpa__store__v1__logged_event__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__logged_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_descriptors[11] =
+static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_descriptors[14] =
 {
   {
     "observations",
@@ -960,6 +973,42 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "vpas_observed",
+    12,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_vpas_observed),
+    offsetof(Vpa__Store__V1__IngestSummary, vpas_observed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage_samples",
+    13,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_usage_samples),
+    offsetof(Vpa__Store__V1__IngestSummary, usage_samples),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage_without_pod",
+    14,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_usage_without_pod),
+    offsetof(Vpa__Store__V1__IngestSummary, usage_without_pod),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__ingest_summary__field_indices_by_name[] = {
   2,   /* field[2] = events_appended */
@@ -973,11 +1022,14 @@ static const unsigned vpa__store__v1__ingest_summary__field_indices_by_name[] = 
   5,   /* field[5] = resize_transitions */
   4,   /* field[4] = stale */
   3,   /* field[3] = unchanged */
+  12,   /* field[12] = usage_samples */
+  13,   /* field[13] = usage_without_pod */
+  11,   /* field[11] = vpas_observed */
 };
 static const ProtobufCIntRange vpa__store__v1__ingest_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__ingest_summary__descriptor =
 {
@@ -987,7 +1039,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_summary__descriptor =
   "Vpa__Store__V1__IngestSummary",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__IngestSummary),
-  11,
+  14,
   vpa__store__v1__ingest_summary__field_descriptors,
   vpa__store__v1__ingest_summary__field_indices_by_name,
   1,  vpa__store__v1__ingest_summary__number_ranges,

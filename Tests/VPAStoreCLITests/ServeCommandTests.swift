@@ -46,7 +46,7 @@ struct ServeCommandTests {
         let cli = workspace.runner
         let server = try ServeProcess(cli)
         let examples = ["01-pods.json", "02-resize-deferred.yaml", "03-resize-in-progress.yaml", "04-resize-done.yaml",
-                        "05-oom-killed.yaml", "06-evicted-events.json", "07-watch.json"]
+                        "05-oom-killed.yaml", "06-evicted-events.json", "07-watch.json", "08-vpa.yaml", "09-pod-metrics.json"]
         for (index, example) in examples.enumerated() {
             let output = try cli.succeed("ingest", "--server", server.address, "--at", "2026-11-02T09:0\(index):00Z",
                                          CommandRunner.example(example))
@@ -62,6 +62,9 @@ struct ServeCommandTests {
             ["query", "resizes", "--state", "completed", "--now", "2026-11-02T10:00:00Z"],
             ["query", "ooms", "--format", "json"],
             ["query", "timeline", "--pod", "shop/web-7d9c5-abcde"],
+            ["query", "vpas"],
+            ["query", "vpas", "--format", "json"],
+            ["query", "events", "--type", "UsageSampled", "--format", "ndjson"],
         ]
         for query in queries {
             let viaServer = try cli.run(query + ["--server", server.address])
@@ -86,7 +89,7 @@ struct ServeCommandTests {
 
         if let metrics = server.metrics {
             let text = try String(contentsOf: URL(string: "http://\(metrics)/metrics")!, encoding: .utf8)
-            #expect(text.contains("vpa_store_rpc_calls_total{method=\"Ingest\",code=\"OK\"} 7"))
+            #expect(text.contains("vpa_store_rpc_calls_total{method=\"Ingest\",code=\"OK\"} 9"))
             #expect(text.contains("vpa_store_actual_resources_reads_total{source=\"status\"}"))
         }
         let (status, log) = server.stop()

@@ -117,6 +117,8 @@ enum ViewCodec {
             m.pointee.stream_key = arena.cString(stream.key)
             m.pointee.namespace_ = arena.cString(stream.namespace)
             m.pointee.name = arena.cString(stream.name)
+            m.pointee.has_stream_kind = 1
+            m.pointee.stream_kind = Int32(stream.kind.rawValue)
         }
         return m
     }
@@ -130,7 +132,8 @@ enum ViewCodec {
             occurredAt: Timestamp(unixMilliseconds: m.occurred_at_ms), recordedAt: Timestamp(unixMilliseconds: m.recorded_at_ms),
             causedBy: m.has_caused_by != 0 ? m.caused_by : nil, body: body)
         let key = EventCodec.string(m.stream_key)
-        let stream = StreamInfo(id: m.stream_id, kind: m.stream_id == 1 ? .store : .pod, key: key,
+        let kind = m.has_stream_kind != 0 ? StreamInfo.Kind(rawValue: Int64(m.stream_kind)) : nil
+        let stream = StreamInfo(id: m.stream_id, kind: kind ?? (m.stream_id == 1 ? .store : .pod), key: key,
                                 namespace: EventCodec.string(m.namespace_), name: EventCodec.string(m.name))
         return EventRecord(event: event, stream: stream)
     }
@@ -155,6 +158,12 @@ enum ViewCodec {
         m.pointee.evictions = Int64(summary.evictions)
         m.pointee.has_in_place_mode_changes = 1
         m.pointee.in_place_mode_changes = Int64(summary.inPlaceModeChanges)
+        m.pointee.has_vpas_observed = 1
+        m.pointee.vpas_observed = Int64(summary.vpasObserved)
+        m.pointee.has_usage_samples = 1
+        m.pointee.usage_samples = Int64(summary.usageSamples)
+        m.pointee.has_usage_without_pod = 1
+        m.pointee.usage_without_pod = Int64(summary.usageWithoutPod)
         if let first = summary.firstPosition {
             m.pointee.has_first_position = 1
             m.pointee.first_position = first
@@ -177,6 +186,9 @@ enum ViewCodec {
         summary.oomKills = Int(m.oom_kills)
         summary.evictions = Int(m.evictions)
         summary.inPlaceModeChanges = Int(m.in_place_mode_changes)
+        summary.vpasObserved = Int(m.vpas_observed)
+        summary.usageSamples = Int(m.usage_samples)
+        summary.usageWithoutPod = Int(m.usage_without_pod)
         summary.firstPosition = m.has_first_position != 0 ? m.first_position : nil
         summary.lastPosition = m.has_last_position != 0 ? m.last_position : nil
         return summary

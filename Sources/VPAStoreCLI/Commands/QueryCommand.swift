@@ -5,6 +5,6 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Audit what the store recorded. Read-only: safe next to a running writer.",
-        subcommands: [QueryResourcesCommand.self, QueryEventsCommand.self, QueryResizesCommand.self,
+        subcommands: [QueryResourcesCommand.self, QueryEventsCommand.self, QueryResizesCommand.self, QueryVPAsCommand.self,
                       QueryOOMsCommand.self, QueryTimelineCommand.self])
 }

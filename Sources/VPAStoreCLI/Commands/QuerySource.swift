@@ -63,6 +63,15 @@ enum QuerySource {
         }
     }
 
+    func vpas(namespace: String?) async throws -> [VPARecord] {
+        switch self {
+        case .file(let store, _):
+            return store.vpaRecords(namespace: namespace)
+        case .server(let client, _):
+            return try await remote { () async throws(RPCStatus) in try await client.vpas(VPAListRequest(namespace: namespace)).vpas }
+        }
+    }
+
     /// Events matching `filter` with their streams, oldest first, at most `filter.limit`; over RPC,
     /// as many pages as that takes.
     func events(_ filter: EventFilter) async throws -> [EventRecord] {

@@ -173,3 +173,46 @@ enum Durations {
         return "\(s / 86400)d\(two(s % 86400 / 3600))h"
     }
 }
+
+extension Records {
+    /// One record per container recommendation, or one for a VPA without a recommendation yet.
+    static func vpa(_ record: VPARecord) -> [OutputRecord] {
+        let vpa = record.vpa
+        let recommendations: [ContainerRecommendation?] = record.recommendation.map { $0.containers.map(Optional.some) } ?? [nil]
+        return recommendations.map { recommendation in
+            var json = JSONObjectBuilder()
+            json.add("namespace", vpa.namespace)
+            json.add("name", vpa.name)
+            json.add("targetKind", vpa.targetKind)
+            json.add("targetName", vpa.targetName)
+            json.add("updateMode", vpa.updateMode.rawValue)
+            json.add("minReplicas", ifPresent: vpa.minReplicas.map(Int64.init))
+            if let recommendation {
+                json.add("container", recommendation.container)
+                json.add("target", listJSON(recommendation.target))
+                json.add("lowerBound", listJSON(recommendation.lowerBound))
+                json.add("upperBound", listJSON(recommendation.upperBound))
+                json.add("uncappedTarget", listJSON(recommendation.uncappedTarget))
+            }
+            let csv: [(String, String)] = [
+                ("namespace", vpa.namespace), ("name", vpa.name), ("targetKind", vpa.targetKind), ("targetName", vpa.targetName),
+                ("updateMode", vpa.updateMode.rawValue), ("minReplicas", vpa.minReplicas.map(String.init) ?? ""),
+                ("container", recommendation?.container ?? ""),
+                ("targetCpuMillicores", text(recommendation?.target.cpuMillicores)),
+                ("targetMemoryBytes", text(recommendation?.target.memoryBytes)),
+                ("lowerCpuMillicores", text(recommendation?.lowerBound.cpuMillicores)),
+                ("lowerMemoryBytes", text(recommendation?.lowerBound.memoryBytes)),
+                ("upperCpuMillicores", text(recommendation?.upperBound.cpuMillicores)),
+                ("upperMemoryBytes", text(recommendation?.upperBound.memoryBytes)),
+            ]
+            let table: [(String, String)] = [
+                ("NAMESPACE", vpa.namespace), ("VPA", vpa.name), ("TARGET", "\(vpa.targetKind)/\(vpa.targetName)"),
+                ("MODE", vpa.updateMode.rawValue), ("CONTAINER", recommendation?.container ?? "-"),
+                ("TARGET REQ", recommendation.map { Quantities.pair($0.target) } ?? "-"),
+                ("LOWER", recommendation.map { Quantities.pair($0.lowerBound) } ?? "-"),
+                ("UPPER", recommendation.map { Quantities.pair($0.upperBound) } ?? "-"),
+            ]
+            return OutputRecord(json: json.json, csv: csv, table: table)
+        }
+    }
+}

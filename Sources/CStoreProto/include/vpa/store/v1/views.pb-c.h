@@ -151,10 +151,15 @@ struct  Vpa__Store__V1__LoggedEvent
   char *stream_key;
   char *namespace_;
   char *name;
+  /*
+   * What the stream is about: 1 the store itself, 2 a pod, 3 a VerticalPodAutoscaler.
+   */
+  protobuf_c_boolean has_stream_kind;
+  int32_t stream_kind;
 };
 #define VPA__STORE__V1__LOGGED_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__logged_event__descriptor) \
-    , 0, 0, 0, VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED, 0, {0,NULL}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL }
+    , 0, 0, 0, VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED, 0, {0,NULL}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
 
 
 /*
@@ -185,10 +190,19 @@ struct  Vpa__Store__V1__IngestSummary
   int64_t first_position;
   protobuf_c_boolean has_last_position;
   int64_t last_position;
+  protobuf_c_boolean has_vpas_observed;
+  int64_t vpas_observed;
+  protobuf_c_boolean has_usage_samples;
+  int64_t usage_samples;
+  /*
+   * Usage samples of pods not in the store: not appended.
+   */
+  protobuf_c_boolean has_usage_without_pod;
+  int64_t usage_without_pod;
 };
 #define VPA__STORE__V1__INGEST_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__ingest_summary__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /* Vpa__Store__V1__ContainerResources methods */
