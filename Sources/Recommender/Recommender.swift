@@ -1,1 +1,0 @@
-// The recommender's algorithm; see DecayingHistogram.swift and friends.
