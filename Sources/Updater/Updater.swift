@@ -1,1 +1,0 @@
-// The updater's decisions; see UpdaterDecisions.swift and friends.
