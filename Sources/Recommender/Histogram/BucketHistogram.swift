@@ -1,3 +1,5 @@
+import VPAModel
+
 /// Weights in buckets, without decay (upstream pkg/recommender/util/histogram.go `histogram`).
 ///
 /// A bucket whose weight is below `options.epsilon` counts as empty. `minBucket` and `maxBucket` bound

@@ -1,3 +1,5 @@
+import VPAModel
+
 /// Why a checkpoint could not be restored (upstream histogram.go `LoadFromCheckpoint`,
 /// aggregate_container_state.go `LoadFromCheckpoint`).
 public enum CheckpointError: Error, Hashable, Sendable, CustomStringConvertible {

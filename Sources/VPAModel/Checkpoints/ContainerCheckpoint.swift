@@ -1,5 +1,3 @@
-import VPAModel
-
 /// The saved history of one (VPA, container) pair, so a restarted recommender continues where it
 /// stopped (upstream `VerticalPodAutoscalerCheckpointStatus`, version v3,
 /// pkg/apis/autoscaling.k8s.io/v1/types.go).

@@ -1,5 +1,3 @@
-import VPAModel
-
 /// A histogram saved compactly (upstream `HistogramCheckpoint`, pkg/apis/autoscaling.k8s.io/v1/types.go).
 ///
 /// Bucket weights are rescaled so the heaviest bucket holds `maxCheckpointWeight`; buckets that round
