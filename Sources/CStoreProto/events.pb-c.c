@@ -892,6 +892,108 @@ void   vpa__store__v1__updater_decision__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__updater_decision__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__histogram_checkpoint__bucket__init
+                     (Vpa__Store__V1__HistogramCheckpoint__Bucket         *message)
+{
+  static const Vpa__Store__V1__HistogramCheckpoint__Bucket init_value = VPA__STORE__V1__HISTOGRAM_CHECKPOINT__BUCKET__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__histogram_checkpoint__init
+                     (Vpa__Store__V1__HistogramCheckpoint         *message)
+{
+  static const Vpa__Store__V1__HistogramCheckpoint init_value = VPA__STORE__V1__HISTOGRAM_CHECKPOINT__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__histogram_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__HistogramCheckpoint *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__histogram_checkpoint__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__histogram_checkpoint__pack
+                     (const Vpa__Store__V1__HistogramCheckpoint *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__histogram_checkpoint__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__histogram_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__HistogramCheckpoint *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__histogram_checkpoint__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__HistogramCheckpoint *
+       vpa__store__v1__histogram_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__HistogramCheckpoint *)
+     protobuf_c_message_unpack (&vpa__store__v1__histogram_checkpoint__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__histogram_checkpoint__free_unpacked
+                     (Vpa__Store__V1__HistogramCheckpoint *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__histogram_checkpoint__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__recommender_checkpoint__container__init
+                     (Vpa__Store__V1__RecommenderCheckpoint__Container         *message)
+{
+  static const Vpa__Store__V1__RecommenderCheckpoint__Container init_value = VPA__STORE__V1__RECOMMENDER_CHECKPOINT__CONTAINER__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__recommender_checkpoint__init
+                     (Vpa__Store__V1__RecommenderCheckpoint         *message)
+{
+  static const Vpa__Store__V1__RecommenderCheckpoint init_value = VPA__STORE__V1__RECOMMENDER_CHECKPOINT__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__recommender_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__RecommenderCheckpoint *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommender_checkpoint__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__recommender_checkpoint__pack
+                     (const Vpa__Store__V1__RecommenderCheckpoint *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommender_checkpoint__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__recommender_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__RecommenderCheckpoint *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__recommender_checkpoint__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__RecommenderCheckpoint *
+       vpa__store__v1__recommender_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__RecommenderCheckpoint *)
+     protobuf_c_message_unpack (&vpa__store__v1__recommender_checkpoint__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__recommender_checkpoint__free_unpacked
+                     (Vpa__Store__V1__RecommenderCheckpoint *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__recommender_checkpoint__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor vpa__store__v1__resource_list__field_descriptors[2] =
 {
   {
@@ -2887,7 +2989,289 @@ const ProtobufCMessageDescriptor vpa__store__v1__updater_decision__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__updater_decision__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[13] =
+static const ProtobufCFieldDescriptor vpa__store__v1__histogram_checkpoint__bucket__field_descriptors[2] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Vpa__Store__V1__HistogramCheckpoint__Bucket, has_index),
+    offsetof(Vpa__Store__V1__HistogramCheckpoint__Bucket, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Vpa__Store__V1__HistogramCheckpoint__Bucket, has_weight),
+    offsetof(Vpa__Store__V1__HistogramCheckpoint__Bucket, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__histogram_checkpoint__bucket__field_indices_by_name[] = {
+  0,   /* field[0] = index */
+  1,   /* field[1] = weight */
+};
+static const ProtobufCIntRange vpa__store__v1__histogram_checkpoint__bucket__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__histogram_checkpoint__bucket__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.HistogramCheckpoint.Bucket",
+  "Bucket",
+  "Vpa__Store__V1__HistogramCheckpoint__Bucket",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__HistogramCheckpoint__Bucket),
+  2,
+  vpa__store__v1__histogram_checkpoint__bucket__field_descriptors,
+  vpa__store__v1__histogram_checkpoint__bucket__field_indices_by_name,
+  1,  vpa__store__v1__histogram_checkpoint__bucket__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__histogram_checkpoint__bucket__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__histogram_checkpoint__field_descriptors[3] =
+{
+  {
+    "reference_ms",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, has_reference_ms),
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, reference_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buckets",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, n_buckets),
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, buckets),
+    &vpa__store__v1__histogram_checkpoint__bucket__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_weight",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, has_total_weight),
+    offsetof(Vpa__Store__V1__HistogramCheckpoint, total_weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__histogram_checkpoint__field_indices_by_name[] = {
+  1,   /* field[1] = buckets */
+  0,   /* field[0] = reference_ms */
+  2,   /* field[2] = total_weight */
+};
+static const ProtobufCIntRange vpa__store__v1__histogram_checkpoint__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__histogram_checkpoint__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.HistogramCheckpoint",
+  "HistogramCheckpoint",
+  "Vpa__Store__V1__HistogramCheckpoint",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__HistogramCheckpoint),
+  3,
+  vpa__store__v1__histogram_checkpoint__field_descriptors,
+  vpa__store__v1__histogram_checkpoint__field_indices_by_name,
+  1,  vpa__store__v1__histogram_checkpoint__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__histogram_checkpoint__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__recommender_checkpoint__container__field_descriptors[7] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cpu",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, cpu),
+    &vpa__store__v1__histogram_checkpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "memory",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, memory),
+    &vpa__store__v1__histogram_checkpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_sample_ms",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, has_first_sample_ms),
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, first_sample_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_sample_ms",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, has_last_sample_ms),
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, last_sample_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_samples",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, has_total_samples),
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint__Container, total_samples),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__recommender_checkpoint__container__field_indices_by_name[] = {
+  2,   /* field[2] = cpu */
+  4,   /* field[4] = first_sample_ms */
+  5,   /* field[5] = last_sample_ms */
+  3,   /* field[3] = memory */
+  0,   /* field[0] = name */
+  6,   /* field[6] = total_samples */
+  1,   /* field[1] = version */
+};
+static const ProtobufCIntRange vpa__store__v1__recommender_checkpoint__container__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__container__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.RecommenderCheckpoint.Container",
+  "Container",
+  "Vpa__Store__V1__RecommenderCheckpoint__Container",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__RecommenderCheckpoint__Container),
+  7,
+  vpa__store__v1__recommender_checkpoint__container__field_descriptors,
+  vpa__store__v1__recommender_checkpoint__container__field_indices_by_name,
+  1,  vpa__store__v1__recommender_checkpoint__container__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__recommender_checkpoint__container__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__recommender_checkpoint__field_descriptors[2] =
+{
+  {
+    "consumed_position",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint, has_consumed_position),
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint, consumed_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "containers",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint, n_containers),
+    offsetof(Vpa__Store__V1__RecommenderCheckpoint, containers),
+    &vpa__store__v1__recommender_checkpoint__container__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__recommender_checkpoint__field_indices_by_name[] = {
+  0,   /* field[0] = consumed_position */
+  1,   /* field[1] = containers */
+};
+static const ProtobufCIntRange vpa__store__v1__recommender_checkpoint__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.RecommenderCheckpoint",
+  "RecommenderCheckpoint",
+  "Vpa__Store__V1__RecommenderCheckpoint",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__RecommenderCheckpoint),
+  2,
+  vpa__store__v1__recommender_checkpoint__field_descriptors,
+  vpa__store__v1__recommender_checkpoint__field_indices_by_name,
+  1,  vpa__store__v1__recommender_checkpoint__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__recommender_checkpoint__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[14] =
 {
   { "EVENT_TYPE_UNSPECIFIED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_POD_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_POD_OBSERVED", 1 },
@@ -2902,11 +3286,12 @@ static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_numbe
   { "EVENT_TYPE_USAGE_SAMPLED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_SAMPLED", 10 },
   { "EVENT_TYPE_RECOMMENDATION_PUBLISHED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDATION_PUBLISHED", 11 },
   { "EVENT_TYPE_UPDATER_DECISION", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION", 12 },
+  { "EVENT_TYPE_RECOMMENDER_CHECKPOINT", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT", 13 },
 };
 static const ProtobufCIntRange vpa__store__v1__event_type__value_ranges[] = {
-{0, 0},{0, 13}
+{0, 0},{0, 14}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[13] =
+static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[14] =
 {
   { "EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
@@ -2914,6 +3299,7 @@ static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_
   { "EVENT_TYPE_POD_DELETED", 2 },
   { "EVENT_TYPE_POD_OBSERVED", 1 },
   { "EVENT_TYPE_RECOMMENDATION_PUBLISHED", 11 },
+  { "EVENT_TYPE_RECOMMENDER_CHECKPOINT", 13 },
   { "EVENT_TYPE_RESIZE_REQUESTED", 7 },
   { "EVENT_TYPE_RESIZE_TRANSITION", 3 },
   { "EVENT_TYPE_UNSPECIFIED", 0 },
@@ -2929,9 +3315,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
   "EventType",
   "Vpa__Store__V1__EventType",
   "vpa.store.v1",
-  13,
+  14,
   vpa__store__v1__event_type__enum_values_by_number,
-  13,
+  14,
   vpa__store__v1__event_type__enum_values_by_name,
   1,
   vpa__store__v1__event_type__value_ranges,

@@ -1874,7 +1874,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__health_status__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__health_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_descriptors[6] =
+static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_descriptors[7] =
 {
   {
     "pod_key",
@@ -1948,11 +1948,24 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_to_append__field_des
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "recommender_checkpoint",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__EventToAppend, body_case),
+    offsetof(Vpa__Store__V1__EventToAppend, recommender_checkpoint),
+    &vpa__store__v1__recommender_checkpoint__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__event_to_append__field_indices_by_name[] = {
   1,   /* field[1] = occurred_at_ms */
   0,   /* field[0] = pod_key */
   4,   /* field[4] = recommendation_published */
+  6,   /* field[6] = recommender_checkpoint */
   3,   /* field[3] = resize_requested */
   5,   /* field[5] = updater_decision */
   2,   /* field[2] = vpa_key */
@@ -1961,7 +1974,7 @@ static const ProtobufCIntRange vpa__store__v1__event_to_append__number_ranges[2 
 {
   { 1, 0 },
   { 10, 3 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descriptor =
 {
@@ -1971,7 +1984,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descriptor =
   "Vpa__Store__V1__EventToAppend",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__EventToAppend),
-  6,
+  7,
   vpa__store__v1__event_to_append__field_descriptors,
   vpa__store__v1__event_to_append__field_indices_by_name,
   2,  vpa__store__v1__event_to_append__number_ranges,
@@ -3375,7 +3388,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_request__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__list_vpas_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__vpa_record__field_descriptors[2] =
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_record__field_descriptors[3] =
 {
   {
     "vpa",
@@ -3401,15 +3414,28 @@ static const ProtobufCFieldDescriptor vpa__store__v1__vpa_record__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "checkpoint",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaRecord, checkpoint),
+    &vpa__store__v1__recommender_checkpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__vpa_record__field_indices_by_name[] = {
+  2,   /* field[2] = checkpoint */
   1,   /* field[1] = recommendation */
   0,   /* field[0] = vpa */
 };
 static const ProtobufCIntRange vpa__store__v1__vpa_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__vpa_record__descriptor =
 {
@@ -3419,7 +3445,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__vpa_record__descriptor =
   "Vpa__Store__V1__VpaRecord",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__VpaRecord),
-  2,
+  3,
   vpa__store__v1__vpa_record__field_descriptors,
   vpa__store__v1__vpa_record__field_indices_by_name,
   1,  vpa__store__v1__vpa_record__number_ranges,

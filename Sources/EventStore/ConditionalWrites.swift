@@ -66,7 +66,7 @@ extension EventStore {
         guard !events.isEmpty else { throw .invalidArgument("no events to append") }
         var streams: [Int64] = []
         for (index, event) in events.enumerated() {
-            if case .recommendationPublished = event.body {
+            if event.body.isVPAEvent {
                 guard let streamID = projection.streamByKey["vpa:\(event.vpaKey)"], projection.vpas[streamID] != nil else {
                     throw .notFound("AppendRequest.events[\(index)].vpa_key: no VPA \"\(event.vpaKey)\" in the store")
                 }

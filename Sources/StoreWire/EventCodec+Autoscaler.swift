@@ -130,3 +130,76 @@ extension EventCodec {
         return UpdaterDecisionRecord(action: action, reason: string(m.reason), vpa: string(m.vpa), updateMode: mode)
     }
 }
+
+extension EventCodec {
+    static func encodeCheckpoint(_ checkpoint: RecommenderCheckpoint, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint> {
+        func histogram(_ histogram: HistogramCheckpoint) -> UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint> {
+            let message = arena.message(vpa__store__v1__histogram_checkpoint__init)
+            if let reference = histogram.referenceTimestamp {
+                message.pointee.has_reference_ms = 1
+                message.pointee.reference_ms = reference.unixMilliseconds
+            }
+            // Buckets in index order, so the same checkpoint always encodes to the same bytes.
+            let buckets = histogram.bucketWeights.sorted { $0.key < $1.key }.map { index, weight in
+                let bucket = arena.message(vpa__store__v1__histogram_checkpoint__bucket__init)
+                bucket.pointee.has_index = 1
+                bucket.pointee.index = Int32(clamping: index)
+                bucket.pointee.has_weight = 1
+                bucket.pointee.weight = weight
+                return bucket
+            }
+            message.pointee.n_buckets = buckets.count
+            message.pointee.buckets = arena.pointerArray(buckets)
+            message.pointee.has_total_weight = 1
+            message.pointee.total_weight = histogram.totalWeight
+            return message
+        }
+        let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
+        message.pointee.has_consumed_position = 1
+        message.pointee.consumed_position = checkpoint.consumedPosition
+        let containers = checkpoint.containers.map { container in
+            let element = arena.message(vpa__store__v1__recommender_checkpoint__container__init)
+            element.pointee.name = arena.cString(container.name)
+            element.pointee.version = arena.cString(container.checkpoint.version)
+            element.pointee.cpu = histogram(container.checkpoint.cpuHistogram)
+            element.pointee.memory = histogram(container.checkpoint.memoryHistogram)
+            if let first = container.checkpoint.firstSampleStart {
+                element.pointee.has_first_sample_ms = 1
+                element.pointee.first_sample_ms = first.unixMilliseconds
+            }
+            if let last = container.checkpoint.lastSampleStart {
+                element.pointee.has_last_sample_ms = 1
+                element.pointee.last_sample_ms = last.unixMilliseconds
+            }
+            element.pointee.has_total_samples = 1
+            element.pointee.total_samples = Int64(container.checkpoint.totalSamplesCount)
+            return element
+        }
+        message.pointee.n_containers = containers.count
+        message.pointee.containers = arena.pointerArray(containers)
+        return message
+    }
+
+    static func decodeCheckpoint(_ m: Vpa__Store__V1__RecommenderCheckpoint) -> RecommenderCheckpoint {
+        func histogram(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint>?) -> HistogramCheckpoint {
+            guard let h = pointer?.pointee else { return HistogramCheckpoint() }
+            var weights: [Int: UInt32] = [:]
+            for index in 0..<h.n_buckets {
+                guard let bucket = h.buckets[index]?.pointee else { continue }
+                weights[Int(bucket.index)] = bucket.weight
+            }
+            return HistogramCheckpoint(referenceTimestamp: h.has_reference_ms != 0 ? Timestamp(unixMilliseconds: h.reference_ms) : nil,
+                                       bucketWeights: weights, totalWeight: h.total_weight)
+        }
+        let containers = (0..<m.n_containers).compactMap { index -> RecommenderCheckpoint.Container? in
+            guard let c = m.containers[index]?.pointee else { return nil }
+            return RecommenderCheckpoint.Container(name: string(c.name), checkpoint: ContainerCheckpoint(
+                version: string(c.version), cpuHistogram: histogram(c.cpu), memoryHistogram: histogram(c.memory),
+                firstSampleStart: c.has_first_sample_ms != 0 ? Timestamp(unixMilliseconds: c.first_sample_ms) : nil,
+                lastSampleStart: c.has_last_sample_ms != 0 ? Timestamp(unixMilliseconds: c.last_sample_ms) : nil,
+                totalSamplesCount: Int(c.total_samples)))
+        }
+        return RecommenderCheckpoint(consumedPosition: m.consumed_position, containers: containers)
+    }
+}

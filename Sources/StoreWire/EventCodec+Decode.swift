@@ -102,6 +102,12 @@ extension EventCodec {
             }
             defer { vpa__store__v1__updater_decision__free_unpacked(message, nil) }
             return .updaterDecision(try decodeDecision(message.pointee))
+        case .recommenderCheckpoint:
+            guard let message = vpa__store__v1__recommender_checkpoint__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__recommender_checkpoint__free_unpacked(message, nil) }
+            return .recommenderCheckpoint(decodeCheckpoint(message.pointee))
         }
     }
 

@@ -63,6 +63,8 @@ public enum EventCodec {
             return packMessage(encodeRecommendation(published, arena))
         case .updaterDecision(let decision):
             return packMessage(encodeDecision(decision, arena))
+        case .recommenderCheckpoint(let checkpoint):
+            return packMessage(encodeCheckpoint(checkpoint, arena))
         }
     }
 

@@ -13,6 +13,7 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
     case usageSampled = 10
     case recommendationPublished = 11
     case updaterDecision = 12
+    case recommenderCheckpoint = 13
 
     /// The name people type and read (`PodObserved`, `OomKilled`, …).
     public var name: String {
@@ -29,6 +30,7 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
         case .usageSampled: "UsageSampled"
         case .recommendationPublished: "RecommendationPublished"
         case .updaterDecision: "UpdaterDecision"
+        case .recommenderCheckpoint: "RecommenderCheckpoint"
         }
     }
 
@@ -208,6 +210,8 @@ public enum EventBody: Hashable, Sendable {
     case recommendationPublished(PublishedRecommendation)
     /// What the updater decided for the stream's pod, and why.
     case updaterDecision(UpdaterDecisionRecord)
+    /// The recommender's saved histories of the stream's VPA.
+    case recommenderCheckpoint(RecommenderCheckpoint)
 
     /// The type column value for this body.
     public var type: EventType {
@@ -224,6 +228,7 @@ public enum EventBody: Hashable, Sendable {
         case .usageSampled: .usageSampled
         case .recommendationPublished: .recommendationPublished
         case .updaterDecision: .updaterDecision
+        case .recommenderCheckpoint: .recommenderCheckpoint
         }
     }
 }

@@ -90,4 +90,20 @@ struct AutoscalerOutputStoreTests {
             try store.append([AppendEvent(vpaKey: "shop/nope", body: .recommendationPublished(recommendation))])
         }
     }
+
+    @Test func aCheckpointIsKeptPerVPAAndSurvivesASnapshot() throws {
+        let db = TemporaryDatabase()
+        let store = try EventStore(path: db.path)
+        _ = try store.ingest([.vpa(vpa)], observedAt: minute(0))
+        let histogram = HistogramCheckpoint(referenceTimestamp: minute(0), bucketWeights: [3: 10_000, 7: 12], totalWeight: 4.5)
+        let checkpoint = RecommenderCheckpoint(consumedPosition: 1, containers: [.init(name: "app", checkpoint: ContainerCheckpoint(
+            cpuHistogram: histogram, memoryHistogram: HistogramCheckpoint(), firstSampleStart: minute(0),
+            lastSampleStart: minute(5), totalSamplesCount: 6))])
+        _ = try store.append([AppendEvent(vpaKey: "shop/web", body: .recommenderCheckpoint(checkpoint))])
+        #expect(store.vpaRecords().first?.checkpoint == checkpoint)
+        #expect(try store.events(EventFilter(type: .recommenderCheckpoint)).first?.body == .recommenderCheckpoint(checkpoint))
+        try store.writeSnapshot()
+        #expect(try EventStore(path: db.path, access: .readOnly).vpaRecords().first?.checkpoint == checkpoint)
+        #expect(try store.verify().isClean)
+    }
 }

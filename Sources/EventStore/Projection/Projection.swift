@@ -22,6 +22,8 @@ struct Projection: Hashable, Sendable {
     var vpas: [Int64: VPAObservation] = [:]
     /// The latest published recommendation of each VPA, by stream.
     var recommendations: [Int64: PublishedRecommendation] = [:]
+    /// The recommender's latest checkpoint of each VPA, by stream.
+    var checkpoints: [Int64: RecommenderCheckpoint] = [:]
 
     /// Whether status resources are read now.
     var readsStatus: Bool { inPlaceMode.readsStatus(detected: inPlaceDetected) }
@@ -98,9 +100,13 @@ struct Projection: Hashable, Sendable {
             otherHeads[event.streamID] = event.position
             vpas[event.streamID] = nil
             recommendations[event.streamID] = nil
+            checkpoints[event.streamID] = nil
         case .recommendationPublished(let published):
             otherHeads[event.streamID] = event.position
             recommendations[event.streamID] = published
+        case .recommenderCheckpoint(let checkpoint):
+            otherHeads[event.streamID] = event.position
+            checkpoints[event.streamID] = checkpoint
         case .updaterDecision:
             var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
             state.head = event.position

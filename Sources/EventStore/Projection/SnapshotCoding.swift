@@ -12,6 +12,7 @@ struct SnapshotHeader: Codable, Hashable {
     var vpas: [Int64: VPAObservation]?
     /// The latest recommendation of each VPA, by stream.
     var recommendations: [Int64: PublishedRecommendation]?
+    var checkpoints: [Int64: RecommenderCheckpoint]?
 }
 
 /// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
@@ -45,7 +46,7 @@ extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
                        nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
-                       recommendations: recommendations)
+                       recommendations: recommendations, checkpoints: checkpoints)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
@@ -56,6 +57,7 @@ extension Projection {
         otherHeads = header.otherHeads
         vpas = header.vpas ?? [:]
         recommendations = header.recommendations ?? [:]
+        checkpoints = header.checkpoints ?? [:]
     }
 
     /// Rebuilds the namespace/name → live stream index from the pods.

@@ -242,7 +242,8 @@ extension EventStore {
     public func vpaRecords(namespace: String? = nil) -> [VPARecord] {
         projection.vpas.compactMap { streamID, vpa in
             namespace == nil || vpa.namespace == namespace
-                ? VPARecord(vpa: vpa, recommendation: projection.recommendations[streamID]) : nil
+                ? VPARecord(vpa: vpa, recommendation: projection.recommendations[streamID],
+                            checkpoint: projection.checkpoints[streamID]) : nil
         }.sorted { ($0.vpa.namespace, $0.vpa.name) < ($1.vpa.namespace, $1.vpa.name) }
     }
 

@@ -28,6 +28,7 @@ extension VPAListResponse: WireMessage {
             let element = arena.message(vpa__store__v1__vpa_record__init)
             element.pointee.vpa = EventCodec.encodeVPA(record.vpa, arena)
             element.pointee.recommendation = record.recommendation.map { EventCodec.encodeRecommendation($0, arena) }
+            element.pointee.checkpoint = record.checkpoint.map { EventCodec.encodeCheckpoint($0, arena) }
             return element
         }
         m.pointee.n_vpas = records.count
@@ -43,7 +44,8 @@ extension VPAListResponse: WireMessage {
                     throw .invalidValue(field: "ListVpasResponse.vpas[\(index)].vpa", reason: "missing")
                 }
                 return VPARecord(vpa: try EventCodec.decodeVPA(vpa),
-                                 recommendation: record.recommendation.map { EventCodec.decodeRecommendation($0.pointee) })
+                                 recommendation: record.recommendation.map { EventCodec.decodeRecommendation($0.pointee) },
+                                 checkpoint: record.checkpoint.map { EventCodec.decodeCheckpoint($0.pointee) })
             })
         }
     }

@@ -27,6 +27,9 @@ extension AppendRequest: WireMessage {
             case .updaterDecision(let decision):
                 e.pointee.body_case = VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION
                 e.pointee.updater_decision = EventCodec.encodeDecision(decision, arena)
+            case .recommenderCheckpoint(let checkpoint):
+                e.pointee.body_case = VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDER_CHECKPOINT
+                e.pointee.recommender_checkpoint = EventCodec.encodeCheckpoint(checkpoint, arena)
             }
             return e
         }
@@ -52,10 +55,12 @@ extension AppendRequest: WireMessage {
                     } catch {
                         throw .invalidValue(field: "\(field).updater_decision", reason: "\(error)")
                     }
+                case VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDER_CHECKPOINT:
+                    body = .recommenderCheckpoint(EventCodec.decodeCheckpoint(e.recommender_checkpoint.pointee))
                 default:
                     throw .invalidValue(field: "\(field).body", reason: "no event body is set")
                 }
-                if case .recommendationPublished = body {
+                if body.isVPAEvent {
                     guard givenString(e.vpa_key) != nil else {
                         throw .invalidValue(field: "\(field).vpa_key", reason: "empty; give the VPA's namespace/name")
                     }

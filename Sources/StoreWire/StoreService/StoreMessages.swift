@@ -91,6 +91,16 @@ public struct AppendEvent: Hashable, Sendable {
         case recommendationPublished(PublishedRecommendation)
         /// On the pod's stream: what the updater decided and why.
         case updaterDecision(UpdaterDecisionRecord)
+        /// On the VPA's stream (`vpaKey`): the recommender's saved histories.
+        case recommenderCheckpoint(RecommenderCheckpoint)
+
+        /// True for the kinds that go on a VPA's stream.
+        public var isVPAEvent: Bool {
+            switch self {
+            case .recommendationPublished, .recommenderCheckpoint: true
+            case .resizeRequested, .updaterDecision: false
+            }
+        }
 
         /// The log's body for this event.
         public var eventBody: EventBody {
@@ -98,6 +108,7 @@ public struct AppendEvent: Hashable, Sendable {
             case .resizeRequested(let request): .resizeRequested(request)
             case .recommendationPublished(let published): .recommendationPublished(published)
             case .updaterDecision(let decision): .updaterDecision(decision)
+            case .recommenderCheckpoint(let checkpoint): .recommenderCheckpoint(checkpoint)
             }
         }
     }

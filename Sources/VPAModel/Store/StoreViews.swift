@@ -179,9 +179,12 @@ public struct PodRecord: Hashable, Sendable {
 public struct VPARecord: Hashable, Sendable {
     public var vpa: VPAObservation
     public var recommendation: PublishedRecommendation?
+    /// The recommender's latest checkpoint of this VPA's histories.
+    public var checkpoint: RecommenderCheckpoint?
 
-    public init(vpa: VPAObservation, recommendation: PublishedRecommendation?) {
+    public init(vpa: VPAObservation, recommendation: PublishedRecommendation?, checkpoint: RecommenderCheckpoint? = nil) {
         self.vpa = vpa
         self.recommendation = recommendation
+        self.checkpoint = checkpoint
     }
 }

@@ -67,6 +67,8 @@ enum EventDescriptions {
             return "recommendation by \(published.recommender): " + published.containers.map {
                 "\($0.container) target \(Quantities.pair($0.target)) [\(Quantities.pair($0.lowerBound)) … \(Quantities.pair($0.upperBound))]"
             }.joined(separator: "; ")
+        case .recommenderCheckpoint(let checkpoint):
+            return "recommender checkpoint of \(checkpoint.containers.count) container histories up to position \(checkpoint.consumedPosition)"
         case .updaterDecision(let decision):
             return "updater: \(decision.action.rawValue) (\(decision.vpa), \(decision.updateMode.rawValue)): \(decision.reason)"
         }
@@ -172,6 +174,13 @@ enum EventDescriptions {
                 .object([("name", .string($0.container)), ("target", Records.listJSON($0.target)),
                          ("lowerBound", Records.listJSON($0.lowerBound)), ("upperBound", Records.listJSON($0.upperBound)),
                          ("uncappedTarget", Records.listJSON($0.uncappedTarget))])
+            }))
+        case .recommenderCheckpoint(let checkpoint):
+            json.add("consumedPosition", checkpoint.consumedPosition)
+            json.add("containers", .array(checkpoint.containers.map {
+                .object([("name", .string($0.name)), ("totalSamples", .int(Int64($0.checkpoint.totalSamplesCount))),
+                         ("cpuBuckets", .int(Int64($0.checkpoint.cpuHistogram.bucketWeights.count))),
+                         ("memoryBuckets", .int(Int64($0.checkpoint.memoryHistogram.bucketWeights.count)))])
             }))
         case .updaterDecision(let decision):
             json.add("action", decision.action.rawValue)

@@ -39,6 +39,10 @@ typedef struct Vpa__Store__V1__UsageSampled__Container Vpa__Store__V1__UsageSamp
 typedef struct Vpa__Store__V1__RecommendationPublished Vpa__Store__V1__RecommendationPublished;
 typedef struct Vpa__Store__V1__RecommendationPublished__Container Vpa__Store__V1__RecommendationPublished__Container;
 typedef struct Vpa__Store__V1__UpdaterDecision Vpa__Store__V1__UpdaterDecision;
+typedef struct Vpa__Store__V1__HistogramCheckpoint Vpa__Store__V1__HistogramCheckpoint;
+typedef struct Vpa__Store__V1__HistogramCheckpoint__Bucket Vpa__Store__V1__HistogramCheckpoint__Bucket;
+typedef struct Vpa__Store__V1__RecommenderCheckpoint Vpa__Store__V1__RecommenderCheckpoint;
+typedef struct Vpa__Store__V1__RecommenderCheckpoint__Container Vpa__Store__V1__RecommenderCheckpoint__Container;
 
 
 /* --- enums --- */
@@ -101,7 +105,11 @@ typedef enum _Vpa__Store__V1__EventType {
   /*
    * UpdaterDecision (written by the updater)
    */
-  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION = 12
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION = 12,
+  /*
+   * RecommenderCheckpoint (written by the recommender)
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT = 13
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TYPE)
 } Vpa__Store__V1__EventType;
 typedef enum _Vpa__Store__V1__ContainerType {
@@ -606,6 +614,79 @@ struct  Vpa__Store__V1__UpdaterDecision
     , NULL, NULL, NULL, NULL }
 
 
+struct  Vpa__Store__V1__HistogramCheckpoint__Bucket
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_index;
+  int32_t index;
+  protobuf_c_boolean has_weight;
+  uint32_t weight;
+};
+#define VPA__STORE__V1__HISTOGRAM_CHECKPOINT__BUCKET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__histogram_checkpoint__bucket__descriptor) \
+    , 0, 0, 0, 0 }
+
+
+/*
+ * A decaying histogram saved compactly (upstream HistogramCheckpoint): bucket weights scaled so the
+ * heaviest is 10000, zero buckets left out.
+ */
+struct  Vpa__Store__V1__HistogramCheckpoint
+{
+  ProtobufCMessage base;
+  /*
+   * Absent before the histogram's first sample.
+   */
+  protobuf_c_boolean has_reference_ms;
+  int64_t reference_ms;
+  size_t n_buckets;
+  Vpa__Store__V1__HistogramCheckpoint__Bucket **buckets;
+  protobuf_c_boolean has_total_weight;
+  double total_weight;
+};
+#define VPA__STORE__V1__HISTOGRAM_CHECKPOINT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__histogram_checkpoint__descriptor) \
+    , 0, 0, 0,NULL, 0, 0 }
+
+
+struct  Vpa__Store__V1__RecommenderCheckpoint__Container
+{
+  ProtobufCMessage base;
+  char *name;
+  char *version;
+  Vpa__Store__V1__HistogramCheckpoint *cpu;
+  Vpa__Store__V1__HistogramCheckpoint *memory;
+  protobuf_c_boolean has_first_sample_ms;
+  int64_t first_sample_ms;
+  protobuf_c_boolean has_last_sample_ms;
+  int64_t last_sample_ms;
+  protobuf_c_boolean has_total_samples;
+  int64_t total_samples;
+};
+#define VPA__STORE__V1__RECOMMENDER_CHECKPOINT__CONTAINER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__recommender_checkpoint__container__descriptor) \
+    , NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * The recommender's saved histories of one VPA's containers, on the VPA's stream.
+ */
+struct  Vpa__Store__V1__RecommenderCheckpoint
+{
+  ProtobufCMessage base;
+  /*
+   * Every event up to this position is in the histories.
+   */
+  protobuf_c_boolean has_consumed_position;
+  int64_t consumed_position;
+  size_t n_containers;
+  Vpa__Store__V1__RecommenderCheckpoint__Container **containers;
+};
+#define VPA__STORE__V1__RECOMMENDER_CHECKPOINT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__recommender_checkpoint__descriptor) \
+    , 0, 0, 0,NULL }
+
+
 /* Vpa__Store__V1__ResourceList methods */
 void   vpa__store__v1__resource_list__init
                      (Vpa__Store__V1__ResourceList         *message);
@@ -982,6 +1063,50 @@ Vpa__Store__V1__UpdaterDecision *
 void   vpa__store__v1__updater_decision__free_unpacked
                      (Vpa__Store__V1__UpdaterDecision *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__HistogramCheckpoint__Bucket methods */
+void   vpa__store__v1__histogram_checkpoint__bucket__init
+                     (Vpa__Store__V1__HistogramCheckpoint__Bucket         *message);
+/* Vpa__Store__V1__HistogramCheckpoint methods */
+void   vpa__store__v1__histogram_checkpoint__init
+                     (Vpa__Store__V1__HistogramCheckpoint         *message);
+size_t vpa__store__v1__histogram_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__HistogramCheckpoint   *message);
+size_t vpa__store__v1__histogram_checkpoint__pack
+                     (const Vpa__Store__V1__HistogramCheckpoint   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__histogram_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__HistogramCheckpoint   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__HistogramCheckpoint *
+       vpa__store__v1__histogram_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__histogram_checkpoint__free_unpacked
+                     (Vpa__Store__V1__HistogramCheckpoint *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__RecommenderCheckpoint__Container methods */
+void   vpa__store__v1__recommender_checkpoint__container__init
+                     (Vpa__Store__V1__RecommenderCheckpoint__Container         *message);
+/* Vpa__Store__V1__RecommenderCheckpoint methods */
+void   vpa__store__v1__recommender_checkpoint__init
+                     (Vpa__Store__V1__RecommenderCheckpoint         *message);
+size_t vpa__store__v1__recommender_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__RecommenderCheckpoint   *message);
+size_t vpa__store__v1__recommender_checkpoint__pack
+                     (const Vpa__Store__V1__RecommenderCheckpoint   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__recommender_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__RecommenderCheckpoint   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__RecommenderCheckpoint *
+       vpa__store__v1__recommender_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__recommender_checkpoint__free_unpacked
+                     (Vpa__Store__V1__RecommenderCheckpoint *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Vpa__Store__V1__ResourceList_Closure)
@@ -1056,6 +1181,18 @@ typedef void (*Vpa__Store__V1__RecommendationPublished_Closure)
 typedef void (*Vpa__Store__V1__UpdaterDecision_Closure)
                  (const Vpa__Store__V1__UpdaterDecision *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__HistogramCheckpoint__Bucket_Closure)
+                 (const Vpa__Store__V1__HistogramCheckpoint__Bucket *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__HistogramCheckpoint_Closure)
+                 (const Vpa__Store__V1__HistogramCheckpoint *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__RecommenderCheckpoint__Container_Closure)
+                 (const Vpa__Store__V1__RecommenderCheckpoint__Container *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__RecommenderCheckpoint_Closure)
+                 (const Vpa__Store__V1__RecommenderCheckpoint *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1094,6 +1231,10 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container
 extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__container__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__updater_decision__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__histogram_checkpoint__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__histogram_checkpoint__bucket__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__container__descriptor;
 
 PROTOBUF_C__END_DECLS
 

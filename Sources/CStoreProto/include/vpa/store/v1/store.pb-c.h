@@ -142,7 +142,8 @@ typedef enum {
   VPA__STORE__V1__EVENT_TO_APPEND__BODY__NOT_SET = 0,
   VPA__STORE__V1__EVENT_TO_APPEND__BODY_RESIZE_REQUESTED = 10,
   VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDATION_PUBLISHED = 11,
-  VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION = 12
+  VPA__STORE__V1__EVENT_TO_APPEND__BODY_UPDATER_DECISION = 12,
+  VPA__STORE__V1__EVENT_TO_APPEND__BODY_RECOMMENDER_CHECKPOINT = 13
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TO_APPEND__BODY__CASE)
 } Vpa__Store__V1__EventToAppend__BodyCase;
 
@@ -164,6 +165,7 @@ struct  Vpa__Store__V1__EventToAppend
     Vpa__Store__V1__ResizeRequested *resize_requested;
     Vpa__Store__V1__RecommendationPublished *recommendation_published;
     Vpa__Store__V1__UpdaterDecision *updater_decision;
+    Vpa__Store__V1__RecommenderCheckpoint *recommender_checkpoint;
   };
 };
 #define VPA__STORE__V1__EVENT_TO_APPEND__INIT \
@@ -552,10 +554,14 @@ struct  Vpa__Store__V1__VpaRecord
    * Absent until the recommender published one.
    */
   Vpa__Store__V1__RecommendationPublished *recommendation;
+  /*
+   * The recommender's latest checkpoint of this VPA's histories; absent until it wrote one.
+   */
+  Vpa__Store__V1__RecommenderCheckpoint *checkpoint;
 };
 #define VPA__STORE__V1__VPA_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_record__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, NULL }
 
 
 struct  Vpa__Store__V1__ListVpasResponse
