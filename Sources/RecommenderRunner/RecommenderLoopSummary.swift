@@ -1,0 +1,47 @@
+import VPAModel
+
+/// What one recommender loop did.
+public struct RecommenderLoopSummary: Hashable, Sendable, CustomStringConvertible {
+    /// The loop's number, from 1.
+    public var loop: Int
+    /// The time the loop recommended and checkpointed at.
+    public var now: Timestamp
+    /// VPAs the recommender keeps histories for.
+    public var vpas: Int
+    /// Log events read.
+    public var eventsRead: Int
+    /// `UsageSampled` events added to a VPA's histories (one per pod and window; each adds a CPU
+    /// and a memory sample per container).
+    public var samples: Int
+    /// `OomKilled` events recorded in a VPA's histories.
+    public var ooms: Int
+    /// `RecommendationPublished` events appended.
+    public var recommendationsPublished: Int
+    /// `RecommenderCheckpoint` events appended.
+    public var checkpointsWritten: Int
+    /// Every event up to this position is in the histories.
+    public var consumedPosition: Int64
+
+    public init(loop: Int, now: Timestamp, vpas: Int = 0, eventsRead: Int = 0, samples: Int = 0, ooms: Int = 0,
+                recommendationsPublished: Int = 0, checkpointsWritten: Int = 0, consumedPosition: Int64 = 0) {
+        self.loop = loop
+        self.now = now
+        self.vpas = vpas
+        self.eventsRead = eventsRead
+        self.samples = samples
+        self.ooms = ooms
+        self.recommendationsPublished = recommendationsPublished
+        self.checkpointsWritten = checkpointsWritten
+        self.consumedPosition = consumedPosition
+    }
+
+    /// One line, such as `loop 3: 2 VPAs, 480 samples, 1 OOM, 2 recommendations published`.
+    public var description: String {
+        "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(samples, "sample")), \(Self.count(ooms, "OOM")), "
+            + "\(Self.count(recommendationsPublished, "recommendation")) published"
+    }
+
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,52 @@
+import VPAModel
+
+/// What one updater loop did.
+public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
+    /// The loop's number, from 1.
+    public var loop: Int
+    /// The time the loop judged the pods at.
+    public var now: Timestamp
+    /// VPAs in the store.
+    public var vpas: Int
+    /// Live pods under a VPA (one decision each).
+    public var pods: Int
+    /// Decisions to resize in place.
+    public var resizes: Int
+    /// Decisions to evict.
+    public var evictions: Int
+    /// Decisions to wait (an update is wanted but held back).
+    public var waiting: Int
+    /// `UpdaterDecision` events appended: decisions that changed since the pod's previous one.
+    public var decisionsRecorded: Int
+    /// Resizes and evictions the actuator carried out (0 with `--actuate none`).
+    public var actuated: Int
+    /// Resizes and evictions the actuator failed to carry out.
+    public var actuationFailures: Int
+
+    public init(loop: Int, now: Timestamp, vpas: Int = 0, pods: Int = 0, resizes: Int = 0, evictions: Int = 0,
+                waiting: Int = 0, decisionsRecorded: Int = 0, actuated: Int = 0, actuationFailures: Int = 0) {
+        self.loop = loop
+        self.now = now
+        self.vpas = vpas
+        self.pods = pods
+        self.resizes = resizes
+        self.evictions = evictions
+        self.waiting = waiting
+        self.decisionsRecorded = decisionsRecorded
+        self.actuated = actuated
+        self.actuationFailures = actuationFailures
+    }
+
+    /// One line, such as `loop 3: 2 VPAs, 6 pods, 1 resize, 1 eviction, 2 waiting, 3 decisions recorded`
+    /// (with `, 1 actuation failed` when one did).
+    public var description: String {
+        var line = "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(pods, "pod")), \(Self.count(resizes, "resize")), "
+            + "\(Self.count(evictions, "eviction")), \(waiting) waiting, \(Self.count(decisionsRecorded, "decision")) recorded"
+        if actuationFailures > 0 { line += ", \(Self.count(actuationFailures, "actuation")) failed" }
+        return line
+    }
+
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+}

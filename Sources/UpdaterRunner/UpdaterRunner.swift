@@ -1,0 +1,327 @@
+import Logging
+import StoreRPC
+import StoreWire
+import Updater
+import VPAModel
+import VPAStoreClient
+
+/// vpa-updater's loop (DESIGN §2, §3.2, §3.4): reads the VPAs and live pods from the store, decides
+/// per pod with `UpdatePlanner`, records each decision in the store, and carries out resizes and
+/// evictions through a `PodActuator` when it has one.
+///
+/// Each loop (`runOnce(now:)`):
+/// 1. `ListVpas` (with recommendations) and `ListPods` judged at `now` with the configured timeouts.
+/// 2. `UpdatePlanner.plans(for:pods:now:)`: each pod under the first VPA that manages it, grouped
+///    by controller owner.
+/// 3. For each decision that differs from the one recorded for the pod by this runner's previous
+///    loops (action with its targets, rule, VPA and mode; the reason's elapsed times alone do not
+///    count), an `UpdaterDecision` on the pod's stream; for a resize in place, a `ResizeRequested`
+///    just before it, so that the store attributes the coming spec change to the VPA. Appended in
+///    batches of up to 500 pods, each with an idempotency key made of the store position, the loop's
+///    time and the batch's number; events carry the loop's time as `occurredAt`. A restarted runner
+///    records each pod's current decision once.
+/// 4. With an actuator: the resizes, then the evictions, in the plan's order. A resize that fails
+///    in InPlaceOrRecreate mode falls back to evicting the pod (upstream's fallback), recorded as
+///    its own decision; in InPlace mode it is recorded as a wait and tried again next loop.
+public actor UpdaterRunner {
+    /// How the runner runs.
+    public nonisolated let configuration: UpdaterRunnerConfiguration
+    private let client: StoreClient
+    private let actuator: (any PodActuator)?
+    private let logger: Logger
+    private let planner: UpdatePlanner
+
+    /// The last decision recorded per pod key (UID, or namespace/name).
+    private var recorded: [String: RecordedDecision] = [:]
+    private var loops = 0
+    private var loopInProgress = false
+    /// The previous loop's log time, so `Clock.log` never goes back.
+    private var latestLogTime: Timestamp?
+
+    /// The most pods whose decisions one append records.
+    static let podsPerAppend = 500
+
+    /// What makes two decisions for a pod the same, for recording only changes.
+    struct RecordedDecision: Hashable, Sendable {
+        var action: UpdateAction
+        var cause: DecisionCause
+        var vpa: String
+        var mode: VPAUpdateMode
+    }
+
+    /// A runner over `client`; `actuator` nil records decisions only. `logger` comes from the caller.
+    public init(client: StoreClient, configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
+                actuator: (any PodActuator)? = nil, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.actuator = actuator
+        self.logger = logger
+        self.planner = UpdatePlanner(configuration: configuration.planner)
+    }
+
+    /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
+    /// is the configuration's `name`).
+    public init(endpoint: RPCEndpoint, token: String = "", configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
+                actuator: (any PodActuator)? = nil, logger: Logger) {
+        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger),
+                  configuration: configuration, actuator: actuator, logger: logger)
+    }
+
+    /// Closes the connection to the store; a later loop opens a new one.
+    public func close() async {
+        await client.close()
+    }
+
+    /// Runs one loop at `now` (nil = the configured clock).
+    ///
+    /// - Throws: `RPCStatus` from the store (nothing was actuated when reading or recording failed);
+    ///   `UpdaterRunnerError.loopInProgress` when called while another loop of this runner runs.
+    ///   Actuation failures do not throw: they are logged, counted and recorded.
+    public func runOnce(now explicitNow: Timestamp? = nil) async throws -> UpdaterLoopSummary {
+        guard !loopInProgress else { throw UpdaterRunnerError.loopInProgress }
+        loopInProgress = true
+        defer { loopInProgress = false }
+        loops += 1
+
+        let now = try await resolveNow(explicitNow)
+        let listed = try await client.vpas()
+        let pods = try await client.allPods(now: now, timeouts: configuration.planner.resizeTimeouts)
+        let plans = planner.plans(for: listed.vpas, pods: pods, now: now)
+        var summary = UpdaterLoopSummary(loop: loops, now: now, vpas: listed.vpas.count)
+
+        var changes: [(pod: String, decision: RecordedDecision, events: [AppendEvent])] = []
+        var live = Set<String>()
+        for group in plans {
+            for decision in group.plan.decisions {
+                let pod = Self.podKey(decision)
+                live.insert(pod)
+                summary.pods += 1
+                switch decision.action {
+                case .resizeInPlace: summary.resizes += 1
+                case .evict: summary.evictions += 1
+                case .wait: summary.waiting += 1
+                case .none: break
+                }
+                let key = RecordedDecision(action: decision.action, cause: decision.cause, vpa: group.vpa.vpa.key,
+                                           mode: group.vpa.vpa.updateMode)
+                guard recorded[pod] != key else { continue }
+                changes.append((pod, key, events(for: decision, vpa: group.vpa.vpa, now: now)))
+            }
+        }
+        // Pods gone from the store are forgotten, so the map stays the size of the cluster.
+        recorded = recorded.filter { live.contains($0.key) }
+        // Batches of a bounded size keep each append well inside the frame limit on a first loop over
+        // a large cluster; each batch has its own idempotency key.
+        let idempotencyKey = "\(configuration.name)/\(listed.position)/\(now.unixMilliseconds)"
+        for (batch, start) in stride(from: 0, to: changes.count, by: Self.podsPerAppend).enumerated() {
+            let slice = Array(changes[start..<min(start + Self.podsPerAppend, changes.count)])
+            let recordedPods = try await record(slice, idempotencyKey: batch == 0 ? idempotencyKey : "\(idempotencyKey)/\(batch)")
+            summary.decisionsRecorded += recordedPods.count
+        }
+
+        if let actuator {
+            let podsByKey = Dictionary(pods.map { ($0.pod.uid ?? "\($0.pod.namespace)/\($0.pod.name)", $0.pod) },
+                                       uniquingKeysWith: { first, _ in first })
+            for group in plans {
+                for decision in group.plan.decisions {
+                    guard let pod = podsByKey[Self.podKey(decision)] else { continue }
+                    await actuate(decision, pod: pod, group: group, actuator: actuator, now: now, summary: &summary)
+                }
+            }
+        }
+        logger.debug("Updater loop done", metadata: [
+            "loop": "\(summary.loop)", "pods": "\(summary.pods)", "resizes": "\(summary.resizes)",
+            "evictions": "\(summary.evictions)", "recorded": "\(summary.decisionsRecorded)"])
+        return summary
+    }
+
+    /// Runs a loop every `interval` until the task is cancelled, handing each loop's summary to
+    /// `report`. A loop that fails is logged and the next one runs at the next interval; a loop
+    /// cut short by cancellation is not reported.
+    public func run(interval: Duration, report: @Sendable (UpdaterLoopSummary) -> Void) async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let started = clock.now
+            do {
+                report(try await runOnce())
+            } catch {
+                // A cancelled task (shutdown) cuts the loop short; the next start resumes it.
+                if Task.isCancelled || error is CancellationError { return }
+                logger.error("Updater loop failed; the next loop retries", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await Task.sleep(until: started.advanced(by: interval), clock: clock)
+            } catch {
+                return
+            }
+        }
+    }
+
+    // MARK: - Recording
+
+    static func podKey(_ decision: PodDecision) -> String {
+        decision.uid ?? "\(decision.namespace)/\(decision.name)"
+    }
+
+    /// The events that record `decision`: `ResizeRequested` first for a resize, then `UpdaterDecision`.
+    private func events(for decision: PodDecision, vpa: VPAObservation, now: Timestamp,
+                        reason: String? = nil) -> [AppendEvent] {
+        let pod = Self.podKey(decision)
+        let text = "\(decision.cause.rawValue): \(reason ?? decision.reason)"
+        var events: [AppendEvent] = []
+        if case .resizeInPlace(let targets) = decision.action {
+            events.append(AppendEvent(podKey: pod, occurredAt: now, body: .resizeRequested(
+                ResizeRequest(targets: targets, requestedBy: configuration.name, reason: text))))
+        }
+        events.append(AppendEvent(podKey: pod, occurredAt: now, body: .updaterDecision(UpdaterDecisionRecord(
+            action: Self.recordedAction(decision.action), reason: text, vpa: vpa.key, updateMode: vpa.updateMode))))
+        return events
+    }
+
+    static func recordedAction(_ action: UpdateAction) -> UpdaterDecisionRecord.Action {
+        switch action {
+        case .resizeInPlace: .resizeInPlace
+        case .evict: .evict
+        case .wait: .wait
+        case .none: .none
+        }
+    }
+
+    /// Appends the changes in one batch; when a pod is gone since the loop listed it (NOT_FOUND),
+    /// pod by pod, skipping the gone ones. Returns the pods recorded; `recorded` is updated for them.
+    private func record(_ changes: [(pod: String, decision: RecordedDecision, events: [AppendEvent])],
+                        idempotencyKey: String) async throws(RPCStatus) -> [String] {
+        guard !changes.isEmpty else { return [] }
+        do throws(RPCStatus) {
+            try await appendRetrying(AppendRequest(idempotencyKey: idempotencyKey, events: changes.flatMap(\.events)))
+            for change in changes { recorded[change.pod] = change.decision }
+            return changes.map(\.pod)
+        } catch {
+            guard error.code == .notFound else { throw error }
+        }
+        var pods: [String] = []
+        for change in changes {
+            do throws(RPCStatus) {
+                try await appendRetrying(AppendRequest(idempotencyKey: "\(idempotencyKey)/\(change.pod)", events: change.events))
+                recorded[change.pod] = change.decision
+                pods.append(change.pod)
+            } catch {
+                guard error.code == .notFound else { throw error }
+                logger.debug("Pod gone before its decision was recorded", metadata: ["pod": "\(change.pod)"])
+            }
+        }
+        return pods
+    }
+
+    private func appendRetrying(_ request: AppendRequest) async throws(RPCStatus) {
+        var attempt = 0
+        while true {
+            do throws(RPCStatus) {
+                _ = try await client.append(request)
+                return
+            } catch where (error.code == .unavailable || error.code == .deadlineExceeded) && attempt < 3 {
+                attempt += 1
+                logger.info("Append failed; retrying with the same idempotency key", metadata: [
+                    "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(100 << attempt))
+            }
+        }
+    }
+
+    // MARK: - Actuation
+
+    private func actuate(_ decision: PodDecision, pod: PodObservation, group: VPAGroupPlan, actuator: any PodActuator,
+                         now: Timestamp, summary: inout UpdaterLoopSummary) async {
+        let name = "\(pod.namespace)/\(pod.name)"
+        switch decision.action {
+        case .resizeInPlace(let targets):
+            do {
+                try await actuator.resize(pod, targets: targets)
+                summary.actuated += 1
+                logger.info("Resized pod in place", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
+            } catch {
+                summary.actuationFailures += 1
+                logger.warning("In-place resize failed", metadata: ["pod": "\(name)", "error": "\(error)"])
+                await fallBack(from: decision, failure: error, pod: pod, group: group, actuator: actuator, now: now,
+                               summary: &summary)
+            }
+        case .evict:
+            do {
+                try await actuator.evict(pod)
+                summary.actuated += 1
+                logger.info("Evicted pod", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
+            } catch {
+                summary.actuationFailures += 1
+                logger.warning("Eviction failed", metadata: ["pod": "\(name)", "error": "\(error)"])
+            }
+        case .wait, .none:
+            break
+        }
+    }
+
+    /// After a failed resize: InPlaceOrRecreate evicts instead (upstream `RunOnce` adds the pod to
+    /// the evictions; the resize's share of the budget goes to the eviction); InPlace waits.
+    private func fallBack(from decision: PodDecision, failure: any Error, pod: PodObservation, group: VPAGroupPlan,
+                          actuator: any PodActuator, now: Timestamp, summary: inout UpdaterLoopSummary) async {
+        var fallback = decision
+        let reason: String
+        if group.plan.mode == .inPlaceOrRecreate {
+            fallback.action = .evict
+            reason = "in-place resize failed (\(failure)): evicting (InPlaceOrRecreate fallback); \(decision.reason)"
+        } else {
+            fallback.action = .wait
+            reason = "in-place resize failed (\(failure)): waiting, the next loop tries again (InPlace never evicts); "
+                + decision.reason
+        }
+        let key = RecordedDecision(action: fallback.action, cause: fallback.cause, vpa: group.vpa.vpa.key,
+                                   mode: group.vpa.vpa.updateMode)
+        do {
+            _ = try await record([(Self.podKey(fallback), key, events(for: fallback, vpa: group.vpa.vpa, now: now, reason: reason))],
+                                 idempotencyKey: "\(configuration.name)/fallback/\(Self.podKey(fallback))/\(now.unixMilliseconds)")
+            summary.decisionsRecorded += 1
+        } catch {
+            logger.warning("Fallback decision not recorded", metadata: ["pod": "\(pod.namespace)/\(pod.name)", "error": "\(error)"])
+        }
+        guard fallback.action == .evict else { return }
+        do {
+            try await actuator.evict(pod)
+            summary.actuated += 1
+            summary.evictions += 1
+            logger.info("Evicted pod after a failed resize", metadata: ["pod": "\(pod.namespace)/\(pod.name)"])
+        } catch {
+            summary.actuationFailures += 1
+            logger.warning("Eviction failed", metadata: ["pod": "\(pod.namespace)/\(pod.name)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Time
+
+    private func resolveNow(_ explicitNow: Timestamp?) async throws -> Timestamp {
+        if let explicitNow { return explicitNow }
+        switch configuration.clock {
+        case .wall:
+            return LogTime.wallTime
+        case .log:
+            let latest = try await LogTime.latest(in: client)
+            if let latest, latestLogTime.map({ latest > $0 }) ?? true { latestLogTime = latest }
+            return latestLogTime ?? LogTime.wallTime
+        }
+    }
+}
+
+/// Why an updater loop could not run.
+public enum UpdaterRunnerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `runOnce` was called while another loop of the same runner was running.
+    case loopInProgress
+
+    public var description: String {
+        switch self {
+        case .loopInProgress: "a loop of this updater runner is already running; wait for it before starting another"
+        }
+    }
+}
+
+extension VPAObservation {
+    /// "namespace/name", as `UpdaterDecisionRecord.vpa` names a VPA.
+    var key: String { "\(namespace)/\(name)" }
+}

@@ -1,0 +1,269 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Recommender
+import RecommenderRunner
+import StoreRPC
+import VPAModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `vpa-recommender`: upstream VPA's recommender over a vpa-store server. The work is in
+/// `RecommenderRunner`; this is the command line around it.
+@main
+struct VPARecommender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vpa-recommender",
+        abstract: "Recommend container resources from the usage and OOM kills in a vpa-store server.",
+        discussion: """
+            Each loop reads new usage samples and OOM kills from the store's log, adds them to upstream VPA's \
+            decaying histograms per VPA and container, appends RecommendationPublished when a VPA's recommendation \
+            changes, and appends a RecommenderCheckpoint per VPA every --checkpoint-every loops, so a restarted \
+            recommender continues where it stopped. Prints one line per loop on standard output; logs go to \
+            standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
+            transform: Self.parseEndpoint)
+    var server: RPCEndpoint
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: Self.parseDuration)
+    var interval: Duration = .seconds(60)
+
+    @Flag(name: .long, help: "Run one loop and exit.")
+    var once = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Take \"now\" from the log instead of the machine's clock.",
+        discussion: "Now is the latest occurredAt the recommender has read: for a simulated cluster on a fast clock."))
+    var nowFromLog = false
+
+    @Option(name: .long, help: "Write a checkpoint per VPA on the first loop and then every N loops.")
+    var checkpointEvery: Int = 10
+
+    @Option(name: .customLong("recommendation-margin-fraction"), help: "Safety margin added to the estimates.")
+    var recommendationMarginFraction: Double = 0.15
+
+    @Option(name: .customLong("pod-recommendation-min-cpu-millicores"), help: "Least CPU recommended per pod.")
+    var podRecommendationMinCPUMillicores: Double = 25
+
+    @Option(name: .customLong("pod-recommendation-min-memory-mb"), help: "Least memory recommended per pod, in MiB.")
+    var podRecommendationMinMemoryMB: Double = 250
+
+    @Option(name: .customLong("target-cpu-percentile"), help: "CPU usage percentile of the target.")
+    var targetCPUPercentile: Double = 0.9
+
+    @Option(name: .customLong("recommendation-lower-bound-cpu-percentile"), help: "CPU usage percentile of the lower bound.")
+    var lowerBoundCPUPercentile: Double = 0.5
+
+    @Option(name: .customLong("recommendation-upper-bound-cpu-percentile"), help: "CPU usage percentile of the upper bound.")
+    var upperBoundCPUPercentile: Double = 0.95
+
+    @Option(name: .customLong("target-memory-percentile"), help: "Memory peaks percentile of the target.")
+    var targetMemoryPercentile: Double = 0.9
+
+    @Option(name: .customLong("recommendation-lower-bound-memory-percentile"), help: "Memory peaks percentile of the lower bound.")
+    var lowerBoundMemoryPercentile: Double = 0.5
+
+    @Option(name: .customLong("recommendation-upper-bound-memory-percentile"), help: "Memory peaks percentile of the upper bound.")
+    var upperBoundMemoryPercentile: Double = 0.95
+
+    @Option(name: .customLong("confidence-interval-cpu"),
+            help: "History that counts as confidence 1 for the CPU bounds (default: 24h).", transform: Self.parseDuration)
+    var confidenceIntervalCPU: Duration = .seconds(24 * 3600)
+
+    @Option(name: .customLong("confidence-interval-memory"),
+            help: "History that counts as confidence 1 for the memory bounds (default: 24h).", transform: Self.parseDuration)
+    var confidenceIntervalMemory: Duration = .seconds(24 * 3600)
+
+    @Option(name: .customLong("cpu-histogram-decay-half-life"), help: "Age at which a CPU sample weighs half (default: 24h).",
+            transform: Self.parseDuration)
+    var cpuHistogramDecayHalfLife: Duration = .seconds(24 * 3600)
+
+    @Option(name: .customLong("memory-histogram-decay-half-life"), help: "Age at which a memory peak weighs half (default: 24h).",
+            transform: Self.parseDuration)
+    var memoryHistogramDecayHalfLife: Duration = .seconds(24 * 3600)
+
+    @Option(name: .customLong("memory-aggregation-interval"),
+            help: "Each container contributes one memory peak per interval (default: 24h).", transform: Self.parseDuration)
+    var memoryAggregationInterval: Duration = .seconds(24 * 3600)
+
+    @Option(name: .customLong("memory-aggregation-interval-count"), help: "Intervals in the memory aggregation window.")
+    var memoryAggregationIntervalCount: Int64 = 8
+
+    @Option(name: .customLong("oom-bump-up-ratio"), help: "After an OOM kill, memory needed ≥ memory used × this.")
+    var oomBumpUpRatio: Double = 1.2
+
+    @Option(name: .customLong("oom-min-bump-up-bytes"), help: "After an OOM kill, memory needed ≥ memory used + this many bytes.")
+    var oomMinBumpUpBytes: Double = 100 * 1024 * 1024
+
+    @Option(name: .customLong("container-recommendation-max-allowed-cpu"),
+            help: ArgumentHelp("Cap on every container's CPU where its policy sets none (a quantity, e.g. 4 or 500m).",
+                               valueName: "quantity"), transform: Self.parseQuantity)
+    var maxAllowedCPU: Quantity?
+
+    @Option(name: .customLong("container-recommendation-max-allowed-memory"),
+            help: ArgumentHelp("Cap on every container's memory where its policy sets none (a quantity, e.g. 8Gi).",
+                               valueName: "quantity"), transform: Self.parseQuantity)
+    var maxAllowedMemory: Quantity?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        for (name, value) in [("--target-cpu-percentile", targetCPUPercentile),
+                              ("--recommendation-lower-bound-cpu-percentile", lowerBoundCPUPercentile),
+                              ("--recommendation-upper-bound-cpu-percentile", upperBoundCPUPercentile),
+                              ("--target-memory-percentile", targetMemoryPercentile),
+                              ("--recommendation-lower-bound-memory-percentile", lowerBoundMemoryPercentile),
+                              ("--recommendation-upper-bound-memory-percentile", upperBoundMemoryPercentile)]
+            where !(value > 0 && value <= 1) {
+            throw ValidationError("\(name) must be a fraction in (0, 1], such as 0.9; it is \(value)")
+        }
+        for (name, value) in [("--recommendation-margin-fraction", recommendationMarginFraction),
+                              ("--pod-recommendation-min-cpu-millicores", podRecommendationMinCPUMillicores),
+                              ("--pod-recommendation-min-memory-mb", podRecommendationMinMemoryMB),
+                              ("--oom-min-bump-up-bytes", oomMinBumpUpBytes)] where !(value >= 0 && value.isFinite) {
+            throw ValidationError("\(name) must be a number ≥ 0; it is \(value)")
+        }
+        if !(oomBumpUpRatio >= 1 && oomBumpUpRatio.isFinite) {
+            throw ValidationError("--oom-bump-up-ratio must be at least 1; it is \(oomBumpUpRatio)")
+        }
+        for (name, value) in [("--interval", interval), ("--confidence-interval-cpu", confidenceIntervalCPU),
+                              ("--confidence-interval-memory", confidenceIntervalMemory),
+                              ("--cpu-histogram-decay-half-life", cpuHistogramDecayHalfLife),
+                              ("--memory-histogram-decay-half-life", memoryHistogramDecayHalfLife),
+                              ("--memory-aggregation-interval", memoryAggregationInterval)] where value <= .zero {
+            throw ValidationError("\(name) must be a positive duration, such as 1m or 24h")
+        }
+        if memoryAggregationIntervalCount < 1 {
+            throw ValidationError("--memory-aggregation-interval-count must be at least 1")
+        }
+        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
+    }
+
+    /// The recommender's tunables from the flags.
+    var recommenderConfiguration: RecommenderConfiguration {
+        var configuration = RecommenderConfiguration()
+        configuration.recommendationMarginFraction = recommendationMarginFraction
+        configuration.podRecommendationMinCPUMillicores = podRecommendationMinCPUMillicores
+        configuration.podRecommendationMinMemoryMB = podRecommendationMinMemoryMB
+        configuration.targetCPUPercentile = targetCPUPercentile
+        configuration.recommendationLowerBoundCPUPercentile = lowerBoundCPUPercentile
+        configuration.recommendationUpperBoundCPUPercentile = upperBoundCPUPercentile
+        configuration.targetMemoryPercentile = targetMemoryPercentile
+        configuration.recommendationLowerBoundMemoryPercentile = lowerBoundMemoryPercentile
+        configuration.recommendationUpperBoundMemoryPercentile = upperBoundMemoryPercentile
+        configuration.confidenceIntervalCPU = confidenceIntervalCPU
+        configuration.confidenceIntervalMemory = confidenceIntervalMemory
+        configuration.cpuHistogramDecayHalfLife = cpuHistogramDecayHalfLife
+        configuration.memoryHistogramDecayHalfLife = memoryHistogramDecayHalfLife
+        configuration.memoryAggregationInterval = memoryAggregationInterval
+        configuration.memoryAggregationIntervalCount = memoryAggregationIntervalCount
+        configuration.oomBumpUpRatio = oomBumpUpRatio
+        configuration.oomMinBumpUpBytes = oomMinBumpUpBytes
+        configuration.containerRecommendationMaxAllowedCPUMillicores = maxAllowedCPU?.milliValue
+        configuration.containerRecommendationMaxAllowedMemoryBytes = maxAllowedMemory?.value
+        return configuration
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vpa-recommender")
+        let runner = RecommenderRunner(
+            endpoint: server, token: try Self.token(from: tokenFile),
+            configuration: RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
+                                                          clock: nowFromLog ? .log : .wall,
+                                                          checkpointEveryLoops: checkpointEvery),
+            logger: logger)
+        if once {
+            do {
+                Self.write(try await runner.runOnce().description)
+            } catch {
+                await runner.close()
+                throw VPARecommenderFailure(message: "the loop failed: \(error)")
+            }
+            await runner.close()
+            return
+        }
+        let interval = self.interval
+        let loop = Task { await runner.run(interval: interval) { Self.write($0.description) } }
+        let signals = Self.cancelOnSignals(loop)
+        await loop.value
+        signals.forEach { $0.cancel() }
+        await runner.close()
+    }
+
+    // MARK: - Helpers
+
+    /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
+    static func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Cancels `task` on SIGINT or SIGTERM.
+    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+    }
+
+    static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
+        guard let endpoint = RPCEndpoint(parsing: text) else {
+            throw ValidationError("\"\(text)\" is not an address: use HOST:PORT (such as 127.0.0.1:7373) or unix:/path")
+        }
+        return endpoint
+    }
+
+    static func parseDuration(_ text: String) throws -> Duration {
+        do {
+            return try RecommenderRunnerConfiguration.duration(parsing: text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    static func parseQuantity(_ text: String) throws -> Quantity {
+        do {
+            return try Quantity.parse(text)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The token in `file`, without surrounding whitespace; "" without a file.
+    static func token(from file: String?) throws -> String {
+        guard let file else { return "" }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read the token file \(file): check the path and its permissions")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
+        return token
+    }
+}
+
+/// A failure of the command, printed as a sentence.
+struct VPARecommenderFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

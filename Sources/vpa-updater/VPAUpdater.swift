@@ -1,0 +1,216 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import StoreRPC
+import Updater
+import UpdaterRunner
+import VPAModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `vpa-updater`: upstream VPA's updater over a vpa-store server. The work is in `UpdaterRunner`;
+/// this is the command line around it.
+@main
+struct VPAUpdater: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vpa-updater",
+        abstract: "Decide in-place resizes and evictions from the VPAs and pods in a vpa-store server.",
+        discussion: """
+            Each loop reads the VPAs (with their recommendations) and live pods (with actual resources and durable \
+            resize state) from the store, decides per pod as upstream VPA's updater does, and appends an \
+            UpdaterDecision for every pod whose decision changed (a ResizeRequested first for an in-place resize). \
+            With --actuate kubectl it also patches the pods' resize subresource and deletes pods to evict; with \
+            --actuate none (the default) it only records, and a simulator or a person applies. Prints one line per \
+            loop on standard output; logs go to standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
+            """)
+
+    /// What the updater does besides recording its decisions.
+    enum Actuation: String, ExpressibleByArgument, CaseIterable {
+        /// Record only.
+        case none
+        /// `kubectl patch pod … --subresource resize` and `kubectl delete pod`.
+        case kubectl
+    }
+
+    @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
+            transform: Self.parseEndpoint)
+    var server: RPCEndpoint
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: Self.parseDuration)
+    var interval: Duration = .seconds(60)
+
+    @Flag(name: .long, help: "Run one loop and exit.")
+    var once = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Take \"now\" from the log instead of the machine's clock.",
+        discussion: "Now is the latest occurredAt among the log's last events: for a simulated cluster on a fast clock."))
+    var nowFromLog = false
+
+    @Option(name: .long, help: "How long a resize may stay Deferred before InPlaceOrRecreate evicts (default: 5m).",
+            transform: Self.parseDuration)
+    var deferredTimeout: Duration = .seconds(5 * 60)
+
+    @Option(name: .long, help: "How long a resize may stay in progress before InPlaceOrRecreate evicts (default: 1h).",
+            transform: Self.parseDuration)
+    var inProgressTimeout: Duration = .seconds(3600)
+
+    @Option(name: .long, help: "Replica groups with fewer live pods are left alone (a VPA's minReplicas overrides).")
+    var minReplicas: Int = 2
+
+    @Option(name: .long, help: "Fraction of a group's replicas that may be disrupted in one loop.")
+    var evictionTolerance: Double = 0.5
+
+    @Option(name: .long, help: "Least summed relative change worth an update inside the recommended range.")
+    var podUpdateThreshold: Double = 0.1
+
+    @Option(name: .customLong("in-recommendation-bounds-eviction-lifetime-threshold"),
+            help: "A pod inside the recommended range is updated only after running (or last resizing) this long (default: 12h).",
+            transform: Self.parseDuration)
+    var lifetimeThreshold: Duration = .seconds(12 * 3600)
+
+    @Option(name: .customLong("evict-after-oom-threshold"),
+            help: "An OOM kill sooner than this after the container started makes an update wanted (default: 10m).",
+            transform: Self.parseDuration)
+    var evictAfterOOMThreshold: Duration = .seconds(10 * 60)
+
+    @Option(name: .long, help: "none: record decisions only; kubectl: also resize and evict with kubectl.")
+    var actuate: Actuation = .none
+
+    @Option(name: .long, help: ArgumentHelp("The kubectl to run with --actuate kubectl.", valueName: "path"))
+    var kubectl: String = "kubectl"
+
+    @Option(name: .long, help: ArgumentHelp("The kubeconfig context kubectl uses (default: the current one).",
+                                            valueName: "name"))
+    var context: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        for (name, value) in [("--interval", interval), ("--deferred-timeout", deferredTimeout),
+                              ("--in-progress-timeout", inProgressTimeout),
+                              ("--evict-after-oom-threshold", evictAfterOOMThreshold),
+                              ("--in-recommendation-bounds-eviction-lifetime-threshold", lifetimeThreshold)]
+            where value <= .zero {
+            throw ValidationError("\(name) must be a positive duration, such as 5m or 1h")
+        }
+        if minReplicas < 1 { throw ValidationError("--min-replicas must be at least 1") }
+        if !(evictionTolerance >= 0 && evictionTolerance <= 1) {
+            throw ValidationError("--eviction-tolerance must be a fraction in [0, 1], such as 0.5")
+        }
+        if !(podUpdateThreshold >= 0 && podUpdateThreshold.isFinite) {
+            throw ValidationError("--pod-update-threshold must be a number ≥ 0, such as 0.1")
+        }
+    }
+
+    /// The rules' settings from the flags.
+    var plannerConfiguration: UpdaterConfiguration {
+        UpdaterConfiguration(minReplicas: minReplicas, evictionTolerance: evictionTolerance,
+                             podUpdateThreshold: podUpdateThreshold,
+                             podLifetimeUpdateThresholdMilliseconds: Self.milliseconds(lifetimeThreshold),
+                             evictAfterOOMThresholdMilliseconds: Self.milliseconds(evictAfterOOMThreshold),
+                             resizeTimeouts: ResizeTimeouts(deferredMilliseconds: Self.milliseconds(deferredTimeout),
+                                                            inProgressMilliseconds: Self.milliseconds(inProgressTimeout)))
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vpa-updater")
+        let actuator: (any PodActuator)?
+        switch actuate {
+        case .none: actuator = nil
+        case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: context.map { ["--context", $0] } ?? [])
+        }
+        let runner = UpdaterRunner(
+            endpoint: server, token: try Self.token(from: tokenFile),
+            configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall),
+            actuator: actuator, logger: logger)
+        if once {
+            do {
+                Self.write(try await runner.runOnce().description)
+            } catch {
+                await runner.close()
+                throw VPAUpdaterFailure(message: "the loop failed: \(error)")
+            }
+            await runner.close()
+            return
+        }
+        let interval = self.interval
+        let loop = Task { await runner.run(interval: interval) { Self.write($0.description) } }
+        let signals = Self.cancelOnSignals(loop)
+        await loop.value
+        signals.forEach { $0.cancel() }
+        await runner.close()
+    }
+
+    // MARK: - Helpers
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
+    static func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Cancels `task` on SIGINT or SIGTERM.
+    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+    }
+
+    static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
+        guard let endpoint = RPCEndpoint(parsing: text) else {
+            throw ValidationError("\"\(text)\" is not an address: use HOST:PORT (such as 127.0.0.1:7373) or unix:/path")
+        }
+        return endpoint
+    }
+
+    static func parseDuration(_ text: String) throws -> Duration {
+        do {
+            return try UpdaterRunnerConfiguration.duration(parsing: text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The token in `file`, without surrounding whitespace; "" without a file.
+    static func token(from file: String?) throws -> String {
+        guard let file else { return "" }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read the token file \(file): check the path and its permissions")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
+        return token
+    }
+}
+
+/// A failure of the command, printed as a sentence.
+struct VPAUpdaterFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
