@@ -15,13 +15,16 @@ struct CommandRunner {
 
     /// The debug binary `swift build` produced.
     static var binary: URL {
-        get throws {
-            let url = packageRoot.appendingPathComponent(".build/debug/vpa-store")
-            guard FileManager.default.isExecutableFile(atPath: url.path) else {
-                throw RunnerError("no vpa-store binary at \(url.path): run `swift build` before `swift test` (scripts/test.sh does)")
-            }
-            return url
+        get throws { try binary(named: "vpa-store") }
+    }
+
+    /// A debug binary of this package (`vpa-store`, `vpa-recommender`, `vpa-updater`).
+    static func binary(named name: String) throws -> URL {
+        let url = packageRoot.appendingPathComponent(".build/debug/\(name)")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw RunnerError("no \(name) binary at \(url.path): run `swift build` before `swift test` (scripts/test.sh does)")
         }
+        return url
     }
 
     /// A fixture of the KubernetesJSON tests (the project's own copies of upstream test pods).
@@ -37,9 +40,9 @@ struct CommandRunner {
     let database: String
 
     /// Starts `vpa-store arguments… --db database` and returns the running process.
-    func start(_ arguments: [String], stdin: Data? = nil) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], stdin: Data? = nil, executable: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = try Self.binary
+        process.executableURL = try executable ?? Self.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VPA_STORE_DB"] = database
@@ -67,8 +70,13 @@ struct CommandRunner {
         try run(arguments, stdin: stdin)
     }
 
-    func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, stdin: stdin)
+    /// Runs another binary of the package (`vpa-recommender`, `vpa-updater`) to completion.
+    func run(_ executable: URL, _ arguments: [String]) throws -> Result {
+        try run(arguments, executable: executable)
+    }
+
+    func run(_ arguments: [String], stdin: Data? = nil, executable: URL? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, stdin: stdin, executable: executable)
         // Read before waiting, so a large output cannot fill the pipe and stall the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
