@@ -153,4 +153,27 @@ import Testing
         let needed = max(256 << 20 + 100 << 20, Int(Double(256 << 20) * 1.2))
         #expect(target >= needed, "memory target \(target) is below the OOM bump \(needed) of the actual request")
     }
+
+    @Test func aSteadyWorkloadsRecommendationConvergesAfterADay() throws {
+        let cluster = try Cluster(mode: "Off")
+        let vpas = try cluster.cli.json(["query", "vpas", "--server", cluster.server.address])
+        let target = try #require(vpas.first?["target"] as? [String: Any])
+        // Usage was 100m and 200Mi all day, so its p90 is that; the target adds upstream's 15% safety
+        // margin, so without the margin it must be within 15% of the p90.
+        let cpu = try #require(target["cpuMillicores"] as? Int), memory = try #require(target["memoryBytes"] as? Int)
+        #expect(abs(Double(cpu) / 1.15 - 100) <= 15, "CPU target \(cpu)m")
+        #expect(abs(Double(memory) / 1.15 - Double(200 << 20)) <= 0.15 * Double(200 << 20), "memory target \(memory)")
+    }
+
+    @Test func aManualResizeIsRecordedAsManualAndWaitedOut() throws {
+        let cluster = try Cluster(mode: "InPlaceOrRecreate")
+        // A person changes the spec (no ResizeRequested explains it) and the kubelet works on it.
+        try cluster.ingest(Self.pod(actualCPU: 1000, desiredCPU: 900, conditions: Self.inProgress, minute: 1450), at: 1450)
+        let resizes = try cluster.cli.json(["query", "resizes", "--server", cluster.server.address, "--now", Self.time(1460)])
+        #expect(resizes.first?["initiator"] as? String == "manual")
+        let decisions = try cluster.updaterDecides(atMinute: 1480)
+        #expect(Self.actions(decisions) == ["wait"])
+        let reason = try #require((decisions.last?["body"] as? [String: Any])?["reason"] as? String)
+        #expect(reason.contains("manual"), "\(reason)")
+    }
 }
