@@ -52,10 +52,10 @@ struct DemoCommand: AsyncParsableCommand {
                                          name: "simulate")
         var simulatorSummary: [String] = []
         while let line = try simulator.readLine() {
-            if line.hasPrefix("simulated ") && line.contains(" of ") {
-                if line.contains("h of") && (line.contains("(6h") || line.contains("0h of") || line.contains("2h of") || line.contains("8h of")) {
-                    writeLine("  \(line)")
-                }
+            if line.hasPrefix("simulated ") && line.contains("h of ") {
+                // One progress line per 6 simulated hours.
+                let hours = line.split(separator: "(").last?.prefix { $0.isNumber }
+                if let hours, let value = Int(hours), value % 6 == 0 { writeLine("  \(line)") }
             } else {
                 simulatorSummary.append(line)
             }
