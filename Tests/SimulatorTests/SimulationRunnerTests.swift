@@ -2,6 +2,7 @@ import Logging
 import Simulator
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 

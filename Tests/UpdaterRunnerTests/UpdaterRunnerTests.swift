@@ -2,6 +2,7 @@ import Logging
 import StoreRPC
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import Updater
 import UpdaterRunner
 import VPAModel

@@ -2,6 +2,7 @@ import Foundation
 import StoreRPC
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer

@@ -4,6 +4,7 @@ import NIOPosix
 import StoreRPC
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer

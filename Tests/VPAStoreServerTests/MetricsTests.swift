@@ -6,6 +6,7 @@ import NIOCore
 import StoreRPC
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer

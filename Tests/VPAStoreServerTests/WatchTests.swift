@@ -1,6 +1,7 @@
 import StoreRPC
 import StoreWire
 import Testing
+import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
