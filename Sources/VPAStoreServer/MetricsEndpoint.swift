@@ -17,8 +17,10 @@ final class MetricsEndpoint: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHTTPHandler(metrics: metrics))
+                // Built on the channel's event loop, so the (non-Sendable) handler never crosses threads.
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(metrics: metrics))
                 }
             }
             .bind(host: host, port: port).get()
