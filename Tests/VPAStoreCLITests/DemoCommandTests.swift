@@ -12,10 +12,11 @@ struct DemoCommandTests {
                      "vpa-store verify --db \(database)"] {
             #expect(result.stdout.contains(line), "the report lacks \"\(line)\":\n\(result.stdout)")
         }
-        // Past 12 h the updater resizes in place; the worker leaks memory into OOM kills.
+        // Past 12 h the updater resizes in place. (Whether the leaking worker is OOM-killed before the
+        // updater gives it more memory depends on how the four processes interleave, so the count is
+        // not asserted here; AutoscalerProcessTests asserts OOM handling deterministically.)
         let resized = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("in-place resizes:") })
         #expect(!resized.hasPrefix("in-place resizes: 0 requested"), "\(resized)")
-        #expect(!result.stdout.contains("OOM kills: 0"))
         let verify = try CommandRunner(database: database).run("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }

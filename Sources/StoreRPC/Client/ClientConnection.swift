@@ -118,6 +118,10 @@ final class ClientConnection: Sendable {
                 } catch {
                     ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
                 }
+                if timedOut.withLockedValue({ $0 }) {
+                    // The handshake timeout closed the channel; whatever failed then failed because of it.
+                    ending = RPCStatus(.unavailable, "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)")
+                }
                 resume(.failure(ending))
                 ClientConnection.closeAll(state, ending)
             }
