@@ -235,11 +235,3 @@ private func access_file(_ path: String) -> Bool {
     access(path, F_OK) == 0
 }
 
-extension Timestamp {
-    /// The current wall-clock time.
-    public static var now: Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(unixMilliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
-    }
-}

@@ -58,7 +58,7 @@ enum PodMetricsDecoder {
             throw FieldError(path: reader.path.appending("timestamp"), message: "missing required field (the end of the usage window)")
         }
         let windowText = try reader.requiredString("window")
-        guard let window = GoDuration.milliseconds(windowText) else {
+        guard let window = try? DurationParser.milliseconds(windowText, allowingFractions: true) else {
             throw FieldError(path: reader.path.appending("window"), message: "expected a duration such as 30s or 1m0s, found \"\(windowText)\"")
         }
         var containers: [UsageSample.Container] = []
@@ -71,25 +71,5 @@ enum PodMetricsDecoder {
         return UsageObservation(namespace: try metadata.nonEmptyString("namespace") ?? "default",
                                 pod: try metadata.requiredString("name"),
                                 sample: UsageSample(at: at, windowMilliseconds: window, containers: containers))
-    }
-}
-
-/// Go's `time.Duration` text (`30s`, `1m0s`, `1.5s`, `250ms`, `1h2m3s`), as the metrics API prints windows.
-enum GoDuration {
-    /// The duration in whole milliseconds (rounded down), or nil when the text is not one.
-    static func milliseconds(_ text: String) -> Int64? {
-        var total = 0.0
-        var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
-        let units: [(String, Double)] = [("ns", 1e-6), ("us", 1e-3), ("µs", 1e-3), ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
-            guard let unit = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
-            rest = rest.dropFirst(unit.0.count)
-            total += value * unit.1
-        }
-        return Int64(total)
     }
 }

@@ -390,10 +390,10 @@ public actor RecommenderRunner {
         if let explicitNow { return explicitNow }
         switch configuration.clock {
         case .wall:
-            return LogTime.wallTime
+            return .now
         case .log:
-            if latestLogTime == nil { latestLogTime = try await LogTime.latest(in: client) }
-            return latestLogTime ?? LogTime.wallTime
+            if latestLogTime == nil { latestLogTime = try await client.latestOccurredAt() }
+            return latestLogTime ?? .now
         }
     }
 

@@ -1,3 +1,4 @@
+import VPAStoreClient
 import Recommender
 
 /// How `RecommenderRunner` runs: the algorithm's tunables, the clock, and how often it saves

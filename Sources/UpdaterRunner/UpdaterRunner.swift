@@ -300,11 +300,11 @@ public actor UpdaterRunner {
         if let explicitNow { return explicitNow }
         switch configuration.clock {
         case .wall:
-            return LogTime.wallTime
+            return .now
         case .log:
-            let latest = try await LogTime.latest(in: client)
+            let latest = try await client.latestOccurredAt()
             if let latest, latestLogTime.map({ latest > $0 }) ?? true { latestLogTime = latest }
-            return latestLogTime ?? LogTime.wallTime
+            return latestLogTime ?? .now
         }
     }
 }

@@ -1,3 +1,4 @@
+import VPAStoreClient
 import Updater
 
 /// How `UpdaterRunner` runs: the rules' settings, the clock and the name it writes under.

@@ -6,6 +6,7 @@ import Recommender
 import RecommenderRunner
 import StoreRPC
 import VPAModel
+import VPAStoreClient
 
 #if canImport(Glibc)
 import Glibc
@@ -234,7 +235,7 @@ struct VPARecommender: AsyncParsableCommand {
 
     static func parseDuration(_ text: String) throws -> Duration {
         do {
-            return try RecommenderRunnerConfiguration.duration(parsing: text)
+            return try DurationParser.parse(text)
         } catch {
             throw ValidationError(error.description)
         }

@@ -6,6 +6,7 @@ import StoreRPC
 import Updater
 import UpdaterRunner
 import VPAModel
+import VPAStoreClient
 
 #if canImport(Glibc)
 import Glibc
@@ -189,7 +190,7 @@ struct VPAUpdater: AsyncParsableCommand {
 
     static func parseDuration(_ text: String) throws -> Duration {
         do {
-            return try UpdaterRunnerConfiguration.duration(parsing: text)
+            return try DurationParser.parse(text)
         } catch {
             throw ValidationError(error.description)
         }

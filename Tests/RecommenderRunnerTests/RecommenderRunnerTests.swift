@@ -237,13 +237,13 @@ import VPAStoreClient
     @Test(arguments: [("1m", Duration.seconds(60)), ("24h", .seconds(86_400)), ("24h0m0s", .seconds(86_400)),
                       ("1h30m", .seconds(5400)), ("250ms", .milliseconds(250)), ("2d", .seconds(172_800))])
     func durations(text: String, expected: Duration) throws {
-        #expect(try RecommenderRunnerConfiguration.duration(parsing: text) == expected)
+        #expect(try DurationParser.parse(text) == expected)
     }
 
     @Test(arguments: ["", "5", "m", "5x", "1.5h", "99999999999999999999h"])
     func badDurations(text: String) {
         do {
-            let duration = try RecommenderRunnerConfiguration.duration(parsing: text)
+            let duration = try DurationParser.parse(text)
             Issue.record("\"\(text)\" parsed as \(duration)")
         } catch {
             #expect(error.text == text)

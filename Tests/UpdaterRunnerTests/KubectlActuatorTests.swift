@@ -85,6 +85,6 @@ import VPAModel
 
     @Test(arguments: [("5m", Duration.seconds(300)), ("1h", .seconds(3600)), ("90s", .seconds(90))])
     func durations(text: String, expected: Duration) throws {
-        #expect(try UpdaterRunnerConfiguration.duration(parsing: text) == expected)
+        #expect(try DurationParser.parse(text) == expected)
     }
 }

@@ -51,34 +51,11 @@ enum TimeArgument {
 
     /// A duration such as 90s, 5m, 1h, 1h30m or 250ms, in milliseconds.
     static func parseDuration(_ text: String) throws -> Int64 {
-        var total: Int64 = 0
-        var digits = ""
-        var unit = ""
-        func flush() throws {
-            guard let number = Int64(digits) else { throw ValidationError("invalid duration \"\(text)\": expected e.g. 90s, 5m, 1h30m") }
-            let scale: Int64
-            switch unit {
-            case "ms": scale = 1
-            case "s": scale = 1000
-            case "m": scale = 60_000
-            case "h": scale = 3_600_000
-            case "d": scale = 86_400_000
-            default: throw ValidationError("invalid duration \"\(text)\": unknown unit \"\(unit)\" (use ms, s, m, h or d)")
-            }
-            total += number * scale
-            digits = ""
-            unit = ""
+        do throws(DurationSyntaxError) {
+            return try DurationParser.milliseconds(text)
+        } catch {
+            throw ValidationError(error.description)
         }
-        for character in text {
-            if character.isNumber {
-                if !unit.isEmpty { try flush() }
-                digits.append(character)
-            } else {
-                unit.append(character)
-            }
-        }
-        try flush()
-        return total
     }
 }
 
