@@ -796,6 +796,51 @@ void   vpa__store__v1__usage_sampled__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__usage_sampled__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__usage_expired__init
+                     (Vpa__Store__V1__UsageExpired         *message)
+{
+  static const Vpa__Store__V1__UsageExpired init_value = VPA__STORE__V1__USAGE_EXPIRED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__usage_expired__get_packed_size
+                     (const Vpa__Store__V1__UsageExpired *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_expired__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__usage_expired__pack
+                     (const Vpa__Store__V1__UsageExpired *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_expired__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__usage_expired__pack_to_buffer
+                     (const Vpa__Store__V1__UsageExpired *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__usage_expired__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__UsageExpired *
+       vpa__store__v1__usage_expired__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__UsageExpired *)
+     protobuf_c_message_unpack (&vpa__store__v1__usage_expired__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__usage_expired__free_unpacked
+                     (Vpa__Store__V1__UsageExpired *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__usage_expired__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   vpa__store__v1__recommendation_published__container__init
                      (Vpa__Store__V1__RecommendationPublished__Container         *message)
 {
@@ -2771,6 +2816,57 @@ const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__usage_sampled__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor vpa__store__v1__usage_expired__field_descriptors[2] =
+{
+  {
+    "before_ms",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__UsageExpired, has_before_ms),
+    offsetof(Vpa__Store__V1__UsageExpired, before_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "events_removed",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__UsageExpired, has_events_removed),
+    offsetof(Vpa__Store__V1__UsageExpired, events_removed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__usage_expired__field_indices_by_name[] = {
+  0,   /* field[0] = before_ms */
+  1,   /* field[1] = events_removed */
+};
+static const ProtobufCIntRange vpa__store__v1__usage_expired__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__usage_expired__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.UsageExpired",
+  "UsageExpired",
+  "Vpa__Store__V1__UsageExpired",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__UsageExpired),
+  2,
+  vpa__store__v1__usage_expired__field_descriptors,
+  vpa__store__v1__usage_expired__field_indices_by_name,
+  1,  vpa__store__v1__usage_expired__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__usage_expired__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor vpa__store__v1__recommendation_published__container__field_descriptors[5] =
 {
   {
@@ -3271,7 +3367,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__descrip
   (ProtobufCMessageInit) vpa__store__v1__recommender_checkpoint__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[14] =
+static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[15] =
 {
   { "EVENT_TYPE_UNSPECIFIED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_POD_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_POD_OBSERVED", 1 },
@@ -3287,11 +3383,12 @@ static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_numbe
   { "EVENT_TYPE_RECOMMENDATION_PUBLISHED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDATION_PUBLISHED", 11 },
   { "EVENT_TYPE_UPDATER_DECISION", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION", 12 },
   { "EVENT_TYPE_RECOMMENDER_CHECKPOINT", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT", 13 },
+  { "EVENT_TYPE_USAGE_EXPIRED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_EXPIRED", 14 },
 };
 static const ProtobufCIntRange vpa__store__v1__event_type__value_ranges[] = {
-{0, 0},{0, 14}
+{0, 0},{0, 15}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[14] =
+static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[15] =
 {
   { "EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
@@ -3304,6 +3401,7 @@ static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_
   { "EVENT_TYPE_RESIZE_TRANSITION", 3 },
   { "EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_UPDATER_DECISION", 12 },
+  { "EVENT_TYPE_USAGE_EXPIRED", 14 },
   { "EVENT_TYPE_USAGE_SAMPLED", 10 },
   { "EVENT_TYPE_VPA_DELETED", 9 },
   { "EVENT_TYPE_VPA_OBSERVED", 8 },
@@ -3315,9 +3413,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
   "EventType",
   "Vpa__Store__V1__EventType",
   "vpa.store.v1",
-  14,
+  15,
   vpa__store__v1__event_type__enum_values_by_number,
-  14,
+  15,
   vpa__store__v1__event_type__enum_values_by_name,
   1,
   vpa__store__v1__event_type__value_ranges,

@@ -29,7 +29,9 @@ final class BatchWriter {
     func append(_ body: EventBody, stream streamID: Int64, at: Timestamp, recordedAt: Timestamp,
                 causedBy: Int64?) throws -> Int64 {
         let position = store.projection.position + 1
-        let previous = store.projection.head(of: streamID)
+        // Usage samples are not linked into their stream: retention deletes them, and a chain must
+        // never point at a deleted event (see `Projection.apply`).
+        let previous = body.type == .usageSampled ? 0 : store.projection.head(of: streamID)
         try insertEvent.run([
             .int(position), .int(Int64(body.type.rawValue)), .int(streamID), previous > 0 ? .int(previous) : .null,
             .int(at.unixMilliseconds), .int(recordedAt.unixMilliseconds), .optional(causedBy),
@@ -37,8 +39,8 @@ final class BatchWriter {
         ])
         let event = StoredEvent(position: position, streamID: streamID, streamPrevious: previous > 0 ? previous : nil,
                                 occurredAt: at, recordedAt: recordedAt, causedBy: causedBy, body: body)
+        store.markChanged(by: event)
         try store.projection.apply(event, sink: sink)
-        store.dirtyStreams.insert(streamID)
         return position
     }
 
@@ -168,7 +170,16 @@ final class BatchWriter {
             summary.unchanged += 1
             return
         }
-        try append(.usageSampled(usage.sample), stream: streamID, at: usage.sample.at, recordedAt: recordedAt, causedBy: nil)
+        // Only the pod's own containers: the store keys usage by container, and a usage sample
+        // never interns one (metrics for a container the pod does not have have nothing to size).
+        var sample = usage.sample
+        let names = Set(state.observation?.containers.map(\.name) ?? [])
+        sample.containers.removeAll { !names.contains($0.name) }
+        guard !sample.containers.isEmpty else {
+            summary.usageWithoutPod += 1
+            return
+        }
+        try append(.usageSampled(sample), stream: streamID, at: sample.at, recordedAt: recordedAt, causedBy: nil)
         summary.usageSamples += 1
     }
 

@@ -36,6 +36,9 @@ public final class EventStore {
     var dirtyStreams = Set<Int64>()
     /// Write a snapshot once this many events have been applied since the last one.
     public var snapshotEvery: Int64 = 50_000
+    /// How long usage samples are kept, counted back from the newest sample; nil keeps them forever.
+    /// Applied after each ingest that appended usage (see `expireUsage`).
+    public var usageRetention: Duration? = EventStore.defaultUsageRetention
     private var statementCache: [String: SQLiteStatement] = [:]
 
     /// The random id this database was given when it was created.
@@ -116,8 +119,8 @@ public final class EventStore {
             projection = fresh
             dirtyStreams = []
             try forEachEvent(after: snapshotPosition) { event in
+                markChanged(by: event)
                 try projection.apply(event, sink: DiscardingSink())
-                dirtyStreams.insert(event.streamID)
             }
         }
     }
@@ -164,6 +167,17 @@ public final class EventStore {
             try upsert.run([.int(streamID), .blob(try SnapshotCoding.encodePod(state))])
         }
         try setMeta("projection", try SnapshotCoding.encodeHeader(projection.header))
+    }
+
+    /// Marks the pods `event` changes for the next snapshot; call before applying it. An event
+    /// changes its own stream, and a usage expiry every pod whose last sample it removes.
+    func markChanged(by event: StoredEvent) {
+        dirtyStreams.insert(event.streamID)
+        if case .usageExpired(let expiry) = event.body {
+            for (streamID, state) in projection.pods where state.lastUsageAt.map({ $0 < expiry.before }) == true {
+                dirtyStreams.insert(streamID)
+            }
+        }
     }
 
     /// Records that the snapshot now covers the whole projection; call after the commit.

@@ -33,6 +33,9 @@ extension EventStore {
             })
             start += size
         } while start < observations.count
+        if summary.usageSamples > 0, let retention = usageRetention {
+            try expireUsage(retention: retention, recordedAt: recordedAt)
+        }
         if projection.position - snapshotPosition >= snapshotEvery { try writeSnapshot() }
         return summary
     }

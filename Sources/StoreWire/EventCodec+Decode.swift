@@ -84,6 +84,13 @@ extension EventCodec {
             }
             defer { vpa__store__v1__vpa_deleted__free_unpacked(message, nil) }
             return .vpaDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
+        case .usageExpired:
+            guard let message = vpa__store__v1__usage_expired__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__usage_expired__free_unpacked(message, nil) }
+            return .usageExpired(UsageExpiry(before: Timestamp(unixMilliseconds: message.pointee.before_ms),
+                                             eventsRemoved: message.pointee.events_removed))
         case .usageSampled:
             guard let message = vpa__store__v1__usage_sampled__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)

@@ -65,6 +65,13 @@ public enum EventCodec {
             return packMessage(encodeDecision(decision, arena))
         case .recommenderCheckpoint(let checkpoint):
             return packMessage(encodeCheckpoint(checkpoint, arena))
+        case .usageExpired(let expiry):
+            let message = arena.message(vpa__store__v1__usage_expired__init)
+            message.pointee.has_before_ms = 1
+            message.pointee.before_ms = expiry.before.unixMilliseconds
+            message.pointee.has_events_removed = 1
+            message.pointee.events_removed = expiry.eventsRemoved
+            return packMessage(message)
         }
     }
 

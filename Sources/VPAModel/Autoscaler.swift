@@ -114,6 +114,20 @@ public struct UsageSample: Hashable, Sendable, Codable {
     }
 }
 
+/// What one run of the usage retention removed: every `UsageSampled` event whose window ended
+/// before `before`. Their positions stay empty in the log; this marker accounts for them.
+public struct UsageExpiry: Hashable, Sendable, Codable {
+    /// Samples whose window ended before this time are gone.
+    public var before: Timestamp
+    /// How many `UsageSampled` events were removed.
+    public var eventsRemoved: Int64
+
+    public init(before: Timestamp, eventsRemoved: Int64) {
+        self.before = before
+        self.eventsRemoved = eventsRemoved
+    }
+}
+
 /// One pod's usage as read from `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods` (a PodMetrics).
 public struct UsageObservation: Hashable, Sendable, Codable {
     public var namespace: String

@@ -33,7 +33,14 @@ public enum DurationParser {
 
     /// `parse` in whole milliseconds (rounded down).
     public static func milliseconds(_ text: String, allowingFractions: Bool = false) throws(DurationSyntaxError) -> Int64 {
-        let (seconds, attoseconds) = try parse(text, allowingFractions: allowingFractions).components
+        try parse(text, allowingFractions: allowingFractions).wholeMilliseconds
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds (rounded toward zero).
+    public var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -14,6 +14,7 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
     case recommendationPublished = 11
     case updaterDecision = 12
     case recommenderCheckpoint = 13
+    case usageExpired = 14
 
     /// The name people type and read (`PodObserved`, `OomKilled`, …).
     public var name: String {
@@ -31,6 +32,7 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
         case .recommendationPublished: "RecommendationPublished"
         case .updaterDecision: "UpdaterDecision"
         case .recommenderCheckpoint: "RecommenderCheckpoint"
+        case .usageExpired: "UsageExpired"
         }
     }
 
@@ -212,6 +214,8 @@ public enum EventBody: Hashable, Sendable {
     case updaterDecision(UpdaterDecisionRecord)
     /// The recommender's saved histories of the stream's VPA.
     case recommenderCheckpoint(RecommenderCheckpoint)
+    /// The store's usage retention removed the usage samples older than a time (store stream).
+    case usageExpired(UsageExpiry)
 
     /// The type column value for this body.
     public var type: EventType {
@@ -229,6 +233,7 @@ public enum EventBody: Hashable, Sendable {
         case .recommendationPublished: .recommendationPublished
         case .updaterDecision: .updaterDecision
         case .recommenderCheckpoint: .recommenderCheckpoint
+        case .usageExpired: .usageExpired
         }
     }
 }

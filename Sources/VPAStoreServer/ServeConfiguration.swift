@@ -22,6 +22,8 @@ public struct ServeConfiguration: Sendable {
     public var watchProgressInterval: Duration
     /// How long a graceful shutdown lets calls in flight finish.
     public var shutdownGrace: Duration
+    /// How long usage samples are kept, counted back from the newest one; nil keeps them forever.
+    public var usageRetention: Duration?
     /// A connection that has not said hello within this time is closed.
     public var handshakeTimeout: Duration = .seconds(10)
 
@@ -29,7 +31,7 @@ public struct ServeConfiguration: Sendable {
                 metricsListen: RPCEndpoint? = nil, maximumFrameBytes: Int = 4 * 1024 * 1024, token: String? = nil,
                 inPlaceMode: InPlaceMode? = nil, timeouts: ResizeTimeouts = ResizeTimeouts(),
                 watchBufferEvents: Int = 16_384, watchProgressInterval: Duration = .seconds(5),
-                shutdownGrace: Duration = .seconds(10)) {
+                shutdownGrace: Duration = .seconds(10), usageRetention: Duration? = EventStore.defaultUsageRetention) {
         self.databasePath = databasePath
         self.listen = listen
         self.metricsListen = metricsListen
@@ -40,5 +42,6 @@ public struct ServeConfiguration: Sendable {
         self.watchBufferEvents = watchBufferEvents
         self.watchProgressInterval = watchProgressInterval
         self.shutdownGrace = shutdownGrace
+        self.usageRetention = usageRetention
     }
 }

@@ -103,6 +103,7 @@ actor StoreCore {
         guard head > position else { return }
         let events = try store.events(EventFilter(fromPosition: position + 1, limit: Int(head - position)))
         for event in events {
+            if case .usageExpired(let expiry) = event.body { forgetUsage(before: expiry.before) }
             if recent.count == recentCapacity { recent.removeFirst() }
             recent.append(EventRecord(event: event, stream: store.stream(event.streamID)))
             metrics.eventAppended(event.body.type)
@@ -111,6 +112,20 @@ actor StoreCore {
         let waiters = headWaiters.values
         headWaiters.removeAll()
         for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    /// Drops from the recent buffer the usage samples retention just removed from the log, so a
+    /// watcher reads the same log from memory as from the file. Once per retention sweep.
+    private func forgetUsage(before: Timestamp) {
+        guard recent.contains(where: { Self.isExpired($0.event, before: before) }) else { return }
+        var kept = CircularBuffer<EventRecord>(initialCapacity: recent.count)
+        for record in recent where !Self.isExpired(record.event, before: before) { kept.append(record) }
+        recent = kept
+    }
+
+    private static func isExpired(_ event: StoredEvent, before: Timestamp) -> Bool {
+        if case .usageSampled(let sample) = event.body { return sample.at < before }
+        return false
     }
 
     // MARK: - Reads
@@ -174,7 +189,9 @@ actor StoreCore {
         if let oldest = recent.first?.event.position, from >= oldest {
             var events: [EventRecord] = []
             var next = from
-            var index = recent.index(recent.startIndex, offsetBy: Int(from - oldest))
+            // Positions in the buffer ascend but may skip (usage retention can remove a sample
+            // appended moments ago), so the start is searched for, not computed.
+            var index = firstIndex(atOrAfter: from)
             while index != recent.endIndex, events.count < limit {
                 let record = recent[index]
                 if selector.matches(record) { events.append(record) }
@@ -189,6 +206,20 @@ actor StoreCore {
         let next = events.count == limit ? events[events.count - 1].position + 1 : head + 1
         return EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
                          nextPosition: next, headPosition: head)
+    }
+
+    /// The index of the first buffered event at or after `position` (binary search).
+    private func firstIndex(atOrAfter position: Int64) -> CircularBuffer<EventRecord>.Index {
+        var low = 0, high = recent.count
+        while low < high {
+            let middle = (low + high) / 2
+            if recent[recent.index(recent.startIndex, offsetBy: middle)].event.position < position {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return recent.index(recent.startIndex, offsetBy: low)
     }
 
     func vpas(_ request: VPAListRequest) -> VPAListResponse {

@@ -31,6 +31,7 @@ public final class StoreServer: Service, Sendable {
         self.logger = logger
         self.group = group
         let store = try EventStore(path: configuration.databasePath, access: .readWrite)
+        store.usageRetention = configuration.usageRetention
         metrics = StoreMetrics()
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
                          executor: storeThread.next().executor)

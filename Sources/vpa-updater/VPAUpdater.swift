@@ -117,10 +117,10 @@ struct VPAUpdater: AsyncParsableCommand {
     var plannerConfiguration: UpdaterConfiguration {
         UpdaterConfiguration(minReplicas: minReplicas, evictionTolerance: evictionTolerance,
                              podUpdateThreshold: podUpdateThreshold,
-                             podLifetimeUpdateThresholdMilliseconds: Self.milliseconds(lifetimeThreshold),
-                             evictAfterOOMThresholdMilliseconds: Self.milliseconds(evictAfterOOMThreshold),
-                             resizeTimeouts: ResizeTimeouts(deferredMilliseconds: Self.milliseconds(deferredTimeout),
-                                                            inProgressMilliseconds: Self.milliseconds(inProgressTimeout)))
+                             podLifetimeUpdateThresholdMilliseconds: lifetimeThreshold.wholeMilliseconds,
+                             evictAfterOOMThresholdMilliseconds: evictAfterOOMThreshold.wholeMilliseconds,
+                             resizeTimeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout.wholeMilliseconds,
+                                                            inProgressMilliseconds: inProgressTimeout.wholeMilliseconds))
     }
 
     func run() async throws {
@@ -159,11 +159,6 @@ struct VPAUpdater: AsyncParsableCommand {
     }
 
     // MARK: - Helpers
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 
     /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
     static func write(_ line: String) {

@@ -176,4 +176,32 @@ import Testing
         let reason = try #require((decisions.last?["body"] as? [String: Any])?["reason"] as? String)
         #expect(reason.contains("manual"), "\(reason)")
     }
+
+    @Test func usageRetentionRemovesOldSamplesFromAFileAndOnAServer() throws {
+        // A file: a day of samples ingested with a 12-hour retention keeps the last 12 hours.
+        let workspace = Workspace()
+        let cli = workspace.runner
+        let pods = try workspace.write("pod.json", Self.pod(actualCPU: 100, desiredCPU: 100, conditions: "", minute: 0))
+        let usage = try workspace.write("usage.json", Self.usage(fromMinute: 1, toMinute: 1440))
+        _ = try cli.succeed("ingest", "--at", Self.time(0), pods)
+        _ = try cli.succeed("ingest", "--usage-retention", "12h", usage)
+        // Newest sample at minute 1440: samples before minute 720 are gone.
+        #expect(try cli.json("query", "events", "--type", "UsageSampled", "--limit", "5000").count == 721)
+        let expired = try cli.json("query", "events", "--type", "UsageExpired")
+        #expect(expired.count == 1)
+        #expect((expired.first?["body"] as? [String: Any])?["eventsRemoved"] as? Int == 719)
+        #expect(try cli.run("verify").status == 0)
+        let refused = try cli.run("ingest", "--usage-retention", "0s", usage)
+        #expect(refused.status != 0 && refused.stderr.contains("--usage-retention must be longer than zero"), "\(refused.stderr)")
+
+        // A server applies its own retention to what clients send.
+        let served = Workspace()
+        let server = try ServeCommandTests.ServeProcess(served.runner, ["--usage-retention", "6h"])
+        _ = try served.runner.succeed("ingest", "--server", server.address, "--at", Self.time(0), pods)
+        _ = try served.runner.succeed("ingest", "--server", server.address, usage)
+        let remote = try served.runner.json("query", "events", "--server", server.address, "--type", "UsageSampled", "--limit", "5000")
+        #expect(remote.count == 361)
+        #expect(server.stop().0 == 0)
+        #expect(try served.runner.run("verify").status == 0)
+    }
 }

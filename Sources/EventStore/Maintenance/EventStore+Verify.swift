@@ -59,6 +59,14 @@ final class RecordingSink: ProjectionSink {
                                                 windowMilliseconds: windowMilliseconds, container), keyColumns: 2)
     }
 
+    func expireUsage(before: Timestamp) {
+        // Rows are [container_id, at_ms, …]; keyed by the first two.
+        tables[.usageSamples] = tables[.usageSamples]?.filter { key, _ in
+            if case .int(let at) = key[1] { return at >= before.unixMilliseconds }
+            return true
+        }
+    }
+
     private func put(_ table: ProjectionTable, _ row: [SQLiteValue], keyColumns: Int) {
         tables[table, default: [:]][Array(row.prefix(keyColumns))] = row
     }
@@ -66,8 +74,10 @@ final class RecordingSink: ProjectionSink {
 
 extension EventStore {
     /// Checks the log and the projections:
-    /// - positions start at the first position and have no gap; every body decodes; every
-    ///   `caused_by` points at an earlier event; every `stream_prev` points at the stream's previous event;
+    /// - positions start at 1 and every missing one is accounted for by a later `UsageExpired`
+    ///   marker (the usage retention's only way to remove events); every body decodes; every
+    ///   `caused_by` points at an earlier event; every `stream_prev` points at the stream's previous
+    ///   linked event, and usage samples are not linked;
     /// - a fresh replay of the whole log gives exactly the in-memory projection this store loaded
     ///   (snapshot plus the log after it) and exactly the rows of every projection table.
     /// Reads in one transaction, so it is safe next to a running writer.
@@ -77,8 +87,9 @@ extension EventStore {
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             try loadInTransaction()
-            let first = try connection.scalarInt("SELECT min(position) FROM events") ?? 1
-            var expected = first
+            var expected: Int64 = 1
+            var missing: Int64 = 0, lastMissing: Int64 = 0
+            var expired: Int64 = 0, lastExpiry: Int64 = 0
             var lastOfStream: [Int64: Int64] = [:]
             var fresh = Projection()
             for stream in projection.streams.values { fresh.register(stream) }
@@ -99,22 +110,41 @@ extension EventStore {
                 }
                 report.eventsChecked += 1
                 if position != expected {
-                    report.problems.append("positions jump from \(expected - 1) to \(position): the log has a gap")
+                    missing += position - expected
+                    lastMissing = position - 1
                 }
                 expected = position + 1
-                if let cause = event.causedBy, cause >= position || cause < first {
+                if let cause = event.causedBy, cause >= position || cause < 1 {
                     report.problems.append("event \(position) is caused by \(cause), which is not an earlier event")
                 }
                 if projection.streams[event.streamID] == nil {
                     report.problems.append("event \(position) belongs to stream \(event.streamID), which is not in streams")
                 }
-                if event.streamPrevious != lastOfStream[event.streamID] {
-                    report.problems.append(
-                        "event \(position) says the previous event of its stream is \(event.streamPrevious.map(String.init) ?? "none"), but it is \(lastOfStream[event.streamID].map(String.init) ?? "none")")
+                if event.body.type == .usageSampled {
+                    if let previous = event.streamPrevious {
+                        report.problems.append(
+                            "usage sample \(position) is linked to event \(previous) of its stream; usage samples stand alone so retention can remove them")
+                    }
+                } else {
+                    if event.streamPrevious != lastOfStream[event.streamID] {
+                        report.problems.append(
+                            "event \(position) says the previous event of its stream is \(event.streamPrevious.map(String.init) ?? "none"), but it is \(lastOfStream[event.streamID].map(String.init) ?? "none")")
+                    }
+                    lastOfStream[event.streamID] = position
                 }
-                lastOfStream[event.streamID] = position
+                if case .usageExpired(let expiry) = event.body {
+                    expired += expiry.eventsRemoved
+                    lastExpiry = position
+                }
                 try fresh.apply(event, sink: sink)
                 if report.eventsChecked % 10_000 == 0 { progress(report.eventsChecked, projection.position) }
+            }
+            if missing != expired {
+                report.problems.append(
+                    "\(missing) position(s) below the head have no event, but UsageExpired markers account for \(expired): the log has a gap")
+            } else if lastMissing > lastExpiry {
+                report.problems.append(
+                    "position \(lastMissing) has no event but comes after the last UsageExpired marker (\(lastExpiry)): the log has a gap")
             }
             compare(fresh, with: projection, into: &report)
             for table in ProjectionTable.allCases {
@@ -143,7 +173,7 @@ extension EventStore {
                 "\(differing.count) pod(s) in the snapshot-loaded projection differ from a fresh replay, e.g. \(names.joined(separator: ", "))")
         }
         if fresh.nextContainerID != loaded.nextContainerID || fresh.liveStreamByName != loaded.liveStreamByName
-            || fresh.otherHeads != loaded.otherHeads {
+            || fresh.otherHeads != loaded.otherHeads || fresh.usageExpiredBefore != loaded.usageExpiredBefore {
             report.problems.append("the projection's indexes differ from a fresh replay")
         }
     }

@@ -24,6 +24,8 @@ struct Projection: Hashable, Sendable {
     var recommendations: [Int64: PublishedRecommendation] = [:]
     /// The recommender's latest checkpoint of each VPA, by stream.
     var checkpoints: [Int64: RecommenderCheckpoint] = [:]
+    /// The newest cut of the usage retention: samples whose window ended before it are gone.
+    var usageExpiredBefore: Timestamp?
 
     /// Whether status resources are read now.
     var readsStatus: Bool { inPlaceMode.readsStatus(detected: inPlaceDetected) }
@@ -112,16 +114,28 @@ struct Projection: Hashable, Sendable {
             state.head = event.position
             pods[event.streamID] = state
         case .usageSampled(let sample):
-            var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
-            state.head = event.position
+            // Usage samples expire by age, so they stay out of everything that must survive their
+            // removal: they are not linked into the stream (no head move, no `stream_prev`) and they
+            // never intern a container (a replay without them must number containers the same way).
+            guard var state = pods[event.streamID] else { return }
             state.lastUsageAt = sample.at
             for container in sample.containers {
-                let type = state.observation?.containers.first { $0.name == container.name }?.type ?? .container
-                let containerID = try internContainer(name: container.name, type: type, in: &state, sink: sink)
+                guard let type = state.observation?.containers.first(where: { $0.name == container.name })?.type,
+                      let containerID = state.containerIDs[PodState.containerKey(name: container.name, type: type)]
+                else { continue }
                 try sink.recordUsage(position: event.position, containerID: containerID, at: sample.at,
                                      windowMilliseconds: sample.windowMilliseconds, container)
             }
             pods[event.streamID] = state
+        case .usageExpired(let expiry):
+            otherHeads[event.streamID] = event.position
+            usageExpiredBefore = expiry.before
+            try sink.expireUsage(before: expiry.before)
+            // A pod whose last sample is gone is, after the cut, a pod with no sample: what a replay
+            // of the log without the removed events finds.
+            for (streamID, state) in pods {
+                if let last = state.lastUsageAt, last < expiry.before { pods[streamID]?.lastUsageAt = nil }
+            }
         }
     }
 

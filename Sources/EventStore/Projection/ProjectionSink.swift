@@ -12,6 +12,8 @@ protocol ProjectionSink {
     func recordEviction(keyHash: Int64, position: Int64) throws
     func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                      _ container: UsageSample.Container) throws
+    /// Removes the usage rows whose window ended before `before`.
+    func expireUsage(before: Timestamp) throws
 }
 
 /// Writes nothing: for catching up the in-memory view when the tables are already current.
@@ -24,4 +26,5 @@ struct DiscardingSink: ProjectionSink {
     func recordEviction(keyHash: Int64, position: Int64) {}
     func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                      _ container: UsageSample.Container) {}
+    func expireUsage(before: Timestamp) {}
 }

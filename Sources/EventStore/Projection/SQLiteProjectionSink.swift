@@ -11,6 +11,7 @@ final class SQLiteProjectionSink: ProjectionSink {
     private let insertOOM: SQLiteStatement
     private let insertEviction: SQLiteStatement
     private let insertUsage: SQLiteStatement
+    private let deleteUsage: SQLiteStatement
 
     init(statement: (String) throws(SQLiteError) -> SQLiteStatement) throws(SQLiteError) {
         insertContainer = try statement("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
@@ -36,6 +37,11 @@ final class SQLiteProjectionSink: ProjectionSink {
             INSERT INTO usage_samples (container_id, at_ms, position, window_ms, cpu_millicores, memory_bytes)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
+        deleteUsage = try statement("DELETE FROM usage_samples WHERE at_ms < ?")
+    }
+
+    func expireUsage(before: Timestamp) throws {
+        try deleteUsage.run([.int(before.unixMilliseconds)])
     }
 
     func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,

@@ -13,6 +13,8 @@ struct SnapshotHeader: Codable, Hashable {
     /// The latest recommendation of each VPA, by stream.
     var recommendations: [Int64: PublishedRecommendation]?
     var checkpoints: [Int64: RecommenderCheckpoint]?
+    /// The newest cut of the usage retention (absent before retention existed).
+    var usageExpiredBefore: Timestamp?
 }
 
 /// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
@@ -46,7 +48,7 @@ extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
                        nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
-                       recommendations: recommendations, checkpoints: checkpoints)
+                       recommendations: recommendations, checkpoints: checkpoints, usageExpiredBefore: usageExpiredBefore)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
@@ -58,6 +60,7 @@ extension Projection {
         vpas = header.vpas ?? [:]
         recommendations = header.recommendations ?? [:]
         checkpoints = header.checkpoints ?? [:]
+        usageExpiredBefore = header.usageExpiredBefore
     }
 
     /// Rebuilds the namespace/name → live stream index from the pods.

@@ -81,6 +81,9 @@ final class SQLiteConnection {
 
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    var changes: Int64 { Int64(sqlite3_changes64(handle)) }
+
     /// The first column of the first row of `sql`, as an integer (nil when there is no row or it is NULL).
     func scalarInt(_ sql: String, _ values: SQLiteValue...) throws(SQLiteError) -> Int64? {
         let statement = try prepare(sql)

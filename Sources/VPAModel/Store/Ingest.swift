@@ -38,8 +38,8 @@ public struct IngestSummary: Hashable, Sendable {
     public var vpasObserved = 0
     /// Usage samples appended (one per pod per window).
     public var usageSamples = 0
-    /// Usage samples of pods the store does not have live: not appended (the pod's own observation
-    /// must come first; ingest pods before their metrics).
+    /// Usage samples of pods the store does not have live, or naming none of the pod's containers:
+    /// not appended (the pod's own observation must come first; ingest pods before their metrics).
     public var usageWithoutPod = 0
     /// First and last positions appended, when anything was.
     public var firstPosition: Int64?

@@ -1,6 +1,6 @@
 /// One event as the log holds it.
 public struct StoredEvent: Hashable, Sendable {
-    /// Global, gap-free commit order.
+    /// Global commit order: ascending; gap-free except where usage retention removed a sample.
     public var position: Int64
     /// The stream (pod, or the store itself) the event belongs to.
     public var streamID: Int64

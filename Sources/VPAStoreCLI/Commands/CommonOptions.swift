@@ -81,3 +81,21 @@ func writeToStandardError(_ text: String) {
     var text = text
     text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }
+
+/// `--usage-retention`: how long usage samples are kept, shared by every command that writes.
+struct UsageRetentionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Remove usage samples older than this, counted back from the newest sample (e.g. 8d, 36h); 'off' keeps them.",
+        valueName: "duration"), transform: UsageRetentionOptions.parse)
+    var usageRetention: Int64 = EventStore.defaultUsageRetention.wholeMilliseconds
+
+    /// nil = keep forever.
+    var retention: Duration? { usageRetention > 0 ? .milliseconds(usageRetention) : nil }
+
+    static func parse(_ text: String) throws -> Int64 {
+        if text == "off" { return 0 }
+        let milliseconds = try TimeArgument.parseDuration(text)
+        guard milliseconds > 0 else { throw ValidationError("--usage-retention must be longer than zero, or 'off'") }
+        return milliseconds
+    }
+}

@@ -21,6 +21,8 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var server: ServerOptions
+    /// Applies to a file; a server applies its own `serve --usage-retention`.
+    @OptionGroup var retention: UsageRetentionOptions
 
     @Option(name: .long, help: "In-place resize reads: auto (on at the first status resources seen), enabled or disabled.")
     var inPlace: InPlaceMode?
@@ -72,6 +74,7 @@ struct IngestCommand: AsyncParsableCommand {
                 .send(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
         } else {
             let store = try database.openForWriting()
+            store.usageRetention = retention.retention
             summary = try store.ingest(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
             try store.writeSnapshot()
         }

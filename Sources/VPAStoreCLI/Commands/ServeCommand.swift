@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Default timeout for in_progress resizes (e.g. 1h).", transform: TimeArgument.parseDuration)
     var inProgressTimeout: Int64 = 60 * 60_000
 
+    @OptionGroup var retention: UsageRetentionOptions
+
     @Option(name: .long, help: "Recent events kept in memory for Watch.")
     var watchBuffer: Int = 16_384
 
@@ -78,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
             maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
             timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout, inProgressMilliseconds: inProgressTimeout),
-            watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace))
+            watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace), usageRetention: retention.retention)
         let server = try await StoreServer(configuration: configuration, logger: logger)
         let address = try await server.bind()
         var line = "listening on \(address.map(Self.describe) ?? configuration.listen.description)"

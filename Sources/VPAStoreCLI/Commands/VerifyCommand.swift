@@ -5,7 +5,7 @@ import EventStore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check that positions are gap-free, every event decodes, and the projections equal a fresh replay.",
+        abstract: "Check that every position is present or removed by usage retention, every event decodes, and the projections equal a fresh replay.",
         discussion: "Read-only. Exits with status 1 and a report when anything is wrong.")
 
     @OptionGroup var database: DatabaseOptions
@@ -15,7 +15,7 @@ struct VerifyCommand: ParsableCommand {
         let report = try store.verify(progress: Progress.reporter(label: "verified"))
         Progress.finish()
         if report.isClean {
-            print("ok: \(report.eventsChecked) events, positions gap-free; \(report.podsCompared) pods and "
+            print("ok: \(report.eventsChecked) events, positions accounted for; \(report.podsCompared) pods and "
                   + "\(report.rowsCompared) projection rows equal a fresh replay (store \(store.storeID), head \(store.headPosition))")
             return
         }

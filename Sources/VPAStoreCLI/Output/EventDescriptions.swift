@@ -59,6 +59,8 @@ enum EventDescriptions {
             return text
         case .vpaDeleted(let namespace, let name):
             return "VPA \(namespace)/\(name) deleted"
+        case .usageExpired(let expiry):
+            return "usage retention removed \(expiry.eventsRemoved) usage sample(s) from before \(expiry.before.rfc3339)"
         case .usageSampled(let sample):
             return "usage over \(sample.windowMilliseconds / 1000)s: " + sample.containers.map {
                 "\($0.name) cpu \($0.cpuMillicores)m memory \(Quantities.memory($0.memoryBytes))"
@@ -161,6 +163,9 @@ enum EventDescriptions {
         case .vpaDeleted(let namespace, let name):
             json.add("namespace", namespace)
             json.add("name", name)
+        case .usageExpired(let expiry):
+            json.add("before", expiry.before.rfc3339)
+            json.add("eventsRemoved", expiry.eventsRemoved)
         case .usageSampled(let sample):
             json.add("at", sample.at.rfc3339)
             json.add("windowMs", sample.windowMilliseconds)

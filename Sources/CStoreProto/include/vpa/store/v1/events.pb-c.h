@@ -36,6 +36,7 @@ typedef struct Vpa__Store__V1__VpaObserved__ContainerPolicy Vpa__Store__V1__VpaO
 typedef struct Vpa__Store__V1__VpaDeleted Vpa__Store__V1__VpaDeleted;
 typedef struct Vpa__Store__V1__UsageSampled Vpa__Store__V1__UsageSampled;
 typedef struct Vpa__Store__V1__UsageSampled__Container Vpa__Store__V1__UsageSampled__Container;
+typedef struct Vpa__Store__V1__UsageExpired Vpa__Store__V1__UsageExpired;
 typedef struct Vpa__Store__V1__RecommendationPublished Vpa__Store__V1__RecommendationPublished;
 typedef struct Vpa__Store__V1__RecommendationPublished__Container Vpa__Store__V1__RecommendationPublished__Container;
 typedef struct Vpa__Store__V1__UpdaterDecision Vpa__Store__V1__UpdaterDecision;
@@ -109,7 +110,11 @@ typedef enum _Vpa__Store__V1__EventType {
   /*
    * RecommenderCheckpoint (written by the recommender)
    */
-  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT = 13
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT = 13,
+  /*
+   * UsageExpired (written by the store's usage retention)
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_EXPIRED = 14
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TYPE)
 } Vpa__Store__V1__EventType;
 typedef enum _Vpa__Store__V1__ContainerType {
@@ -555,6 +560,24 @@ struct  Vpa__Store__V1__UsageSampled
 #define VPA__STORE__V1__USAGE_SAMPLED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__usage_sampled__descriptor) \
     , 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * The store's usage retention removed every UsageSampled event whose window ended before
+ * `before_ms` (and their usage_samples rows), on the store stream. The positions they held stay
+ * empty: `verify` accepts exactly `events_removed` missing positions per marker, all before it.
+ */
+struct  Vpa__Store__V1__UsageExpired
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_before_ms;
+  int64_t before_ms;
+  protobuf_c_boolean has_events_removed;
+  int64_t events_removed;
+};
+#define VPA__STORE__V1__USAGE_EXPIRED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__usage_expired__descriptor) \
+    , 0, 0, 0, 0 }
 
 
 struct  Vpa__Store__V1__RecommendationPublished__Container
@@ -1022,6 +1045,25 @@ Vpa__Store__V1__UsageSampled *
 void   vpa__store__v1__usage_sampled__free_unpacked
                      (Vpa__Store__V1__UsageSampled *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__UsageExpired methods */
+void   vpa__store__v1__usage_expired__init
+                     (Vpa__Store__V1__UsageExpired         *message);
+size_t vpa__store__v1__usage_expired__get_packed_size
+                     (const Vpa__Store__V1__UsageExpired   *message);
+size_t vpa__store__v1__usage_expired__pack
+                     (const Vpa__Store__V1__UsageExpired   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__usage_expired__pack_to_buffer
+                     (const Vpa__Store__V1__UsageExpired   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__UsageExpired *
+       vpa__store__v1__usage_expired__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__usage_expired__free_unpacked
+                     (Vpa__Store__V1__UsageExpired *message,
+                      ProtobufCAllocator *allocator);
 /* Vpa__Store__V1__RecommendationPublished__Container methods */
 void   vpa__store__v1__recommendation_published__container__init
                      (Vpa__Store__V1__RecommendationPublished__Container         *message);
@@ -1172,6 +1214,9 @@ typedef void (*Vpa__Store__V1__UsageSampled__Container_Closure)
 typedef void (*Vpa__Store__V1__UsageSampled_Closure)
                  (const Vpa__Store__V1__UsageSampled *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__UsageExpired_Closure)
+                 (const Vpa__Store__V1__UsageExpired *message,
+                  void *closure_data);
 typedef void (*Vpa__Store__V1__RecommendationPublished__Container_Closure)
                  (const Vpa__Store__V1__RecommendationPublished__Container *message,
                   void *closure_data);
@@ -1228,6 +1273,7 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_
 extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_deleted__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__usage_expired__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__recommendation_published__container__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__updater_decision__descriptor;
