@@ -98,7 +98,7 @@ let package = Package(
                           swiftSettings: swiftSettings),
         // Benchmarks that print figures (`vpa-store bench`).
         .target(name: "VPAStoreBench",
-                dependencies: ["VPAStoreClient", "StoreRPC", "StoreWire", "VPAModel"],
+                dependencies: ["VPAStoreClient", "StoreRPC", "StoreWire", "VPAModel", "EventStore"],
                 swiftSettings: swiftSettings),
         .target(name: "VPAStoreCLI",
                 dependencies: ["VPAModel", "KubernetesJSON", "EventStore", "StoreWire",

@@ -10,6 +10,7 @@ final class BatchWriter {
     private let insertStream: SQLiteStatement
     private let findOOM: SQLiteStatement
     private let findEviction: SQLiteStatement
+    private let findNewerUsage: SQLiteStatement
 
     init(store: EventStore) throws {
         self.store = store
@@ -22,6 +23,7 @@ final class BatchWriter {
             "INSERT INTO streams (id, kind, stream_key, namespace, name, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         findOOM = try store.statement("SELECT 1 FROM oom_kills WHERE container_id = ? AND at_ms = ? LIMIT 1")
         findEviction = try store.statement("SELECT 1 FROM seen_evictions WHERE key_hash = ?")
+        findNewerUsage = try store.statement("SELECT 1 FROM usage_samples WHERE container_id = ? AND at_ms >= ? LIMIT 1")
     }
 
     /// Appends one event and applies it. Returns its position.
@@ -41,6 +43,7 @@ final class BatchWriter {
                                 occurredAt: at, recordedAt: recordedAt, causedBy: causedBy, body: body)
         store.markChanged(by: event)
         try store.projection.apply(event, sink: sink)
+        if store.keepsAppendedEvents { store.appendedEvents.append(event) }
         return position
     }
 
@@ -165,18 +168,21 @@ final class BatchWriter {
             summary.usageWithoutPod += 1
             return
         }
-        if let last = state.lastUsageAt, usage.sample.at <= last {
-            // The same window read again (or an older one): the recommender has it already.
-            summary.unchanged += 1
-            return
-        }
         // Only the pod's own containers: the store keys usage by container, and a usage sample
         // never interns one (metrics for a container the pod does not have have nothing to size).
+        let podContainers = state.observation?.containers ?? []
         var sample = usage.sample
-        let names = Set(state.observation?.containers.map(\.name) ?? [])
-        sample.containers.removeAll { !names.contains($0.name) }
-        guard !sample.containers.isEmpty else {
+        sample.containers.removeAll { container in !podContainers.contains { $0.name == container.name } }
+        guard let first = sample.containers.first,
+              let type = podContainers.first(where: { $0.name == first.name })?.type,
+              let containerID = state.containerIDs[PodState.containerKey(name: first.name, type: type)] else {
             summary.usageWithoutPod += 1
+            return
+        }
+        // The same window read again (or an older one): the recommender has it already. Asked of
+        // the usage_samples index rather than kept per pod, so a sample changes no pod state.
+        if try findNewerUsage.exists([.int(containerID), .int(sample.at.unixMilliseconds)]) {
+            summary.unchanged += 1
             return
         }
         try append(.usageSampled(sample), stream: streamID, at: sample.at, recordedAt: recordedAt, causedBy: nil)

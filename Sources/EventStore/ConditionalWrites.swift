@@ -116,6 +116,11 @@ extension EventStore {
         }
     }
 
+    /// How many events the log holds (fewer than the head position once usage retention removed some).
+    public func eventCount() throws(StoreError) -> Int64 {
+        try wrap { try connection.scalarInt("SELECT count(*) FROM events") ?? 0 }
+    }
+
     /// The owner references of the pod a stream key (UID or namespace/name) names, from its latest observation.
     public func owners(ofPod namespace: String, _ name: String, uid: String) -> [OwnerReference] {
         let key = uid.isEmpty ? "\(namespace)/\(name)" : uid

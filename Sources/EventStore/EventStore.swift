@@ -36,6 +36,10 @@ public final class EventStore {
     var dirtyStreams = Set<Int64>()
     /// Write a snapshot once this many events have been applied since the last one.
     public var snapshotEvery: Int64 = 50_000
+    /// When true, every appended event is also kept in `appendedEvents` until `takeAppendedEvents`,
+    /// so a server can hand them to watchers without reading back what it just wrote.
+    public var keepsAppendedEvents = false
+    var appendedEvents: [StoredEvent] = []
     /// How long usage samples are kept, counted back from the newest sample; nil keeps them forever.
     /// Applied after each ingest that appended usage (see `expireUsage`).
     public var usageRetention: Duration? = EventStore.defaultUsageRetention
@@ -65,6 +69,10 @@ public final class EventStore {
                 // acknowledged append survives power loss (sqlite.org/pragma.html#pragma_synchronous).
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
             }
+            // Reads of the history and the log walk B-trees much larger than SQLite's default 2 MiB
+            // page cache: a 64 MiB cache and memory-mapped reads keep hot pages in this process
+            // instead of copying them from the OS with a pread per page (sqlite.org/mmap.html).
+            try connection.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")
         } catch {
             throw .sqlite(error)
         }
@@ -164,20 +172,22 @@ public final class EventStore {
         let upsert = try statement("INSERT OR REPLACE INTO pod_snapshot (stream_id, state) VALUES (?, ?)")
         for streamID in dirtyStreams.sorted() {
             guard let state = projection.pods[streamID] else { continue }
-            try upsert.run([.int(streamID), .blob(try SnapshotCoding.encodePod(state))])
+            try upsert.run([.int(streamID), .blob(SnapshotCoding.encodePod(state))])
         }
         try setMeta("projection", try SnapshotCoding.encodeHeader(projection.header))
     }
 
-    /// Marks the pods `event` changes for the next snapshot; call before applying it. An event
-    /// changes its own stream, and a usage expiry every pod whose last sample it removes.
+    /// The events appended (and committed) since the last call, in order; empty unless
+    /// `keepsAppendedEvents` is set.
+    public func takeAppendedEvents() -> [StoredEvent] {
+        defer { appendedEvents.removeAll(keepingCapacity: true) }
+        return appendedEvents
+    }
+
+    /// Marks the pod `event` changes for the next snapshot. Usage samples change no pod state
+    /// (see `Projection.apply`), so the bulk of the log leaves the snapshot alone.
     func markChanged(by event: StoredEvent) {
-        dirtyStreams.insert(event.streamID)
-        if case .usageExpired(let expiry) = event.body {
-            for (streamID, state) in projection.pods where state.lastUsageAt.map({ $0 < expiry.before }) == true {
-                dirtyStreams.insert(streamID)
-            }
-        }
+        if event.body.type != .usageSampled { dirtyStreams.insert(event.streamID) }
     }
 
     /// Records that the snapshot now covers the whole projection; call after the commit.

@@ -59,12 +59,14 @@ extension EventStore {
     /// rare failure path; saving a copy of the projection before every batch would cost a full copy
     /// of it per batch on the hot path.
     func transaction<T>(_ body: (BatchWriter) throws -> T) throws(StoreError) -> T {
+        let keptBefore = appendedEvents.count
         do {
             return try connection.transaction {
                 let writer = try BatchWriter(store: self)
                 return try body(writer)
             }
         } catch {
+            appendedEvents.removeSubrange(keptBefore...)
             try load()
             throw StoreError.wrapping(error)
         }

@@ -38,6 +38,12 @@ public enum DurationParser {
 }
 
 extension Duration {
+    /// The duration in seconds, fractions included (for rates and printing).
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// The duration in whole milliseconds (rounded toward zero).
     public var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components

@@ -39,18 +39,6 @@ public struct PointQueryBenchmark: Sendable {
         self.settings = settings
     }
 
-    /// Loads `pods` pods (2 containers each) through Ingest calls of 500.
-    public func populate() async throws {
-        let client = StoreClient(endpoint: endpoint, peerName: "vpa-store bench")
-        defer { Task { await client.close() } }
-        var start = 0
-        while start < settings.pods {
-            let batch = (start..<min(start + 500, settings.pods)).map { Observation.pod(Self.pod($0)) }
-            _ = try await client.ingest(IngestRequest(observedAt: Timestamp(unixMilliseconds: 1_793_610_000_000), observations: batch))
-            start += 500
-        }
-    }
-
     public func run() async throws -> [Row] {
         var rows: [Row] = []
         let one = StoreClient(endpoint: endpoint, peerName: "vpa-store bench")
@@ -109,32 +97,7 @@ public struct PointQueryBenchmark: Sendable {
 
     private func request(_ index: Int) -> ActualResourcesRequest {
         let pod = (index &* 7919) % settings.pods
-        return ActualResourcesRequest(namespace: "ns-\(pod % 50)", pod: "app-\(pod)")
-    }
-
-    static func pod(_ index: Int) -> PodObservation {
-        let app = ResourceRequirements(requests: ResourceList(cpuMillicores: 250, memoryBytes: 256 << 20),
-                                       limits: ResourceList(cpuMillicores: 500, memoryBytes: 512 << 20))
-        let sidecar = ResourceRequirements(requests: ResourceList(cpuMillicores: 50, memoryBytes: 64 << 20),
-                                           limits: ResourceList(memoryBytes: 128 << 20))
-        let running = ContainerState.running(startedAt: Timestamp(unixMilliseconds: 1_793_600_000_000))
-        return PodObservation(
-            uid: "00000000-0000-4000-8000-\(String(index).leftPadded(to: 12))", namespace: "ns-\(index % 50)",
-            name: "app-\(index)", phase: "Running",
-            owners: [OwnerReference(kind: "ReplicaSet", name: "rs-\(index / 3)", uid: "u", controller: true)],
-            containers: [
-                ContainerObservation(name: "app", desired: app,
-                                     status: ContainerStatusObservation(resources: app, restartCount: 0, state: running)),
-                ContainerObservation(name: "sidecar", desired: sidecar,
-                                     status: ContainerStatusObservation(resources: sidecar, restartCount: 0, state: running)),
-            ])
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        return ActualResourcesRequest(namespace: ClusterGenerator.namespace(of: pod), pod: ClusterGenerator.name(of: pod))
     }
 }
 

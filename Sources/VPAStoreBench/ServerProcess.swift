@@ -33,18 +33,31 @@ public final class ServerProcess {
         self.endpoint = endpoint
     }
 
-    /// The server's resident set size now, from /proc (Linux), in bytes.
-    public var residentBytes: Int? {
+    /// The database file the server writes.
+    public var databasePath: String { directory.appendingPathComponent("bench.db").path }
+
+    /// The server's resident set size now (`VmRSS`), in bytes (Linux).
+    public var residentBytes: Int? { statusField("VmRSS:") }
+
+    /// The most the server's resident set has been (`VmHWM`), in bytes (Linux).
+    public var peakResidentBytes: Int? { statusField("VmHWM:") }
+
+    private func statusField(_ name: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kilobytes * 1024
     }
 
-    /// SIGINT (graceful shutdown), wait, and remove the database.
+    /// SIGINT (graceful shutdown) and wait; the database stays until `removeFiles`.
     public func stop() {
+        guard process.isRunning else { return }
         process.interrupt()
         process.waitUntilExit()
+    }
+
+    /// Removes the temporary directory and the database in it.
+    public func removeFiles() {
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -29,6 +29,7 @@ actor StoreCore {
         self.metrics = metrics
         self.recentCapacity = max(1, recentCapacity)
         self.recent = CircularBuffer(initialCapacity: min(self.recentCapacity, 1024))
+        store.keepsAppendedEvents = true
         metrics.headMoved(to: store.headPosition)
     }
 
@@ -101,8 +102,7 @@ actor StoreCore {
     private func published(after position: Int64) throws(StoreError) {
         let head = store.headPosition
         guard head > position else { return }
-        let events = try store.events(EventFilter(fromPosition: position + 1, limit: Int(head - position)))
-        for event in events {
+        for event in store.takeAppendedEvents() {
             if case .usageExpired(let expiry) = event.body { forgetUsage(before: expiry.before) }
             if recent.count == recentCapacity { recent.removeFirst() }
             recent.append(EventRecord(event: event, stream: store.stream(event.streamID)))

@@ -34,8 +34,6 @@ struct PodState: Hashable, Sendable, Codable {
     var openHistory: [Int64: OpenHistoryRow]
     /// The latest `ResizeRequested` since the desired resources last changed.
     var lastResizeRequest: ResizeRequest?
-    /// The window end of the last usage sample appended, so a sample read twice is appended once.
-    var lastUsageAt: Timestamp?
     /// When a resize the updater asked for last completed.
     var lastVPAResizeCompletedAt: Timestamp?
 

@@ -117,8 +117,9 @@ struct Projection: Hashable, Sendable {
             // Usage samples expire by age, so they stay out of everything that must survive their
             // removal: they are not linked into the stream (no head move, no `stream_prev`) and they
             // never intern a container (a replay without them must number containers the same way).
-            guard var state = pods[event.streamID] else { return }
-            state.lastUsageAt = sample.at
+            // Nor do they change the pod's state: the snapshot of 30,000 pods must not be rewritten
+            // because each reported a minute of usage.
+            guard let state = pods[event.streamID] else { return }
             for container in sample.containers {
                 guard let type = state.observation?.containers.first(where: { $0.name == container.name })?.type,
                       let containerID = state.containerIDs[PodState.containerKey(name: container.name, type: type)]
@@ -126,16 +127,10 @@ struct Projection: Hashable, Sendable {
                 try sink.recordUsage(position: event.position, containerID: containerID, at: sample.at,
                                      windowMilliseconds: sample.windowMilliseconds, container)
             }
-            pods[event.streamID] = state
         case .usageExpired(let expiry):
             otherHeads[event.streamID] = event.position
             usageExpiredBefore = expiry.before
             try sink.expireUsage(before: expiry.before)
-            // A pod whose last sample is gone is, after the cut, a pod with no sample: what a replay
-            // of the log without the removed events finds.
-            for (streamID, state) in pods {
-                if let last = state.lastUsageAt, last < expiry.before { pods[streamID]?.lastUsageAt = nil }
-            }
         }
     }
 

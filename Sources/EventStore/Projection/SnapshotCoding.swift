@@ -35,12 +35,14 @@ enum SnapshotCoding {
         try JSONDecoder().decode(SnapshotHeader.self, from: Data(text.utf8))
     }
 
-    static func encodePod(_ state: PodState) throws -> [UInt8] {
-        Array(try encoder.encode(state))
+    /// A pod's row: binary (see `PodStateCodec`); rows written as JSON by older binaries still load.
+    static func encodePod(_ state: PodState) -> [UInt8] {
+        PodStateCodec.encode(state)
     }
 
     static func decodePod(_ bytes: UnsafeRawBufferPointer) throws -> PodState {
-        try JSONDecoder().decode(PodState.self, from: Data(bytes))
+        if bytes.first == UInt8(ascii: "{") { return try JSONDecoder().decode(PodState.self, from: Data(bytes)) }
+        return try PodStateCodec.decode(bytes)
     }
 }
 

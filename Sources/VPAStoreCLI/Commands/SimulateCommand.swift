@@ -62,8 +62,7 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             if pace > 0 { try await Task.sleep(for: .milliseconds(pace)) }
         }
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).seconds
         writeLine(summary.description)
         writeLine(String(format: "%.0f simulated minutes per real second", Double(summary.simulatedMilliseconds) / 60_000 / max(seconds, 0.001)))
         await client.close()

@@ -1,0 +1,152 @@
+import EventStore
+import Foundation
+import StoreRPC
+import VPAModel
+
+/// `vpa-store bench`: a generated cluster ingested into a real `vpa-store serve` over loopback,
+/// then every workload of the benchmark table measured in one run, with the raw SQLite baseline
+/// for the same events.
+public struct ClusterBenchmark {
+    public struct Settings: Sendable {
+        public var pods = 30_000
+        /// Events to ingest in all (the rounds are as many as it takes).
+        public var events = 1_000_000
+        public var connections = 4
+        /// Items per Ingest call.
+        public var batchSize = 1000
+        public var watchers = 16
+        public var calls = 20_000
+        public var inFlight = 64
+        public var pointConnections = 4
+
+        public init() {}
+
+        /// Small enough for CI (under a minute in a debug build), same workloads.
+        public static var quick: Settings {
+            var settings = Settings()
+            settings.pods = 2000
+            settings.events = 40_000
+            settings.calls = 2000
+            settings.inFlight = 16
+            return settings
+        }
+
+        /// Rounds after the initial one: each brings a usage sample per pod and ~2% changes.
+        var rounds: Int { max(2, Int((Double(events - pods) / (Double(pods) * 1.03)).rounded(.up))) }
+    }
+
+    /// One line of the table.
+    public struct Line: Sendable {
+        public var workload: String
+        public var figure: String
+        public var detail: String
+    }
+
+    public let executable: URL
+    public let settings: Settings
+
+    public init(executable: URL, settings: Settings) {
+        self.executable = executable
+        self.settings = settings
+    }
+
+    /// Runs everything; `progress` hears what is starting.
+    public func run(progress: (String) -> Void) async throws -> [Line] {
+        let server = try ServerProcess(executable: executable, extraArguments: ["--usage-retention", "off"])
+        defer {
+            server.stop()
+            server.removeFiles()
+        }
+        let cluster = ClusterGenerator(pods: settings.pods)
+        let ingest = IngestBenchmark(endpoint: server.endpoint, cluster: cluster,
+                                     settings: .init(connections: settings.connections, batchSize: settings.batchSize))
+        var lines: [Line] = []
+        let connections = "\(settings.connections) connections, \(settings.batchSize) items per call"
+
+        progress("ingesting \(settings.pods) pods…")
+        let load = try await ingest.loadCluster()
+        lines.append(ingestLine("ingest: \(settings.pods) new pods", load, connections))
+        let rounds = settings.rounds
+        let half = max(1, rounds / 2)
+        progress("ingesting \(half) rounds of usage and changes…")
+        let plain = try await ingest.ingest(label: "rounds", rounds: 1..<(1 + half), watchers: 0)
+        lines.append(ingestLine("ingest: usage + changes, \(half) rounds", plain, connections))
+        progress("ingesting \(rounds - half) more rounds with \(settings.watchers) watchers…")
+        let watched = try await ingest.ingest(label: "rounds", rounds: (1 + half)..<(1 + rounds), watchers: settings.watchers)
+        lines.append(ingestLine("ingest: same, \(settings.watchers) watchers following", watched, connections))
+        if let lag = watched.watchLag {
+            lines.append(Line(workload: "watch: commit → delivery, \(settings.watchers) watchers",
+                              figure: "p50 \(lag.percentile(0.5)) ms, p99 \(lag.percentile(0.99)) ms",
+                              detail: "\(watched.eventsDelivered) deliveries; max \(lag.percentile(1)) ms"))
+        }
+
+        progress("point queries…")
+        let point = PointQueryBenchmark(endpoint: server.endpoint, settings: .init(
+            pods: settings.pods, calls: settings.calls, inFlight: settings.inFlight, connections: settings.pointConnections))
+        for row in try await point.run() {
+            lines.append(Line(workload: "GetActualResources: \(row.workload)",
+                              figure: String(format: "%.0f calls/s", row.callsPerSecond),
+                              detail: String(format: "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs", row.latencies.percentile(0.5).microseconds,
+                                             row.latencies.percentile(0.99).microseconds, row.latencies.percentile(0.999).microseconds)))
+        }
+
+        progress("audit queries…")
+        for row in try await AuditQueryBenchmark(endpoint: server.endpoint, cluster: cluster).run(rounds: rounds + 1) {
+            lines.append(Line(workload: "audit: \(row.workload)", figure: String(format: "%.1f ms", row.medianMilliseconds),
+                              detail: "\(row.items) returned; median of 5"))
+        }
+
+        let peak = server.peakResidentBytes
+        server.stop()
+        let footprint = try DatabaseFootprint(path: server.databasePath)
+        lines.append(Line(workload: "footprint: server peak RSS", figure: peak.map { "\($0 >> 20) MiB" } ?? "n/a",
+                          detail: "\(settings.pods * 2) containers in the projections, \(footprint.events) events"))
+        lines.append(Line(workload: "footprint: database", figure: String(format: "%.0f bytes/event", footprint.bytesPerEvent),
+                          detail: "\(footprint.bytes >> 20) MiB for \(footprint.events) events (log + projections + indexes)"))
+
+        let perCommit = max(1, Int(plain.events) / max(1, plain.calls))
+        progress("raw SQLite baseline…")
+        let baseline = try RawAppendBaseline.run(source: server.databasePath,
+                                                 target: server.directory.appendingPathComponent("baseline.db").path,
+                                                 eventsPerTransaction: perCommit)
+        let total = Double(load.events + plain.events + watched.events)
+        let seconds = load.seconds + plain.seconds + watched.seconds
+        lines.append(Line(workload: "baseline: raw sqlite3 appends, same events",
+                          figure: String(format: "%.0f events/s", baseline.eventsPerSecond),
+                          detail: "\(baseline.events) events, \(perCommit) per transaction (the ingest's average per call), no RPC, no projections"))
+        lines.append(Line(workload: "ingest ÷ baseline",
+                          figure: String(format: "%.2f", total / seconds / baseline.eventsPerSecond),
+                          detail: String(format: "all ingest phases: %.0f events/s", total / seconds)))
+
+        progress("replay…")
+        let store = try EventStore(path: server.databasePath)
+        let started = ContinuousClock.now
+        let replayed = try store.replay()
+        let replaySeconds = (ContinuousClock.now - started).seconds
+        lines.append(Line(workload: "replay: rebuild every projection",
+                          figure: String(format: "%.0f events/s", Double(replayed.eventsReplayed) / replaySeconds),
+                          detail: String(format: "%lld events in %.2f s", replayed.eventsReplayed, replaySeconds)))
+        return lines
+    }
+
+    private func ingestLine(_ workload: String, _ phase: IngestBenchmark.Phase, _ connections: String) -> Line {
+        Line(workload: workload, figure: String(format: "%.0f events/s", phase.eventsPerSecond),
+             detail: String(format: "%lld events, %d calls in %.2f s; ", phase.events, phase.calls, phase.seconds) + connections
+                + String(format: "; call p50 %.1f ms, p99 %.1f ms", phase.callLatencies.percentile(0.5).microseconds / 1000,
+                         phase.callLatencies.percentile(0.99).microseconds / 1000))
+    }
+}
+
+/// The size of a store on disk: the database file and its WAL, per event.
+struct DatabaseFootprint {
+    var bytes: Int
+    var events: Int
+
+    var bytesPerEvent: Double { events > 0 ? Double(bytes) / Double(events) : 0 }
+
+    init(path: String) throws {
+        let files = [path, path + "-wal"]
+        bytes = files.compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+        events = Int(try EventStore(path: path, access: .readOnly).eventCount())
+    }
+}
