@@ -12,7 +12,7 @@ actor StoreCore {
     private let metrics: StoreMetrics
     /// The last `recentCapacity` committed events, oldest first; a watcher within them reads
     /// memory, one further behind reads the log. Bounded, whatever the number of watchers.
-    private var recent: CircularBuffer<EventRecord>
+    private var recent: CircularBuffer<BufferedEvent>
     private let recentCapacity: Int
     private var headWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
     private var nextWaiterID = 0
@@ -105,7 +105,7 @@ actor StoreCore {
         for event in store.takeAppendedEvents() {
             if case .usageExpired(let expiry) = event.body { forgetUsage(before: expiry.before) }
             if recent.count == recentCapacity { recent.removeFirst() }
-            recent.append(EventRecord(event: event, stream: store.stream(event.streamID)))
+            recent.append(BufferedEvent(record: EventRecord(event: event, stream: store.stream(event.streamID))))
             metrics.eventAppended(event.body.type)
         }
         metrics.headMoved(to: head)
@@ -117,9 +117,9 @@ actor StoreCore {
     /// Drops from the recent buffer the usage samples retention just removed from the log, so a
     /// watcher reads the same log from memory as from the file. Once per retention sweep.
     private func forgetUsage(before: Timestamp) {
-        guard recent.contains(where: { Self.isExpired($0.event, before: before) }) else { return }
-        var kept = CircularBuffer<EventRecord>(initialCapacity: recent.count)
-        for record in recent where !Self.isExpired(record.event, before: before) { kept.append(record) }
+        guard recent.contains(where: { Self.isExpired($0.record.event, before: before) }) else { return }
+        var kept = CircularBuffer<BufferedEvent>(initialCapacity: recent.count)
+        for buffered in recent where !Self.isExpired(buffered.record.event, before: before) { kept.append(buffered) }
         recent = kept
     }
 
@@ -182,38 +182,46 @@ actor StoreCore {
     }
 
     /// A page of events from `from` (inclusive): from memory when `from` is within the recent
-    /// buffer, from the log otherwise. `nextPosition` is where the next page starts.
-    func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> EventPage {
+    /// buffer, from the log otherwise. `nextPosition` is where the next page starts. A page from
+    /// memory comes with its encoding, assembled from events each encoded once however many
+    /// watchers receive them.
+    func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> (page: EventPage, encoded: [UInt8]?) {
         let head = store.headPosition
-        guard from <= head else { return EventPage(events: [], nextPosition: from, headPosition: head) }
-        if let oldest = recent.first?.event.position, from >= oldest {
+        guard from <= head else { return (EventPage(events: [], nextPosition: from, headPosition: head), nil) }
+        if let oldest = recent.first?.record.event.position, from >= oldest {
             var events: [EventRecord] = []
+            var encodedEvents: [[UInt8]] = []
             var next = from
             // Positions in the buffer ascend but may skip (usage retention can remove a sample
             // appended moments ago), so the start is searched for, not computed.
             var index = firstIndex(atOrAfter: from)
             while index != recent.endIndex, events.count < limit {
-                let record = recent[index]
-                if selector.matches(record) { events.append(record) }
+                let record = recent[index].record
+                if selector.matches(record) {
+                    if recent[index].encoded == nil { recent[index].encoded = EventPage.encodedEvent(record) }
+                    events.append(record)
+                    encodedEvents.append(recent[index].encoded!)
+                }
                 next = record.event.position + 1
                 index = recent.index(after: index)
             }
-            return EventPage(events: events, nextPosition: next, headPosition: head)
+            let page = EventPage(events: events, nextPosition: next, headPosition: head)
+            return (page, EventPage.encoded(events: encodedEvents, nextPosition: next, headPosition: head))
         }
         let filter = EventFilter(pod: selector.pod.map { ($0.namespace, $0.name) }, type: selector.type,
                                  since: selector.since, until: selector.until, fromPosition: from, limit: limit)
         let events = try store.events(filter)
         let next = events.count == limit ? events[events.count - 1].position + 1 : head + 1
-        return EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
-                         nextPosition: next, headPosition: head)
+        return (EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
+                          nextPosition: next, headPosition: head), nil)
     }
 
     /// The index of the first buffered event at or after `position` (binary search).
-    private func firstIndex(atOrAfter position: Int64) -> CircularBuffer<EventRecord>.Index {
+    private func firstIndex(atOrAfter position: Int64) -> CircularBuffer<BufferedEvent>.Index {
         var low = 0, high = recent.count
         while low < high {
             let middle = (low + high) / 2
-            if recent[recent.index(recent.startIndex, offsetBy: middle)].event.position < position {
+            if recent[recent.index(recent.startIndex, offsetBy: middle)].record.event.position < position {
                 low = middle + 1
             } else {
                 high = middle
@@ -293,4 +301,10 @@ extension EventSelector {
         if let until, record.event.occurredAt > until { return false }
         return true
     }
+}
+
+/// One event of the recent buffer, with its `LoggedEvent` encoding once a watcher has needed it.
+struct BufferedEvent {
+    var record: EventRecord
+    var encoded: [UInt8]?
 }

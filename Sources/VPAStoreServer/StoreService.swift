@@ -144,8 +144,10 @@ final class StoreService: RPCService {
         let budget = configuration.maximumFrameBytes - ServerCall.frameOverheadBytes
         var limit = limit
         while true {
-            let page = try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
-            let bytes = page.encoded()
+            let (page, encoded) = try await store { core throws(StoreError) in
+                try await core.page(from: from, selector: selector, limit: limit)
+            }
+            let bytes = encoded ?? page.encoded()
             if bytes.count <= budget { return (page, bytes) }
             guard page.events.count > 1 else {
                 throw RPCStatus(.resourceExhausted, "event \(page.events.first?.event.position ?? from) alone encodes to "

@@ -77,6 +77,20 @@ import VPAModel
                                                                                   namespace: "shop", name: "web-0"))],
                              nextPosition: 3, headPosition: 7)
         #expect(try EventPage(decoding: page.encoded()) == page)
+        // A page assembled from events encoded one by one is the same bytes, for a full page, a
+        // progress page (no events) and a page at position 0.
+        let usage = EventRecord(event: StoredEvent(position: 3, streamID: 5, streamPrevious: nil, occurredAt: Timestamp(unixMilliseconds: 3),
+                                                   recordedAt: Timestamp(unixMilliseconds: 300), causedBy: nil,
+                                                   body: .usageSampled(UsageSample(at: Timestamp(unixMilliseconds: 3), windowMilliseconds: 60_000,
+                                                                                   containers: [.init(name: "app", cpuMillicores: 5, memoryBytes: 7)]))),
+                                stream: StreamInfo(id: 5, kind: .pod, key: "uid-1", namespace: "shop", name: "web-0"))
+        for expected in [EventPage(events: page.events + [usage], nextPosition: 1 << 40, headPosition: 1 << 40),
+                         EventPage(events: [], nextPosition: 8, headPosition: 7), EventPage(events: [usage], nextPosition: 0, headPosition: 0)] {
+            let assembled = EventPage.encoded(events: expected.events.map(EventPage.encodedEvent),
+                                              nextPosition: expected.nextPosition, headPosition: expected.headPosition)
+            #expect(assembled == expected.encoded())
+            #expect(try EventPage(decoding: assembled) == expected)
+        }
     }
 
     @Test func invalidRequestsNameTheField() throws {

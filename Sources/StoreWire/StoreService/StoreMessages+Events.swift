@@ -62,6 +62,45 @@ extension EventPage: WireMessage {
         return packMessage(m)
     }
 
+    /// One event as an encoded `LoggedEvent`, for `encoded(events:…)`: a server that sends the
+    /// same event to many watchers encodes it once.
+    public static func encodedEvent(_ record: EventRecord) -> [UInt8] {
+        // The arena owns the message's C memory: it must outlive the packing.
+        let arena = CArena()
+        return withExtendedLifetime(arena) { packMessage(ViewCodec.encode(record, arena)) }
+    }
+
+    /// A page whose events are already encoded `LoggedEvent`s (see `encodedEvent`), byte for byte
+    /// what `encoded()` gives for the same page: field 1 (`events`, length-delimited) once per
+    /// event, then fields 2 and 3 (`next_position`, `head_position`, varints), omitted when zero
+    /// as proto3 does.
+    public static func encoded(events: some Collection<[UInt8]>, nextPosition: Int64, headPosition: Int64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(events.reduce(24) { $0 + $1.count + 6 })
+        func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+        }
+        for event in events {
+            bytes.append(0x0A)  // field 1, wire type 2
+            varint(UInt64(event.count))
+            bytes.append(contentsOf: event)
+        }
+        if nextPosition != 0 {
+            bytes.append(0x10)  // field 2, wire type 0
+            varint(UInt64(bitPattern: nextPosition))
+        }
+        if headPosition != 0 {
+            bytes.append(0x18)  // field 3, wire type 0
+            varint(UInt64(bitPattern: headPosition))
+        }
+        return bytes
+    }
+
     public init(decoding bytes: [UInt8]) throws(WireError) {
         self = try decodeMessage(bytes, "vpa.store.v1.WatchResponse", vpa__store__v1__watch_response__unpack,
                                  vpa__store__v1__watch_response__free_unpacked) { (m) throws(WireError) in
