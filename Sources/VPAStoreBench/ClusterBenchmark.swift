@@ -77,7 +77,8 @@ public struct ClusterBenchmark {
         if let lag = watched.watchLag {
             lines.append(Line(workload: "watch: commit → delivery, \(settings.watchers) watchers",
                               figure: "p50 \(lag.percentile(0.5)) ms, p99 \(lag.percentile(0.99)) ms",
-                              detail: "\(watched.eventsDelivered) deliveries; max \(lag.percentile(1)) ms"))
+                              detail: "\(watched.eventsDelivered) deliveries, every event to every watcher; max \(lag.percentile(1)) ms; "
+                                + "watchers read positions and commit times, not bodies"))
         }
 
         progress("point queries…")
@@ -97,10 +98,12 @@ public struct ClusterBenchmark {
         }
 
         let peak = server.peakResidentBytes
+        let split = server.residentSplit
         server.stop()
         let footprint = try DatabaseFootprint(path: server.databasePath)
         lines.append(Line(workload: "footprint: server peak RSS", figure: peak.map { "\($0 >> 20) MiB" } ?? "n/a",
-                          detail: "\(settings.pods * 2) containers in the projections, \(footprint.events) events"))
+                          detail: "\(settings.pods * 2) containers in the projections, \(footprint.events) events"
+                            + (split.map { "; at the end \($0.anonymous >> 20) MiB own memory + \($0.file >> 20) MiB file pages (mmap of the database)" } ?? "")))
         lines.append(Line(workload: "footprint: database", figure: String(format: "%.0f bytes/event", footprint.bytesPerEvent),
                           detail: "\(footprint.bytes >> 20) MiB for \(footprint.events) events (log + projections + indexes)"))
 

@@ -157,15 +157,16 @@ public struct IngestBenchmark: Sendable {
 
     /// Follows the log from `position` until the writers are done and the final head has arrived;
     /// records each event's lag from its commit (the store's `recorded_at`) to its arrival here.
+    /// Reads only positions and commit times (`watchTimes`), so the figure is the server's and the
+    /// wire's delivery, not this process decoding 16 copies of every body on the same 2 cores.
     static func follow(_ client: StoreClient, from position: Int64, until finalHead: FinalHead)
         async throws -> (MillisecondHistogram, Int64) {
         var lag = MillisecondHistogram()
         var delivered: Int64 = 0
-        var iterator = client.watch(WatchRequest(fromPosition: position, progressIntervalMilliseconds: 100)).makeAsyncIterator()
-        while let page = try await iterator.next() {
+        for try await page in client.watchTimes(WatchRequest(fromPosition: position, progressIntervalMilliseconds: 100)) {
             let now = Timestamp.now.unixMilliseconds
-            for record in page.events { lag.record(now - record.event.recordedAt.unixMilliseconds) }
-            delivered += Int64(page.events.count)
+            for recordedAt in page.recordedAt { lag.record(now - recordedAt) }
+            delivered += Int64(page.positions.count)
             if let head = finalHead.value, page.nextPosition > head { break }
         }
         return (lag, delivered)

@@ -42,6 +42,13 @@ public final class ServerProcess {
     /// The most the server's resident set has been (`VmHWM`), in bytes (Linux).
     public var peakResidentBytes: Int? { statusField("VmHWM:") }
 
+    /// Resident memory now that is the process's own (`RssAnon`) and that is file pages, such as the
+    /// memory-mapped database (`RssFile`), in bytes (Linux).
+    public var residentSplit: (anonymous: Int, file: Int)? {
+        guard let anonymous = statusField("RssAnon:"), let file = statusField("RssFile:") else { return nil }
+        return (anonymous, file)
+    }
+
     private func statusField(_ name: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),

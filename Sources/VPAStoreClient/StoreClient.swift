@@ -116,6 +116,24 @@ public final class StoreClient: Sendable {
         StoreWatch(client: self, request: request, reconnectAttempts: reconnectAttempts)
     }
 
+    /// A Watch without reconnects whose pages are read only for their positions and commit times
+    /// (`EventPageTimes`): what a benchmark needs to measure delivery without paying for decoding
+    /// event bodies. `request.fromPosition` must be set.
+    public func watchTimes(_ request: WatchRequest) -> AsyncThrowingStream<EventPageTimes, any Error> {
+        let frames = rpc.serverStream(StoreMethod.watch.rawValue, request.encoded())
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await bytes in frames { continuation.yield(try EventPageTimes(decoding: bytes)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
     /// Closes the connection; a later call opens a new one.
     public func close() async {
         await rpc.close()

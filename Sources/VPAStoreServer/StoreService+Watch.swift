@@ -4,8 +4,12 @@ import StoreWire
 import VPAModel
 
 extension StoreService {
-    /// Events the watcher has not seen yet, at most this many per message.
-    static let watchPageLimit = 1000
+    /// Events the watcher has not seen yet, at most this many per message. Each page is one turn
+    /// of the store actor, which writers share: with 1,000 a watcher moved 1,000 events per turn
+    /// while four writers appended 4,000, and fell behind for good (measured by `vpa-store bench`).
+    /// 8,192 events of ~150 bytes stay well inside the default 4 MiB frame (a page too large for
+    /// the frame is halved).
+    static let watchPageLimit = 8192
 
     /// Serves one Watch: catch up from the requested position (from memory or the log), then wait
     /// for commits and deliver them; an idle watch gets a progress message (no events, the head)

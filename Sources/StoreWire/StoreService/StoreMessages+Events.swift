@@ -109,3 +109,30 @@ extension EventPage: WireMessage {
         }
     }
 }
+
+/// Only the positions and commit times of a page's events, read without decoding their bodies:
+/// for a watcher that measures delivery (such as `vpa-store bench`), not one that acts on events.
+public struct EventPageTimes: Sendable {
+    public var positions: [Int64] = []
+    /// Each event's `recorded_at`, unix ms.
+    public var recordedAt: [Int64] = []
+    public var nextPosition: Int64 = 0
+    public var headPosition: Int64 = 0
+
+    public init(decoding bytes: [UInt8]) throws(WireError) {
+        self = try decodeMessage(bytes, "vpa.store.v1.WatchResponse", vpa__store__v1__watch_response__unpack,
+                                 vpa__store__v1__watch_response__free_unpacked) { m in
+            var times = EventPageTimes()
+            times.nextPosition = m.next_position
+            times.headPosition = m.head_position
+            for index in 0..<m.n_events {
+                guard let event = m.events[index]?.pointee else { continue }
+                times.positions.append(event.position)
+                times.recordedAt.append(event.recorded_at_ms)
+            }
+            return times
+        }
+    }
+
+    init() {}
+}
