@@ -34,7 +34,9 @@ extension EventStore {
             start += size
         } while start < observations.count
         if summary.usageSamples > 0, let retention = usageRetention {
-            try expireUsage(retention: retention, recordedAt: recordedAt)
+            // After the commit: a failed sweep must not fail an ingest that is in the log. The
+            // next ingest with usage sweeps again.
+            _ = try? expireUsage(retention: retention, recordedAt: recordedAt)
         }
         if projection.position - snapshotPosition >= snapshotEvery { try writeSnapshot() }
         return summary

@@ -15,6 +15,9 @@ actor StoreCore {
     private var recent: CircularBuffer<BufferedEvent>
     private let recentCapacity: Int
     private var headWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+    /// Ingest calls waiting for the next group commit, in arrival order.
+    private var pendingIngests: [PendingIngest] = []
+    private var groupCommitScheduled = false
     private var nextWaiterID = 0
     private(set) var shuttingDown = false
     /// SQLite calls block (an fsync per commit): they run on the store's own thread, never on the
@@ -41,24 +44,67 @@ actor StoreCore {
 
     // MARK: - Writes
 
-    func ingest(_ request: IngestRequest, now: Timestamp) throws(StoreError) -> IngestResponse {
+    /// Ingests `request` in the next group commit: calls that arrive while a commit is running
+    /// wait for it and are then committed together, one transaction and one fsync for all of them
+    /// (each still all-or-nothing on its own; see `EventStore.ingest(group:)`).
+    func ingest(_ request: IngestRequest, now: Timestamp) async throws(StoreError) -> IngestResponse {
         if let key = request.idempotencyKey, let stored = try store.storedAnswer(idempotencyKey: key, method: StoreMethod.ingest.shortName) {
             var answer = try replayed(stored, as: IngestResponse.self)
             answer.replayed = true
             return answer
         }
-        let before = store.headPosition
-        let condition = WriteCondition<IngestSummary>(
-            expectedHead: request.expectedHead,
-            idempotency: request.idempotencyKey.map { key in
-                IdempotentAnswer(key: key, method: StoreMethod.ingest.shortName) { summary, head in
-                    IngestResponse(summary: summary, headPosition: head).encoded()
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                pendingIngests.append(PendingIngest(request: request, now: now, reply: continuation))
+                if !groupCommitScheduled {
+                    groupCommitScheduled = true
+                    // Runs after the calls already queued on this actor, which join the group.
+                    Task { self.commitPendingIngests() }
                 }
-            })
-        let summary = try store.ingest(request.observations, observedAt: request.observedAt ?? now, recordedAt: now,
-                                       inPlaceMode: request.inPlaceMode, condition: condition)
-        try published(after: before)
-        return IngestResponse(summary: summary, headPosition: store.headPosition)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .invalidArgument("\(error)")  // unreachable: the group answers with StoreError only
+        }
+    }
+
+    /// Commits every pending Ingest as one group and answers each call.
+    private func commitPendingIngests() {
+        groupCommitScheduled = false
+        let calls = pendingIngests
+        pendingIngests.removeAll()
+        guard !calls.isEmpty else { return }
+        let before = store.headPosition
+        let outcomes = store.ingest(group: calls.map { call in
+            GroupedIngest(observations: call.request.observations, observedAt: call.request.observedAt ?? call.now,
+                          recordedAt: call.now, inPlaceMode: call.request.inPlaceMode,
+                          condition: WriteCondition(expectedHead: call.request.expectedHead,
+                                                    idempotency: call.request.idempotencyKey.map { key in
+                                                        IdempotentAnswer(key: key, method: StoreMethod.ingest.shortName) { summary, head in
+                                                            IngestResponse(summary: summary, headPosition: head).encoded()
+                                                        }
+                                                    }))
+        })
+        published(after: before)
+        metrics.groupCommitted(calls: calls.count)
+        let head = store.headPosition
+        for (call, outcome) in zip(calls, outcomes) {
+            switch outcome {
+            case .appended(let summary):
+                call.reply.resume(returning: IngestResponse(summary: summary, headPosition: head))
+            case .replayed(let stored):
+                do throws(StoreError) {
+                    var answer = try replayed(stored, as: IngestResponse.self)
+                    answer.replayed = true
+                    call.reply.resume(returning: answer)
+                } catch {
+                    call.reply.resume(throwing: error)
+                }
+            case .failed(let error):
+                call.reply.resume(throwing: error)
+            }
+        }
     }
 
     func append(_ request: AppendRequest, now: Timestamp) throws(StoreError) -> AppendResponse {
@@ -77,7 +123,7 @@ actor StoreCore {
                 }
             })
         let result = try store.append(request.events, recordedAt: now, condition: condition)
-        try published(after: before)
+        published(after: before)
         return AppendResponse(firstPosition: result.firstPosition, lastPosition: result.lastPosition,
                               headPosition: store.headPosition)
     }
@@ -86,7 +132,7 @@ actor StoreCore {
     func setInPlaceMode(_ mode: InPlaceMode, now: Timestamp) throws(StoreError) {
         let before = store.headPosition
         _ = try store.ingest([], observedAt: now, recordedAt: now, inPlaceMode: mode)
-        try published(after: before)
+        published(after: before)
     }
 
     private func replayed<Response: WireMessage>(_ stored: [UInt8], as type: Response.Type) throws(StoreError) -> Response {
@@ -99,7 +145,7 @@ actor StoreCore {
 
     /// Moves the events committed after `position` into the recent buffer, counts them, and wakes
     /// the watchers.
-    private func published(after position: Int64) throws(StoreError) {
+    private func published(after position: Int64) {
         let head = store.headPosition
         guard head > position else { return }
         for event in store.takeAppendedEvents() {
@@ -307,4 +353,11 @@ extension EventSelector {
 struct BufferedEvent {
     var record: EventRecord
     var encoded: [UInt8]?
+}
+
+/// An Ingest call waiting for its group commit.
+struct PendingIngest {
+    var request: IngestRequest
+    var now: Timestamp
+    var reply: CheckedContinuation<IngestResponse, any Error>
 }

@@ -15,6 +15,9 @@ public final class StoreMetrics: Sendable {
     private let openConnections: CoreMetrics.Gauge
     private let watchers: CoreMetrics.Gauge
     private let headPosition: CoreMetrics.Gauge
+    /// Group commits of Ingest calls, and the calls they carried: calls ÷ commits is the group size.
+    private let ingestCommits: CoreMetrics.Counter
+    private let ingestCommittedCalls: CoreMetrics.Counter
     private let counts = NIOLockedValueBox<(connections: Int, watchers: Int)>((0, 0))
     private let reads: [ResourceSource: CoreMetrics.Counter]
     private let appended: [EventType: CoreMetrics.Counter]
@@ -37,6 +40,8 @@ public final class StoreMetrics: Sendable {
         openConnections = CoreMetrics.Gauge(label: "vpa_store_rpc_open_connections", factory: factory)
         watchers = CoreMetrics.Gauge(label: "vpa_store_watchers", factory: factory)
         headPosition = CoreMetrics.Gauge(label: "vpa_store_head_position", factory: factory)
+        ingestCommits = CoreMetrics.Counter(label: "vpa_store_ingest_commits_total", factory: factory)
+        ingestCommittedCalls = CoreMetrics.Counter(label: "vpa_store_ingest_committed_calls_total", factory: factory)
         reads = Dictionary(uniqueKeysWithValues: ResourceSource.allCases.map { source in
             (source, CoreMetrics.Counter(label: "vpa_store_actual_resources_reads_total", dimensions: [("source", source.rawValue)],
                              factory: factory))
@@ -76,6 +81,12 @@ public final class StoreMetrics: Sendable {
     func resourcesRead(_ source: ResourceSource) { reads[source]?.increment() }
 
     func eventAppended(_ type: EventType) { appended[type]?.increment() }
+
+    /// One group commit of `calls` Ingest calls.
+    func groupCommitted(calls: Int) {
+        ingestCommits.increment()
+        ingestCommittedCalls.increment(by: calls)
+    }
 
     /// One call ended.
     func callEnded(method: String, code: RPCStatus.Code, duration: Duration) {

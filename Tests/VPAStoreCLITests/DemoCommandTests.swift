@@ -16,7 +16,7 @@ struct DemoCommandTests {
         // loaded test run the updater may act late), so only what always happens is asserted here;
         // AutoscalerProcessTests asserts each decision deterministically.
         let published = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("recommendations published:") })
-        #expect(!published.hasSuffix(" 0"), "\(published); the processes said:\n\(result.stderr)")
+        #expect(!published.hasSuffix(" 0"), "\(published); the demo printed:\n\(result.stdout)\nthe processes said:\n\(result.stderr)")
         let verify = try CommandRunner(database: database).run("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
             Starts `vpa-store serve` as a child process on 127.0.0.1 over a temporary database, generates a cluster \
             (--pods pods of 2 containers; each simulated minute every pod reports usage, 1% start an in-place resize, \
             0.2% are OOM-killed), ingests it from --connections connections until --events events, and prints one \
-            table: ingest events/s (durable: each call answers after its commit), Watch lag with --watchers \
+            table: ingest events/s (durable: each call answers after its group commit), Watch lag with --watchers \
             watchers, one pod's actual resources at 1 and many calls in flight, audit queries, server peak RSS, \
             bytes per event, the same events appended by a raw sqlite3 loop, and a full replay. \
             Build with `swift build -c release` first: a debug build measures the debug build.
@@ -77,7 +77,8 @@ struct BenchCommand: AsyncParsableCommand {
         #endif
         print("vpa-store bench: \(settings.pods) pods (\(settings.pods * 2) containers), \(settings.events) events wanted, "
               + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(build); server: child process over loopback TCP")
-        print("commits: one transaction per Ingest call, WAL, synchronous=FULL (an answer means the commit is on disk)")
+        print("commits: group commit (Ingest calls that arrive while a commit runs share the next transaction), WAL, "
+              + "synchronous=FULL: an answer means its commit is on disk")
         let width = lines.map(\.workload.count).max() ?? 0
         let figureWidth = lines.map(\.figure.count).max() ?? 0
         for line in lines {
