@@ -10,7 +10,6 @@ final class BatchWriter {
     private let insertStream: SQLiteStatement
     private let findOOM: SQLiteStatement
     private let findEviction: SQLiteStatement
-    private let findNewerUsage: SQLiteStatement
 
     init(store: EventStore) throws {
         self.store = store
@@ -23,7 +22,6 @@ final class BatchWriter {
             "INSERT INTO streams (id, kind, stream_key, namespace, name, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         findOOM = try store.statement("SELECT 1 FROM oom_kills WHERE container_id = ? AND at_ms = ? LIMIT 1")
         findEviction = try store.statement("SELECT 1 FROM seen_evictions WHERE key_hash = ?")
-        findNewerUsage = try store.statement("SELECT 1 FROM usage_samples WHERE container_id = ? AND at_ms >= ? LIMIT 1")
     }
 
     /// Appends one event and applies it. Returns its position.
@@ -31,9 +29,10 @@ final class BatchWriter {
     func append(_ body: EventBody, stream streamID: Int64, at: Timestamp, recordedAt: Timestamp,
                 causedBy: Int64?) throws -> Int64 {
         let position = store.projection.position + 1
-        // Usage samples are not linked into their stream: retention deletes them, and a chain must
-        // never point at a deleted event (see `Projection.apply`).
-        let previous = body.type == .usageSampled ? 0 : store.projection.head(of: streamID)
+        // Usage samples link to the pod's previous usage sample, not into the pod's chain:
+        // retention deletes the oldest of them, and no other event may point at a deleted one.
+        let previous = body.type == .usageSampled ? store.projection.lastUsage[streamID]?.position ?? 0
+            : store.projection.head(of: streamID)
         try insertEvent.run([
             .int(position), .int(Int64(body.type.rawValue)), .int(streamID), previous > 0 ? .int(previous) : .null,
             .int(at.unixMilliseconds), .int(recordedAt.unixMilliseconds), .optional(causedBy),
@@ -175,13 +174,12 @@ final class BatchWriter {
         sample.containers.removeAll { container in !podContainers.contains { $0.name == container.name } }
         guard let first = sample.containers.first,
               let type = podContainers.first(where: { $0.name == first.name })?.type,
-              let containerID = state.containerIDs[PodState.containerKey(name: first.name, type: type)] else {
+              state.containerIDs[PodState.containerKey(name: first.name, type: type)] != nil else {
             summary.usageWithoutPod += 1
             return
         }
-        // The same window read again (or an older one): the recommender has it already. Asked of
-        // the usage_samples index rather than kept per pod, so a sample changes no pod state.
-        if try findNewerUsage.exists([.int(containerID), .int(sample.at.unixMilliseconds)]) {
+        // The same window read again (or an older one): the recommender has it already.
+        if let last = store.projection.lastUsage[streamID], sample.at <= last.at {
             summary.unchanged += 1
             return
         }

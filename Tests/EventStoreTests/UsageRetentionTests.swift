@@ -51,7 +51,10 @@ struct UsageRetentionTests {
         let podEvents = try store.events(EventFilter(pod: ("shop", "web-0"), limit: 1000))
         #expect(podEvents.filter { $0.body.type == .podObserved }.count == 2)
         #expect(podEvents.filter { $0.body.type == .usageSampled }.map(\.position) == remaining.map(\.position))
-        #expect(remaining.allSatisfy { $0.streamPrevious == nil })
+        // The pod's usage samples form their own chain; its oldest link points at a removed sample.
+        for (earlier, later) in zip(remaining, remaining.dropFirst()) { #expect(later.streamPrevious == earlier.position) }
+        let oldestLink = try #require(remaining.first?.streamPrevious)
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM events WHERE position = ?", .int(oldestLink)) == 0)
 
         let report = try store.verify()
         #expect(report.isClean, "\(report.problems)")
@@ -139,7 +142,7 @@ struct UsageRetentionTests {
         #expect(problems.contains { $0.contains("UsageExpired markers account for 0") && $0.contains("gap") }, "\(problems)")
     }
 
-    @Test func migrationFiveUnlinksTheUsageSamplesOfAnOlderLog() throws {
+    @Test func migrationsFiveAndSixRelinkTheUsageSamplesOfAnOlderLog() throws {
         let db = TemporaryDatabase()
         var podPositions: [Int64] = []
         do {
@@ -159,9 +162,12 @@ struct UsageRetentionTests {
                 DELETE FROM schema_migrations WHERE version = 5;
                 """)
             #expect(try store.connection.scalarInt("SELECT count(*) FROM events WHERE type = 10 AND stream_prev IS NOT NULL") == 2)
+            try store.connection.execute("DELETE FROM schema_migrations WHERE version = 6")
         }
+        // Migrations 5 and 6 run again: the pod's chain skips the usage samples, which chain among themselves.
         let store = try EventStore(path: db.path)
-        #expect(try store.connection.scalarInt("SELECT count(*) FROM events WHERE type = 10 AND stream_prev IS NOT NULL") == 0)
+        let usage = try store.events(EventFilter(type: .usageSampled))
+        #expect(usage.map(\.streamPrevious) == [nil, usage.first?.position])
         let report = try store.verify()
         #expect(report.isClean, "\(report.problems)")
         #expect(podPositions.count == 5)

@@ -89,8 +89,10 @@ extension EventStore {
             try loadInTransaction()
             var expected: Int64 = 1
             var missing: Int64 = 0, lastMissing: Int64 = 0
+            var gaps: [ClosedRange<Int64>] = []
             var expired: Int64 = 0, lastExpiry: Int64 = 0
             var lastOfStream: [Int64: Int64] = [:]
+            var lastUsageOfStream: [Int64: Int64] = [:]
             var fresh = Projection()
             for stream in projection.streams.values { fresh.register(stream) }
             let sink = RecordingSink()
@@ -112,6 +114,7 @@ extension EventStore {
                 if position != expected {
                     missing += position - expected
                     lastMissing = position - 1
+                    gaps.append(expected...(position - 1))
                 }
                 expected = position + 1
                 if let cause = event.causedBy, cause >= position || cause < 1 {
@@ -121,10 +124,19 @@ extension EventStore {
                     report.problems.append("event \(position) belongs to stream \(event.streamID), which is not in streams")
                 }
                 if event.body.type == .usageSampled {
-                    if let previous = event.streamPrevious {
-                        report.problems.append(
-                            "usage sample \(position) is linked to event \(previous) of its stream; usage samples stand alone so retention can remove them")
+                    // The pod's previous usage sample; or, where retention removed it, a removed
+                    // position newer than any usage sample of the pod still in the log.
+                    let last = lastUsageOfStream[event.streamID]
+                    if event.streamPrevious != last {
+                        let removed = event.streamPrevious.map { previous in
+                            previous > (last ?? 0) && Self.isMissing(previous, in: gaps)
+                        } ?? false
+                        if !removed {
+                            report.problems.append(
+                                "usage sample \(position) says the previous usage sample of its pod is \(event.streamPrevious.map(String.init) ?? "none"), but it is \(last.map(String.init) ?? "none")")
+                        }
                     }
+                    lastUsageOfStream[event.streamID] = position
                 } else {
                     if event.streamPrevious != lastOfStream[event.streamID] {
                         report.problems.append(
@@ -158,6 +170,17 @@ extension EventStore {
         return report
     }
 
+    /// Whether `position` lies in one of `gaps` (ascending, disjoint): a binary search, since
+    /// retention leaves up to one gap per removed sample.
+    private static func isMissing(_ position: Int64, in gaps: [ClosedRange<Int64>]) -> Bool {
+        var low = 0, high = gaps.count
+        while low < high {
+            let middle = (low + high) / 2
+            if gaps[middle].upperBound < position { low = middle + 1 } else { high = middle }
+        }
+        return low < gaps.count && gaps[low].contains(position)
+    }
+
     private func compare(_ fresh: Projection, with loaded: Projection, into report: inout VerifyReport) {
         report.podsCompared = fresh.pods.count
         if fresh.position != loaded.position {
@@ -173,7 +196,8 @@ extension EventStore {
                 "\(differing.count) pod(s) in the snapshot-loaded projection differ from a fresh replay, e.g. \(names.joined(separator: ", "))")
         }
         if fresh.nextContainerID != loaded.nextContainerID || fresh.liveStreamByName != loaded.liveStreamByName
-            || fresh.otherHeads != loaded.otherHeads || fresh.usageExpiredBefore != loaded.usageExpiredBefore {
+            || fresh.otherHeads != loaded.otherHeads || fresh.usageExpiredBefore != loaded.usageExpiredBefore
+            || fresh.lastUsage != loaded.lastUsage {
             report.problems.append("the projection's indexes differ from a fresh replay")
         }
     }

@@ -26,6 +26,10 @@ struct Projection: Hashable, Sendable {
     var checkpoints: [Int64: RecommenderCheckpoint] = [:]
     /// The newest cut of the usage retention: samples whose window ended before it are gone.
     var usageExpiredBefore: Timestamp?
+    /// Each pod's newest usage sample: its window end (a sample read again is appended once) and
+    /// its position (the head of the pod's usage chain). Kept apart from `PodState`, so a minute of
+    /// usage from every pod does not rewrite every pod's snapshot row.
+    var lastUsage: [Int64: UsageMark] = [:]
 
     /// Whether status resources are read now.
     var readsStatus: Bool { inPlaceMode.readsStatus(detected: inPlaceDetected) }
@@ -115,10 +119,11 @@ struct Projection: Hashable, Sendable {
             pods[event.streamID] = state
         case .usageSampled(let sample):
             // Usage samples expire by age, so they stay out of everything that must survive their
-            // removal: they are not linked into the stream (no head move, no `stream_prev`) and they
-            // never intern a container (a replay without them must number containers the same way).
-            // Nor do they change the pod's state: the snapshot of 30,000 pods must not be rewritten
-            // because each reported a minute of usage.
+            // removal: they are not links of the pod's chain (they have a chain of their own) and
+            // they never intern a container (a replay without them must number containers the
+            // same way). Nor do they change the pod's state: the snapshot of 30,000 pods must not
+            // be rewritten because each reported a minute of usage.
+            lastUsage[event.streamID] = UsageMark(at: sample.at, position: event.position)
             guard let state = pods[event.streamID] else { return }
             for container in sample.containers {
                 guard let type = state.observation?.containers.first(where: { $0.name == container.name })?.type,
@@ -131,6 +136,9 @@ struct Projection: Hashable, Sendable {
             otherHeads[event.streamID] = event.position
             usageExpiredBefore = expiry.before
             try sink.expireUsage(before: expiry.before)
+            // A pod whose newest sample is gone has no sample left: what a replay of the log
+            // without the removed events finds.
+            lastUsage = lastUsage.filter { $0.value.at >= expiry.before }
         }
     }
 
@@ -212,4 +220,10 @@ struct Projection: Hashable, Sendable {
         }
         return Int64(bitPattern: hash & 0x7FFF_FFFF_FFFF_FFFF)
     }
+}
+
+/// A pod's newest usage sample: when its window ended, and where it is in the log.
+struct UsageMark: Hashable, Sendable, Codable {
+    var at: Timestamp
+    var position: Int64
 }

@@ -15,6 +15,8 @@ struct SnapshotHeader: Codable, Hashable {
     var checkpoints: [Int64: RecommenderCheckpoint]?
     /// The newest cut of the usage retention (absent before retention existed).
     var usageExpiredBefore: Timestamp?
+    /// Each pod's newest usage sample, by stream.
+    var lastUsage: [Int64: UsageMark]?
 }
 
 /// How snapshots are serialized: JSON with sorted keys, so the same projection always gives the
@@ -50,7 +52,8 @@ extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
                        nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
-                       recommendations: recommendations, checkpoints: checkpoints, usageExpiredBefore: usageExpiredBefore)
+                       recommendations: recommendations, checkpoints: checkpoints, usageExpiredBefore: usageExpiredBefore,
+                       lastUsage: lastUsage)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
@@ -63,6 +66,7 @@ extension Projection {
         recommendations = header.recommendations ?? [:]
         checkpoints = header.checkpoints ?? [:]
         usageExpiredBefore = header.usageExpiredBefore
+        lastUsage = header.lastUsage ?? [:]
     }
 
     /// Rebuilds the namespace/name → live stream index from the pods.

@@ -177,8 +177,8 @@ extension EventStore {
     /// Events matching `filter`, oldest first, at most `filter.limit`.
     ///
     /// With a pod, its streams are walked backwards through `stream_prev` from their heads (primary-key
-    /// lookups, no stream index), and its usage samples, which are not linked, are found through
-    /// `usage_samples`; otherwise the log is scanned by position from `fromPosition`.
+    /// lookups, no stream index), and so are its usage samples, which form a chain of their own;
+    /// otherwise the log is scanned by position from `fromPosition`.
     public func events(_ filter: EventFilter) throws(StoreError) -> [StoredEvent] {
         try wrap {
             var result: [StoredEvent] = []
@@ -200,18 +200,15 @@ extension EventStore {
                             next = event.streamPrevious
                         }
                     }
-                    guard filter.type == nil || filter.type == .usageSampled,
-                          let containers = projection.pods[stream.id]?.containerIDs.values else { continue }
-                    // Usage samples are not in the chain (retention removes them): found by container.
-                    var usagePositions = Set<Int64>()
-                    let usage = try statement("SELECT position FROM usage_samples WHERE container_id = ? AND position >= ?")
-                    for container in containers {
-                        try usage.forEachRow([.int(container), .int(filter.fromPosition)]) { usagePositions.insert($0.int(0)) }
-                    }
-                    for position in usagePositions {
+                    guard filter.type == nil || filter.type == .usageSampled else { continue }
+                    // Usage samples have their own chain; it ends where retention removed the rest.
+                    next = projection.lastUsage[stream.id]?.position
+                    while let position = next, position > 0, position >= filter.fromPosition {
+                        next = nil
                         try select.forEachRow([.int(position)]) { row in
                             let event = try Self.event(from: row)
                             if filter.matches(event) { result.append(event) }
+                            next = event.streamPrevious
                         }
                     }
                 }

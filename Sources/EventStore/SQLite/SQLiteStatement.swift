@@ -84,13 +84,6 @@ final class SQLiteStatement {
         sqlite3_reset(statement)
     }
 
-    /// Binds `values` and says whether the statement gives at least one row.
-    func exists(_ values: [SQLiteValue]) throws(SQLiteError) -> Bool {
-        try bind(values)
-        defer { sqlite3_reset(statement) }
-        return try step()
-    }
-
     /// Binds `values` and calls `row` for every result row.
     func forEachRow(_ values: [SQLiteValue] = [], _ row: (SQLiteStatement) throws -> Void) throws {
         try bind(values)
