@@ -52,6 +52,11 @@ extension EventStore {
             transitionCondition = "t2.position <= ?1"
             value = position
         }
+        let current = point.positionValue.map { min($0, projection.position) } ?? projection.position
+        if namespace != nil || pod != nil {
+            return try resourcesByContainer(condition: condition, transitionCondition: transitionCondition, value: value,
+                                            namespace: namespace, pod: pod, current: current)
+        }
         let sql = """
             SELECT s.namespace, s.name, s.stream_key, c.name, c.type, h.source,
               h.actual_request_cpu, h.actual_request_memory, h.actual_limit_cpu, h.actual_limit_memory,
@@ -63,31 +68,70 @@ extension EventStore {
               LEFT JOIN resize_transitions t ON t.position = (
                 SELECT max(t2.position) FROM resize_transitions t2
                 WHERE t2.stream_id = s.id AND \(transitionCondition))
-            WHERE \(condition) AND (?2 IS NULL OR s.namespace = ?2) AND (?3 IS NULL OR s.name = ?3)
+            WHERE \(condition)
             """
         return try wrap {
             var views: [ContainerResourcesView] = []
-            let current = point.positionValue.map { min($0, projection.position) } ?? projection.position
-            try statement(sql).forEachRow([.int(value), .optional(namespace), .optional(pod)]) { row in
-                let key = row.text(2)
-                views.append(ContainerResourcesView(
-                    namespace: row.text(0), pod: row.text(1), podUID: Self.uid(fromStreamKey: key),
-                    container: row.text(3),
-                    containerType: ColumnCodes.decode(row.int(4), WireEnums.containerTypes, fallback: .container),
-                    actual: ResourceRequirements(
-                        requests: ResourceList(cpuMillicores: row.optionalInt(6), memoryBytes: row.optionalInt(7)),
-                        limits: ResourceList(cpuMillicores: row.optionalInt(8), memoryBytes: row.optionalInt(9))),
-                    desired: ResourceRequirements(
-                        requests: ResourceList(cpuMillicores: row.optionalInt(10), memoryBytes: row.optionalInt(11)),
-                        limits: ResourceList(cpuMillicores: row.optionalInt(12), memoryBytes: row.optionalInt(13))),
-                    source: ColumnCodes.decode(row.int(5), WireEnums.sources, fallback: .spec),
-                    resizeState: row.optionalInt(14).map { ColumnCodes.decode($0, WireEnums.resizeStates, fallback: .none) }
-                        ?? .none,
-                    resizeSince: row.optionalInt(15).map(Timestamp.init(unixMilliseconds:)),
-                    position: current))
+            try statement(sql).forEachRow([.int(value)]) { row in
+                views.append(Self.resourcesView(row, namespace: row.text(0), pod: row.text(1), streamKey: row.text(2), column: 3,
+                                                position: current))
             }
             return views.sorted(by: Self.resourceOrder)
         }
+    }
+
+    /// `resources(at:)` for a namespace or a pod: each container of the matching pods is answered
+    /// from its own history rows (a primary-key range), so the cost follows the pods asked about,
+    /// not the length of the log (a scan of the whole `valid_from_ms` index grew with it: bench,
+    /// 2.2 s at 1M events and 7.3 s at 10M for the 50 namespaces).
+    private func resourcesByContainer(condition: String, transitionCondition: String, value: Int64, namespace: String?,
+                                      pod: String?, current: Int64) throws(StoreError) -> [ContainerResourcesView] {
+        let history = """
+            SELECT c.name, c.type, h.source,
+              h.actual_request_cpu, h.actual_request_memory, h.actual_limit_cpu, h.actual_limit_memory,
+              h.desired_request_cpu, h.desired_request_memory, h.desired_limit_cpu, h.desired_limit_memory,
+              t.to_state, t.at_ms
+            FROM resource_history h
+              JOIN containers c ON c.id = h.container_id
+              LEFT JOIN resize_transitions t ON t.position = (
+                SELECT max(t2.position) FROM resize_transitions t2 WHERE t2.stream_id = ?3 AND \(transitionCondition))
+            WHERE h.container_id = ?2 AND \(condition)
+            ORDER BY h.from_position DESC LIMIT 1
+            """
+        return try wrap {
+            let select = try statement(history)
+            var views: [ContainerResourcesView] = []
+            for stream in projection.streams.values where stream.kind == .pod
+                && (namespace == nil || stream.namespace == namespace) && (pod == nil || stream.name == pod) {
+                guard let state = projection.pods[stream.id] else { continue }
+                for containerID in state.containerIDs.values {
+                    try select.forEachRow([.int(value), .int(containerID), .int(stream.id)]) { row in
+                        views.append(Self.resourcesView(row, namespace: stream.namespace, pod: stream.name, streamKey: stream.key,
+                                                        column: 0, position: current))
+                    }
+                }
+            }
+            return views.sorted(by: Self.resourceOrder)
+        }
+    }
+
+    /// One row of the two time-travel queries: container name and type, source, the eight
+    /// resource columns and the resize state, from `column` on.
+    private static func resourcesView(_ row: SQLiteStatement, namespace: String, pod: String, streamKey: String, column c: Int32,
+                                      position: Int64) -> ContainerResourcesView {
+        ContainerResourcesView(
+            namespace: namespace, pod: pod, podUID: uid(fromStreamKey: streamKey), container: row.text(c),
+            containerType: ColumnCodes.decode(row.int(c + 1), WireEnums.containerTypes, fallback: .container),
+            actual: ResourceRequirements(
+                requests: ResourceList(cpuMillicores: row.optionalInt(c + 3), memoryBytes: row.optionalInt(c + 4)),
+                limits: ResourceList(cpuMillicores: row.optionalInt(c + 5), memoryBytes: row.optionalInt(c + 6))),
+            desired: ResourceRequirements(
+                requests: ResourceList(cpuMillicores: row.optionalInt(c + 7), memoryBytes: row.optionalInt(c + 8)),
+                limits: ResourceList(cpuMillicores: row.optionalInt(c + 9), memoryBytes: row.optionalInt(c + 10))),
+            source: ColumnCodes.decode(row.int(c + 2), WireEnums.sources, fallback: .spec),
+            resizeState: row.optionalInt(c + 11).map { ColumnCodes.decode($0, WireEnums.resizeStates, fallback: .none) } ?? .none,
+            resizeSince: row.optionalInt(c + 12).map(Timestamp.init(unixMilliseconds:)),
+            position: position)
     }
 
     static func resourceOrder(_ a: ContainerResourcesView, _ b: ContainerResourcesView) -> Bool {
@@ -190,27 +234,22 @@ extension EventStore {
                     SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
                     FROM events WHERE position = ?
                     """)
+                /// Follows one chain backwards from `head` (a removed or missing link ends it).
+                func walk(from head: Int64?) throws {
+                    var next = head
+                    while let position = next, position > 0, position >= filter.fromPosition {
+                        next = nil
+                        try select.forEachRow([.int(position)]) { row in
+                            let event = try Self.event(from: row)
+                            if filter.matches(event) { result.append(event) }
+                            next = event.streamPrevious
+                        }
+                    }
+                }
                 for stream in streams {
-                    var next: Int64? = projection.head(of: stream.id)
-                    while let position = next, position > 0, position >= filter.fromPosition {
-                        next = nil
-                        try select.forEachRow([.int(position)]) { row in
-                            let event = try Self.event(from: row)
-                            if filter.matches(event) { result.append(event) }
-                            next = event.streamPrevious
-                        }
-                    }
-                    guard filter.type == nil || filter.type == .usageSampled else { continue }
+                    try walk(from: projection.head(of: stream.id))
                     // Usage samples have their own chain; it ends where retention removed the rest.
-                    next = projection.lastUsage[stream.id]?.position
-                    while let position = next, position > 0, position >= filter.fromPosition {
-                        next = nil
-                        try select.forEachRow([.int(position)]) { row in
-                            let event = try Self.event(from: row)
-                            if filter.matches(event) { result.append(event) }
-                            next = event.streamPrevious
-                        }
-                    }
+                    if filter.type == nil || filter.type == .usageSampled { try walk(from: projection.lastUsage[stream.id]?.position) }
                 }
                 result.sort { $0.position < $1.position }
                 return Array(result.prefix(filter.limit))
