@@ -55,4 +55,14 @@ struct PodStateCodecTests {
             }
         }
     }
+
+    @Test func usageMarksRoundTrip() throws {
+        let marks: [Int64: UsageMark] = [2: UsageMark(at: minute(1), position: 7), 40_000: UsageMark(at: minute(-5), position: 1 << 40)]
+        for value in [marks, [:]] {
+            let bytes = PodStateCodec.encodeUsageMarks(value)
+            #expect(try bytes.withUnsafeBytes { try PodStateCodec.decodeUsageMarks($0) } == value)
+        }
+        let cut = PodStateCodec.encodeUsageMarks(marks).dropLast()
+        #expect(throws: SnapshotError.self) { try Array(cut).withUnsafeBytes { try PodStateCodec.decodeUsageMarks($0) } }
+    }
 }

@@ -88,6 +88,35 @@ enum PodStateCodec {
     }
 }
 
+extension PodStateCodec {
+    /// Every pod's newest usage sample, as (stream, window end, position) triples in stream order.
+    static func encodeUsageMarks(_ marks: [Int64: UsageMark]) -> [UInt8] {
+        var out = ByteWriter()
+        out.byte(version)
+        out.int(Int64(marks.count))
+        for (streamID, mark) in marks.sorted(by: { $0.key < $1.key }) {
+            out.int(streamID)
+            out.int(mark.at.unixMilliseconds)
+            out.int(mark.position)
+        }
+        return out.buffer
+    }
+
+    static func decodeUsageMarks(_ bytes: UnsafeRawBufferPointer) throws -> [Int64: UsageMark] {
+        var input = ByteReader(bytes)
+        guard try input.byte() == version else { throw SnapshotError("usage snapshot row has an unknown version") }
+        let count = try input.count()
+        var marks: [Int64: UsageMark] = [:]
+        marks.reserveCapacity(count)
+        for _ in 0..<count {
+            let streamID = try input.int()
+            marks[streamID] = UsageMark(at: Timestamp(unixMilliseconds: try input.int()), position: try input.int())
+        }
+        guard input.isAtEnd else { throw SnapshotError("usage snapshot row has \(input.remaining) bytes after its end") }
+        return marks
+    }
+}
+
 /// A snapshot this binary cannot read; `vpa-store replay` rebuilds it from the log.
 struct SnapshotError: Error, CustomStringConvertible {
     var description: String

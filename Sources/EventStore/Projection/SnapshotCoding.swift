@@ -15,7 +15,8 @@ struct SnapshotHeader: Codable, Hashable {
     var checkpoints: [Int64: RecommenderCheckpoint]?
     /// The newest cut of the usage retention (absent before retention existed).
     var usageExpiredBefore: Timestamp?
-    /// Each pod's newest usage sample, by stream.
+    /// Each pod's newest usage sample, by stream. Only in snapshots written by 9bf6ff7; later
+    /// ones keep it in the `pod_snapshot` row `SnapshotCoding.usageMarksRow`.
     var lastUsage: [Int64: UsageMark]?
 }
 
@@ -23,6 +24,9 @@ struct SnapshotHeader: Codable, Hashable {
 /// same bytes. Snapshots are a cache of the log, never a source of truth: a snapshot this binary
 /// cannot read is rebuilt with `vpa-store replay`.
 enum SnapshotCoding {
+    /// The `pod_snapshot` row (no stream has id 0) that holds every pod's newest usage sample.
+    static let usageMarksRow: Int64 = 0
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -53,7 +57,7 @@ extension Projection {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
                        nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
                        recommendations: recommendations, checkpoints: checkpoints, usageExpiredBefore: usageExpiredBefore,
-                       lastUsage: lastUsage)
+                       lastUsage: nil)
     }
 
     mutating func restore(_ header: SnapshotHeader) {
