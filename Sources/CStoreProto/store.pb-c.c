@@ -2453,7 +2453,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_response__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__ingest_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_request__field_descriptors[9] =
 {
   {
     "namespace",
@@ -2539,20 +2539,46 @@ static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_reque
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "limit",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__GetActualResourcesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_after",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__GetActualResourcesRequest, page_after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__get_actual_resources_request__field_indices_by_name[] = {
   6,   /* field[6] = at_position */
   5,   /* field[5] = at_time_ms */
   2,   /* field[2] = container */
+  7,   /* field[7] = limit */
   0,   /* field[0] = namespace */
   3,   /* field[3] = owner_kind */
   4,   /* field[4] = owner_name */
+  8,   /* field[8] = page_after */
   1,   /* field[1] = pod */
 };
 static const ProtobufCIntRange vpa__store__v1__get_actual_resources_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__get_actual_resources_request__descriptor =
 {
@@ -2562,14 +2588,14 @@ const ProtobufCMessageDescriptor vpa__store__v1__get_actual_resources_request__d
   "Vpa__Store__V1__GetActualResourcesRequest",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__GetActualResourcesRequest),
-  7,
+  9,
   vpa__store__v1__get_actual_resources_request__field_descriptors,
   vpa__store__v1__get_actual_resources_request__field_indices_by_name,
   1,  vpa__store__v1__get_actual_resources_request__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__get_actual_resources_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_response__field_descriptors[3] =
 {
   {
     "position",
@@ -2595,15 +2621,28 @@ static const ProtobufCFieldDescriptor vpa__store__v1__get_actual_resources_respo
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_page_after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__GetActualResourcesResponse, next_page_after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__get_actual_resources_response__field_indices_by_name[] = {
   1,   /* field[1] = containers */
+  2,   /* field[2] = next_page_after */
   0,   /* field[0] = position */
 };
 static const ProtobufCIntRange vpa__store__v1__get_actual_resources_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__get_actual_resources_response__descriptor =
 {
@@ -2613,7 +2652,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__get_actual_resources_response__
   "Vpa__Store__V1__GetActualResourcesResponse",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__GetActualResourcesResponse),
-  2,
+  3,
   vpa__store__v1__get_actual_resources_response__field_descriptors,
   vpa__store__v1__get_actual_resources_response__field_indices_by_name,
   1,  vpa__store__v1__get_actual_resources_response__number_ranges,

@@ -109,6 +109,30 @@ public final class StoreClient: Sendable {
         return pods
     }
 
+    /// Every container `request` selects, read in pages so an answer of any size fits the frame
+    /// limit: `pageSize` containers per page, halved while a page is still too large for the
+    /// server's frame. The position is the first page's.
+    public func allActualResources(_ request: ActualResourcesRequest = ActualResourcesRequest(), pageSize: Int = 5000)
+        async throws(RPCStatus) -> ActualResourcesResponse {
+        var page = request
+        page.limit = max(1, pageSize)
+        var answer: ActualResourcesResponse?
+        while true {
+            let part: ActualResourcesResponse
+            do {
+                part = try await actualResources(page)
+            } catch where error.code == .resourceExhausted && page.limit! > 1 {
+                page.limit = page.limit! / 2
+                continue
+            }
+            if answer == nil { answer = part } else { answer!.containers += part.containers }
+            guard let after = part.nextPageAfter else { break }
+            page.pageAfter = after
+        }
+        answer!.nextPageAfter = nil
+        return answer!
+    }
+
     /// Events from a position, then live. The sequence reconnects and resumes from the last
     /// delivered position when the connection drops or the server restarts, so a watcher sees no
     /// gap and no duplicate; it ends with an error on any other status.

@@ -201,8 +201,22 @@ actor StoreCore {
                 }
             }
         }
+        var nextPageAfter: String?
+        if let limit = request.limit {
+            // Views are in `resourceOrder`; a page starts after the cursor's container.
+            if let after = request.pageAfter {
+                guard let cursor = ResourcesPageCursor(parsing: after) else {
+                    throw .invalidArgument("GetActualResourcesRequest.page_after: \"\(after)\" is not a next_page_after this server gave")
+                }
+                views.removeAll { ResourcesPageCursor(view: $0) <= cursor }
+            }
+            if views.count > limit {
+                views.removeSubrange(limit...)
+                nextPageAfter = views.last.map { ResourcesPageCursor(view: $0).text }
+            }
+        }
         for view in views { metrics.resourcesRead(view.source) }
-        return ActualResourcesResponse(position: position, containers: views)
+        return ActualResourcesResponse(position: position, containers: views, nextPageAfter: nextPageAfter)
     }
 
     func resizeState(_ request: ResizeStateRequest, now: Timestamp, defaults: ResizeTimeouts) throws(StoreError)
@@ -360,4 +374,35 @@ struct PendingIngest {
     var request: IngestRequest
     var now: Timestamp
     var reply: CheckedContinuation<IngestResponse, any Error>
+}
+
+/// Where a page of GetActualResources ends: the sort key of its last container (namespace, pod,
+/// pod UID, app before init, container name), written "namespace/pod/uid/0|1/container" (none of
+/// these names may contain "/").
+struct ResourcesPageCursor: Comparable {
+    var namespace: String
+    var pod: String
+    var podUID: String
+    var typeRank: Int
+    var container: String
+
+    init(view: ContainerResourcesView) {
+        namespace = view.namespace
+        pod = view.pod
+        podUID = view.podUID
+        typeRank = view.containerType == .container ? 0 : 1
+        container = view.container
+    }
+
+    init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5, let rank = Int(parts[3]) else { return nil }
+        (namespace, pod, podUID, typeRank, container) = (parts[0], parts[1], parts[2], rank, parts[4])
+    }
+
+    var text: String { "\(namespace)/\(pod)/\(podUID)/\(typeRank)/\(container)" }
+
+    static func < (a: Self, b: Self) -> Bool {
+        (a.namespace, a.pod, a.podUID, a.typeRank, a.container) < (b.namespace, b.pod, b.podUID, b.typeRank, b.container)
+    }
 }

@@ -98,6 +98,30 @@ struct ServeCommandTests {
         #expect(try cli.succeed("verify").hasPrefix("ok:"))
     }
 
+    @Test func aResourcesAnswerLargerThanAFrameComesInPages() throws {
+        let workspace = Workspace()
+        let cli = workspace.runner
+        // 200 pods of 2 containers answer in ~45 KB: far more than this server's 16 KiB frames.
+        let server = try ServeProcess(cli, ["--max-frame-bytes", "16384"])
+        let pods = (0..<200).map { index in
+            """
+            {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "app-\(index)", "namespace": "ns-\(index % 7)", "uid": "uid-\(index)"},
+             "spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "\(100 + index)m", "memory": "128Mi"}}},
+                                     {"name": "sidecar", "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}}}]},
+             "status": {"phase": "Running"}}
+            """
+        }
+        let path = try workspace.write("pods.json", #"{"kind": "PodList", "apiVersion": "v1", "items": ["# + pods.joined(separator: ",") + "]}")
+        _ = try cli.succeed("ingest", "--server", server.address, "--batch-size", "20", "--at", "2026-11-02T09:00:00Z", path)
+        for arguments in [["query", "resources", "--format", "csv"], ["query", "resources", "--at", "2026-11-02T09:30:00Z", "--format", "csv"]] {
+            let remote = try cli.run(arguments + ["--server", server.address])
+            #expect(remote.status == 0, "\(remote.stderr)")
+            #expect(remote.stdout.split(separator: "\n").count == 401)
+            let local = try cli.run(arguments)
+            #expect(local.status == 0 && remote.stdout == local.stdout, "\(arguments)")
+        }
+    }
+
     @Test func aServerWithATokenRefusesClientsWithoutIt() throws {
         let workspace = Workspace()
         let cli = workspace.runner

@@ -22,6 +22,8 @@ extension ActualResourcesRequest: WireMessage {
         case nil:
             break
         }
+        m.pointee.limit = UInt32(clamping: limit ?? 0)
+        m.pointee.page_after = arena.optionalCString(pageAfter)
         return packMessage(m)
     }
 
@@ -44,7 +46,8 @@ extension ActualResourcesRequest: WireMessage {
                                     reason: "empty; give owner_kind and owner_name together")
             }
             return ActualResourcesRequest(namespace: givenString(m.namespace_), pod: givenString(m.pod), container: givenString(m.container),
-                                          owner: ownerKind.map { ($0, ownerName ?? "") }, at: at)
+                                          owner: ownerKind.map { ($0, ownerName ?? "") }, at: at,
+                                          limit: m.limit == 0 ? nil : Int(m.limit), pageAfter: givenString(m.page_after))
         }
     }
 }
@@ -57,6 +60,7 @@ extension ActualResourcesResponse: WireMessage {
         let rows = containers.map { ViewCodec.encode($0, arena) }
         m.pointee.n_containers = rows.count
         m.pointee.containers = arena.pointerArray(rows)
+        m.pointee.next_page_after = arena.optionalCString(nextPageAfter)
         return packMessage(m)
     }
 
@@ -67,7 +71,8 @@ extension ActualResourcesResponse: WireMessage {
             ActualResourcesResponse(position: m.position,
                                     containers: try repeated(m.n_containers, m.containers) { (row, _) throws(WireError) in
                                         try ViewCodec.decode(row)
-                                    })
+                                    },
+                                    nextPageAfter: givenString(m.next_page_after))
         }
     }
 }

@@ -207,15 +207,21 @@ public struct ActualResourcesRequest: Hashable, Sendable {
     public var ownerName: String?
     /// nil = now.
     public var at: PointInTime?
+    /// Containers per page; nil = the whole answer at once.
+    public var limit: Int?
+    /// The previous page's `nextPageAfter`.
+    public var pageAfter: String?
 
     public init(namespace: String? = nil, pod: String? = nil, container: String? = nil,
-                owner: (kind: String, name: String)? = nil, at: PointInTime? = nil) {
+                owner: (kind: String, name: String)? = nil, at: PointInTime? = nil, limit: Int? = nil, pageAfter: String? = nil) {
         self.namespace = namespace
         self.pod = pod
         self.container = container
         self.ownerKind = owner?.kind
         self.ownerName = owner?.name
         self.at = at
+        self.limit = limit
+        self.pageAfter = pageAfter
     }
 }
 
@@ -223,10 +229,13 @@ public struct ActualResourcesRequest: Hashable, Sendable {
 public struct ActualResourcesResponse: Hashable, Sendable {
     public var position: Int64
     public var containers: [ContainerResourcesView]
+    /// With a limit: where the next page starts; nil on the last page.
+    public var nextPageAfter: String?
 
-    public init(position: Int64, containers: [ContainerResourcesView]) {
+    public init(position: Int64, containers: [ContainerResourcesView], nextPageAfter: String? = nil) {
         self.position = position
         self.containers = containers
+        self.nextPageAfter = nextPageAfter
     }
 }
 

@@ -34,7 +34,8 @@ enum QuerySource {
             return try store.resources(at: point, namespace: namespace, pod: pod)
         case .server(let client, _):
             return try await remote { () async throws(RPCStatus) in
-                try await client.actualResources(ActualResourcesRequest(namespace: namespace, pod: pod, at: point)).containers
+                // In pages: a whole cluster's answer does not fit one frame.
+                try await client.allActualResources(ActualResourcesRequest(namespace: namespace, pod: pod, at: point)).containers
             }
         }
     }

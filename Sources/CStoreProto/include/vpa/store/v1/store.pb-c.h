@@ -339,6 +339,14 @@ struct  Vpa__Store__V1__GetActualResourcesRequest
    */
   char *owner_kind;
   char *owner_name;
+  /*
+   * Containers per page; 0 = the whole answer in one message (which must fit a frame).
+   */
+  uint32_t limit;
+  /*
+   * next_page_after of the previous page; "" for the first page.
+   */
+  char *page_after;
   Vpa__Store__V1__GetActualResourcesRequest__AtCase at_case;
   union {
     int64_t at_time_ms;
@@ -347,7 +355,7 @@ struct  Vpa__Store__V1__GetActualResourcesRequest
 };
 #define VPA__STORE__V1__GET_ACTUAL_RESOURCES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__get_actual_resources_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, VPA__STORE__V1__GET_ACTUAL_RESOURCES_REQUEST__AT__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, VPA__STORE__V1__GET_ACTUAL_RESOURCES_REQUEST__AT__NOT_SET, {0} }
 
 
 struct  Vpa__Store__V1__GetActualResourcesResponse
@@ -359,10 +367,15 @@ struct  Vpa__Store__V1__GetActualResourcesResponse
   int64_t position;
   size_t n_containers;
   Vpa__Store__V1__ContainerResources **containers;
+  /*
+   * With a limit: pass as page_after for the next page; "" when this was the last. An opaque
+   * cursor (today "namespace/pod/pod_uid/container_type/container" of the last container sent).
+   */
+  char *next_page_after;
 };
 #define VPA__STORE__V1__GET_ACTUAL_RESOURCES_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__get_actual_resources_response__descriptor) \
-    , 0, 0,NULL }
+    , 0, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Vpa__Store__V1__ResizeTimeoutSettings
