@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dispatch
+import DaemonSupport
 import Foundation
 import Logging
 import Recommender
@@ -7,12 +7,6 @@ import RecommenderRunner
 import StoreRPC
 import VPAModel
 import VPAStoreClient
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `vpa-recommender`: upstream VPA's recommender over a vpa-store server. The work is in
 /// `RecommenderRunner`; this is the command line around it.
@@ -30,13 +24,13 @@ struct VPARecommender: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
-            transform: Self.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var server: RPCEndpoint
 
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: Self.parseDuration)
+    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
     var interval: Duration = .seconds(60)
 
     @Flag(name: .long, help: "Run one loop and exit.")
@@ -78,23 +72,23 @@ struct VPARecommender: AsyncParsableCommand {
     var upperBoundMemoryPercentile: Double = 0.95
 
     @Option(name: .customLong("confidence-interval-cpu"),
-            help: "History that counts as confidence 1 for the CPU bounds (default: 24h).", transform: Self.parseDuration)
+            help: "History that counts as confidence 1 for the CPU bounds (default: 24h).", transform: DaemonCommandLine.parseDuration)
     var confidenceIntervalCPU: Duration = .seconds(24 * 3600)
 
     @Option(name: .customLong("confidence-interval-memory"),
-            help: "History that counts as confidence 1 for the memory bounds (default: 24h).", transform: Self.parseDuration)
+            help: "History that counts as confidence 1 for the memory bounds (default: 24h).", transform: DaemonCommandLine.parseDuration)
     var confidenceIntervalMemory: Duration = .seconds(24 * 3600)
 
     @Option(name: .customLong("cpu-histogram-decay-half-life"), help: "Age at which a CPU sample weighs half (default: 24h).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var cpuHistogramDecayHalfLife: Duration = .seconds(24 * 3600)
 
     @Option(name: .customLong("memory-histogram-decay-half-life"), help: "Age at which a memory peak weighs half (default: 24h).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var memoryHistogramDecayHalfLife: Duration = .seconds(24 * 3600)
 
     @Option(name: .customLong("memory-aggregation-interval"),
-            help: "Each container contributes one memory peak per interval (default: 24h).", transform: Self.parseDuration)
+            help: "Each container contributes one memory peak per interval (default: 24h).", transform: DaemonCommandLine.parseDuration)
     var memoryAggregationInterval: Duration = .seconds(24 * 3600)
 
     @Option(name: .customLong("memory-aggregation-interval-count"), help: "Intervals in the memory aggregation window.")
@@ -108,12 +102,12 @@ struct VPARecommender: AsyncParsableCommand {
 
     @Option(name: .customLong("container-recommendation-max-allowed-cpu"),
             help: ArgumentHelp("Cap on every container's CPU where its policy sets none (a quantity, e.g. 4 or 500m).",
-                               valueName: "quantity"), transform: Self.parseQuantity)
+                               valueName: "quantity"), transform: DaemonCommandLine.parseQuantity)
     var maxAllowedCPU: Quantity?
 
     @Option(name: .customLong("container-recommendation-max-allowed-memory"),
             help: ArgumentHelp("Cap on every container's memory where its policy sets none (a quantity, e.g. 8Gi).",
-                               valueName: "quantity"), transform: Self.parseQuantity)
+                               valueName: "quantity"), transform: DaemonCommandLine.parseQuantity)
     var maxAllowedMemory: Quantity?
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
@@ -185,86 +179,13 @@ struct VPARecommender: AsyncParsableCommand {
         }
         let logger = Logger(label: "vpa-recommender")
         let runner = RecommenderRunner(
-            endpoint: server, token: try Self.token(from: tokenFile),
+            endpoint: server, token: try DaemonCommandLine.token(from: tokenFile),
             configuration: RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
                                                           clock: nowFromLog ? .log : .wall,
                                                           checkpointEveryLoops: checkpointEvery),
             logger: logger)
-        if once {
-            do {
-                Self.write(try await runner.runOnce().description)
-            } catch {
-                await runner.close()
-                throw VPARecommenderFailure(message: "the loop failed: \(error)")
-            }
-            await runner.close()
-            return
-        }
-        let interval = self.interval
-        let loop = Task { await runner.run(interval: interval) { Self.write($0.description) } }
-        let signals = Self.cancelOnSignals(loop)
-        await loop.value
-        signals.forEach { $0.cancel() }
-        await runner.close()
-    }
-
-    // MARK: - Helpers
-
-    /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
-    static func write(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Cancels `task` on SIGINT or SIGTERM.
-    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
-    }
-
-    static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
-        guard let endpoint = RPCEndpoint(parsing: text) else {
-            throw ValidationError("\"\(text)\" is not an address: use HOST:PORT (such as 127.0.0.1:7373) or unix:/path")
-        }
-        return endpoint
-    }
-
-    static func parseDuration(_ text: String) throws -> Duration {
-        do {
-            return try DurationParser.parse(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    static func parseQuantity(_ text: String) throws -> Quantity {
-        do {
-            return try Quantity.parse(text)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-
-    /// The token in `file`, without surrounding whitespace; "" without a file.
-    static func token(from file: String?) throws -> String {
-        guard let file else { return "" }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("cannot read the token file \(file): check the path and its permissions")
-        }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
-        return token
+        try await DaemonCommandLine.drive(runner, once: once, interval: interval)
     }
 }
 
-/// A failure of the command, printed as a sentence.
-struct VPARecommenderFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension RecommenderRunner: LoopingRunner {}

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dispatch
+import DaemonSupport
 import Foundation
 import Logging
 import StoreRPC
@@ -7,12 +7,6 @@ import Updater
 import UpdaterRunner
 import VPAModel
 import VPAStoreClient
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `vpa-updater`: upstream VPA's updater over a vpa-store server. The work is in `UpdaterRunner`;
 /// this is the command line around it.
@@ -39,13 +33,13 @@ struct VPAUpdater: AsyncParsableCommand {
     }
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
-            transform: Self.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var server: RPCEndpoint
 
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: Self.parseDuration)
+    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
     var interval: Duration = .seconds(60)
 
     @Flag(name: .long, help: "Run one loop and exit.")
@@ -57,11 +51,11 @@ struct VPAUpdater: AsyncParsableCommand {
     var nowFromLog = false
 
     @Option(name: .long, help: "How long a resize may stay Deferred before InPlaceOrRecreate evicts (default: 5m).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var deferredTimeout: Duration = .seconds(5 * 60)
 
     @Option(name: .long, help: "How long a resize may stay in progress before InPlaceOrRecreate evicts (default: 1h).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var inProgressTimeout: Duration = .seconds(3600)
 
     @Option(name: .long, help: "Replica groups with fewer live pods are left alone (a VPA's minReplicas overrides).")
@@ -75,12 +69,12 @@ struct VPAUpdater: AsyncParsableCommand {
 
     @Option(name: .customLong("in-recommendation-bounds-eviction-lifetime-threshold"),
             help: "A pod inside the recommended range is updated only after running (or last resizing) this long (default: 12h).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var lifetimeThreshold: Duration = .seconds(12 * 3600)
 
     @Option(name: .customLong("evict-after-oom-threshold"),
             help: "An OOM kill sooner than this after the container started makes an update wanted (default: 10m).",
-            transform: Self.parseDuration)
+            transform: DaemonCommandLine.parseDuration)
     var evictAfterOOMThreshold: Duration = .seconds(10 * 60)
 
     @Option(name: .long, help: "none: record decisions only; kubectl: also resize and evict with kubectl.")
@@ -137,76 +131,11 @@ struct VPAUpdater: AsyncParsableCommand {
         case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: context.map { ["--context", $0] } ?? [])
         }
         let runner = UpdaterRunner(
-            endpoint: server, token: try Self.token(from: tokenFile),
+            endpoint: server, token: try DaemonCommandLine.token(from: tokenFile),
             configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall),
             actuator: actuator, logger: logger)
-        if once {
-            do {
-                Self.write(try await runner.runOnce().description)
-            } catch {
-                await runner.close()
-                throw VPAUpdaterFailure(message: "the loop failed: \(error)")
-            }
-            await runner.close()
-            return
-        }
-        let interval = self.interval
-        let loop = Task { await runner.run(interval: interval) { Self.write($0.description) } }
-        let signals = Self.cancelOnSignals(loop)
-        await loop.value
-        signals.forEach { $0.cancel() }
-        await runner.close()
-    }
-
-    // MARK: - Helpers
-
-    /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
-    static func write(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Cancels `task` on SIGINT or SIGTERM.
-    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
-    }
-
-    static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
-        guard let endpoint = RPCEndpoint(parsing: text) else {
-            throw ValidationError("\"\(text)\" is not an address: use HOST:PORT (such as 127.0.0.1:7373) or unix:/path")
-        }
-        return endpoint
-    }
-
-    static func parseDuration(_ text: String) throws -> Duration {
-        do {
-            return try DurationParser.parse(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    /// The token in `file`, without surrounding whitespace; "" without a file.
-    static func token(from file: String?) throws -> String {
-        guard let file else { return "" }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("cannot read the token file \(file): check the path and its permissions")
-        }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
-        return token
+        try await DaemonCommandLine.drive(runner, once: once, interval: interval)
     }
 }
 
-/// A failure of the command, printed as a sentence.
-struct VPAUpdaterFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension UpdaterRunner: LoopingRunner {}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import StoreRPC
+import VPAModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A loop that `vpa-recommender` and `vpa-updater` run against the store: one pass at a time,
+/// or passes at an interval until cancelled.
+public protocol LoopingRunner: Actor {
+    associatedtype Summary: CustomStringConvertible & Sendable
+    /// One pass at `now` (nil = the runner's clock).
+    func runOnce(now: Timestamp?) async throws -> Summary
+    /// Passes every `interval` until the task is cancelled, each reported when it ends.
+    func run(interval: Duration, report: @Sendable (Summary) -> Void) async
+    /// Closes the runner's connection.
+    func close() async
+}
+
+/// The command-line plumbing the two autoscaler executables share.
+public enum DaemonCommandLine {
+    /// Runs `runner` once (`--once`: one summary line, a failed pass is an error) or at `interval`
+    /// until SIGINT or SIGTERM, printing each pass's summary line; closes it either way.
+    public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration) async throws {
+        if once {
+            do {
+                write(try await runner.runOnce(now: nil).description)
+            } catch {
+                await runner.close()
+                throw LoopFailure(message: "the loop failed: \(error)")
+            }
+            await runner.close()
+            return
+        }
+        let loop = Task { await runner.run(interval: interval) { write($0.description) } }
+        let signals = cancelOnSignals(loop)
+        await loop.value
+        signals.forEach { $0.cancel() }
+        await runner.close()
+    }
+
+    /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
+    public static func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Cancels `task` on SIGINT or SIGTERM.
+    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+    }
+
+    /// `--server HOST:PORT|unix:PATH`.
+    public static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
+        guard let endpoint = RPCEndpoint(parsing: text) else {
+            throw ValidationError("\"\(text)\" is not an address: use HOST:PORT (such as 127.0.0.1:7373) or unix:/path")
+        }
+        return endpoint
+    }
+
+    /// A duration flag, such as `--interval 30s`.
+    public static func parseDuration(_ text: String) throws -> Duration {
+        do {
+            return try DurationParser.parse(text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// A Kubernetes quantity flag, such as `--pod-recommendation-min-memory-mb 250Mi`.
+    public static func parseQuantity(_ text: String) throws -> Quantity {
+        do {
+            return try Quantity.parse(text)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The token in `file`, without surrounding whitespace; "" without a file.
+    public static func token(from file: String?) throws -> String {
+        guard let file else { return "" }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read the token file \(file): check the path and its permissions")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
+        return token
+    }
+}
+
+/// A failed `--once` pass, printed as a sentence.
+public struct LoopFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
