@@ -5,20 +5,15 @@ import VPAModel
 
 /// The one owner of the server's write connection and in-memory projection: every call that touches
 /// the store goes through this actor, so writes are serialized and a read never sees a half-applied
-/// batch. It also keeps the most recent events in memory for live Watch delivery and wakes watchers
-/// when the head moves.
+/// batch. It hands every commit's events to `recent`, which serves live Watch delivery.
 actor StoreCore {
     private let store: EventStore
     private let metrics: StoreMetrics
-    /// The last `recentCapacity` committed events, oldest first; a watcher within them reads
-    /// memory, one further behind reads the log. Bounded, whatever the number of watchers.
-    private var recent: CircularBuffer<BufferedEvent>
-    private let recentCapacity: Int
-    private var headWaiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+    /// The last committed events for live Watch delivery, readable without this actor.
+    nonisolated let recent: RecentEvents
     /// Ingest calls waiting for the next group commit, in arrival order.
     private var pendingIngests: [PendingIngest] = []
     private var groupCommitScheduled = false
-    private var nextWaiterID = 0
     private(set) var shuttingDown = false
     /// SQLite calls block (an fsync per commit): they run on the store's own thread, never on the
     /// shared concurrency pool or the network event loops.
@@ -30,8 +25,7 @@ actor StoreCore {
         self.executor = executor
         self.store = store
         self.metrics = metrics
-        self.recentCapacity = max(1, recentCapacity)
-        self.recent = CircularBuffer(initialCapacity: min(self.recentCapacity, 1024))
+        self.recent = RecentEvents(capacity: recentCapacity, head: store.headPosition)
         store.keepsAppendedEvents = true
         metrics.headMoved(to: store.headPosition)
     }
@@ -143,35 +137,17 @@ actor StoreCore {
         }
     }
 
-    /// Moves the events committed after `position` into the recent buffer, counts them, and wakes
-    /// the watchers.
+    /// Hands the events committed after `position` to the recent buffer (which wakes the
+    /// watchers) and counts them.
     private func published(after position: Int64) {
         let head = store.headPosition
         guard head > position else { return }
-        for event in store.takeAppendedEvents() {
-            if case .usageExpired(let expiry) = event.body { forgetUsage(before: expiry.before) }
-            if recent.count == recentCapacity { recent.removeFirst() }
-            recent.append(BufferedEvent(record: EventRecord(event: event, stream: store.stream(event.streamID))))
+        let records = store.takeAppendedEvents().map { event in
             metrics.eventAppended(event.body.type)
+            return EventRecord(event: event, stream: store.stream(event.streamID))
         }
+        recent.publish(records, head: head)
         metrics.headMoved(to: head)
-        let waiters = headWaiters.values
-        headWaiters.removeAll()
-        for waiter in waiters { waiter.resume(returning: true) }
-    }
-
-    /// Drops from the recent buffer the usage samples retention just removed from the log, so a
-    /// watcher reads the same log from memory as from the file. Once per retention sweep.
-    private func forgetUsage(before: Timestamp) {
-        guard recent.contains(where: { Self.isExpired($0.record.event, before: before) }) else { return }
-        var kept = CircularBuffer<BufferedEvent>(initialCapacity: recent.count)
-        for buffered in recent where !Self.isExpired(buffered.record.event, before: before) { kept.append(buffered) }
-        recent = kept
-    }
-
-    private static func isExpired(_ event: StoredEvent, before: Timestamp) -> Bool {
-        if case .usageSampled(let sample) = event.body { return sample.at < before }
-        return false
     }
 
     // MARK: - Reads
@@ -241,53 +217,17 @@ actor StoreCore {
         return OOMKillsResponse(position: store.headPosition, kills: kills)
     }
 
-    /// A page of events from `from` (inclusive): from memory when `from` is within the recent
-    /// buffer, from the log otherwise. `nextPosition` is where the next page starts. A page from
-    /// memory comes with its encoding, assembled from events each encoded once however many
-    /// watchers receive them.
-    func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> (page: EventPage, encoded: [UInt8]?) {
+    /// A page of events from `from` (inclusive), read from the log (`RecentEvents` serves recent
+    /// ones without this actor). `nextPosition` is where the next page starts.
+    func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> EventPage {
         let head = store.headPosition
-        guard from <= head else { return (EventPage(events: [], nextPosition: from, headPosition: head), nil) }
-        if let oldest = recent.first?.record.event.position, from >= oldest {
-            var events: [EventRecord] = []
-            var encodedEvents: [[UInt8]] = []
-            var next = from
-            // Positions in the buffer ascend but may skip (usage retention can remove a sample
-            // appended moments ago), so the start is searched for, not computed.
-            var index = firstIndex(atOrAfter: from)
-            while index != recent.endIndex, events.count < limit {
-                let record = recent[index].record
-                if selector.matches(record) {
-                    if recent[index].encoded == nil { recent[index].encoded = EventPage.encodedEvent(record) }
-                    events.append(record)
-                    encodedEvents.append(recent[index].encoded!)
-                }
-                next = record.event.position + 1
-                index = recent.index(after: index)
-            }
-            let page = EventPage(events: events, nextPosition: next, headPosition: head)
-            return (page, EventPage.encoded(events: encodedEvents, nextPosition: next, headPosition: head))
-        }
+        guard from <= head else { return EventPage(events: [], nextPosition: from, headPosition: head) }
         let filter = EventFilter(pod: selector.pod.map { ($0.namespace, $0.name) }, type: selector.type,
                                  since: selector.since, until: selector.until, fromPosition: from, limit: limit)
         let events = try store.events(filter)
         let next = events.count == limit ? events[events.count - 1].position + 1 : head + 1
-        return (EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
-                          nextPosition: next, headPosition: head), nil)
-    }
-
-    /// The index of the first buffered event at or after `position` (binary search).
-    private func firstIndex(atOrAfter position: Int64) -> CircularBuffer<BufferedEvent>.Index {
-        var low = 0, high = recent.count
-        while low < high {
-            let middle = (low + high) / 2
-            if recent[recent.index(recent.startIndex, offsetBy: middle)].record.event.position < position {
-                low = middle + 1
-            } else {
-                high = middle
-            }
-        }
-        return recent.index(recent.startIndex, offsetBy: low)
+        return EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
+                         nextPosition: next, headPosition: head)
     }
 
     func vpas(_ request: VPAListRequest) -> VPAListResponse {
@@ -306,37 +246,10 @@ actor StoreCore {
 
     // MARK: - Waiting for the head
 
-    /// Waits until the head moves beyond `position` (true), `timeout` passes, or shutdown begins
-    /// (false).
-    func waitForHead(beyond position: Int64, timeout: Duration) async -> Bool {
-        if store.headPosition > position { return true }
-        if shuttingDown || Task.isCancelled { return false }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                headWaiters[id] = continuation
-                Task {
-                    try? await Task.sleep(for: timeout)
-                    self.expireWaiter(id)
-                }
-            }
-        } onCancel: {
-            // A cancelled watch (client cancel, deadline) stops waiting at once.
-            Task { await self.expireWaiter(id) }
-        }
-    }
-
-    private func expireWaiter(_ id: Int) {
-        headWaiters.removeValue(forKey: id)?.resume(returning: false)
-    }
-
     /// Wakes every watcher so it can end its call, and writes a snapshot so the next start is quick.
     func beginShutdown() {
         shuttingDown = true
-        let waiters = headWaiters.values
-        headWaiters.removeAll()
-        for waiter in waiters { waiter.resume(returning: false) }
+        recent.beginShutdown()
     }
 
     func close() {
@@ -363,11 +276,6 @@ extension EventSelector {
     }
 }
 
-/// One event of the recent buffer, with its `LoggedEvent` encoding once a watcher has needed it.
-struct BufferedEvent {
-    var record: EventRecord
-    var encoded: [UInt8]?
-}
 
 /// An Ingest call waiting for its group commit.
 struct PendingIngest {

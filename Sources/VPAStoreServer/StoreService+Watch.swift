@@ -28,7 +28,7 @@ extension StoreService {
         while true {
             // A cancelled or timed-out call ends here; its status was already sent.
             if call.hasEnded || Task.isCancelled { return }
-            if await core.shuttingDown {
+            if core.recent.isShuttingDown {
                 throw RPCStatus(.unavailable, "the server is shutting down; resume the watch from position \(next)")
             }
             let (page, bytes) = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
@@ -39,9 +39,9 @@ extension StoreService {
                 continue
             }
             if page.nextPosition <= page.headPosition { continue }  // skipped events that did not match
-            let moved = await core.waitForHead(beyond: page.headPosition, timeout: progressInterval)
-            if !moved, ContinuousClock.now - lastSent >= progressInterval, await !core.shuttingDown {
-                try await call.respond(EventPage(events: [], nextPosition: next, headPosition: await core.headPosition).encoded())
+            let moved = await core.recent.waitForHead(beyond: page.headPosition, timeout: progressInterval)
+            if !moved, ContinuousClock.now - lastSent >= progressInterval, !core.recent.isShuttingDown {
+                try await call.respond(EventPage(events: [], nextPosition: next, headPosition: core.recent.headPosition).encoded())
                 lastSent = .now
             }
         }

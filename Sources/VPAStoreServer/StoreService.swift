@@ -144,10 +144,14 @@ final class StoreService: RPCService {
         let budget = configuration.maximumFrameBytes - ServerCall.frameOverheadBytes
         var limit = limit
         while true {
-            let (page, encoded) = try await store { core throws(StoreError) in
-                try await core.page(from: from, selector: selector, limit: limit)
+            // Recent events come from memory without queueing behind the store actor's commits.
+            let page: EventPage, bytes: [UInt8]
+            if let recent = core.recent.page(from: from, selector: selector, limit: limit) {
+                (page, bytes) = recent
+            } else {
+                page = try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
+                bytes = page.encoded()
             }
-            let bytes = encoded ?? page.encoded()
             if bytes.count <= budget { return (page, bytes) }
             guard page.events.count > 1 else {
                 throw RPCStatus(.resourceExhausted, "event \(page.events.first?.event.position ?? from) alone encodes to "

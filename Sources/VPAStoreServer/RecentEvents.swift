@@ -1,0 +1,163 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import StoreWire
+import VPAModel
+
+/// The most recent committed events, for live Watch delivery, behind a lock rather than inside the
+/// store actor: a watcher reads its next page and waits for the head without queueing behind the
+/// commits the actor is running (with pages served by the actor, delivery waited for a whole
+/// group commit; bench). The store actor is the only writer: it publishes each commit's events.
+///
+/// Bounded, whatever the number of watchers: a watcher behind the buffer reads the log instead.
+final class RecentEvents: Sendable {
+    private struct State {
+        var buffer: CircularBuffer<BufferedEvent>
+        let capacity: Int
+        /// The newest committed position.
+        var head: Int64
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var nextWaiterID = 0
+        var shuttingDown = false
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    init(capacity: Int, head: Int64) {
+        state = NIOLockedValueBox(State(buffer: CircularBuffer(initialCapacity: min(max(1, capacity), 1024)),
+                                        capacity: max(1, capacity), head: head))
+    }
+
+    var headPosition: Int64 { state.withLockedValue { $0.head } }
+    var isShuttingDown: Bool { state.withLockedValue { $0.shuttingDown } }
+
+    /// Adds a commit's events, moves the head, and wakes every waiting watcher.
+    func publish(_ records: [EventRecord], head: Int64) {
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
+            for record in records {
+                if case .usageExpired(let expiry) = record.event.body { Self.forgetUsage(before: expiry.before, in: &state.buffer) }
+                if state.buffer.count == state.capacity { state.buffer.removeFirst() }
+                state.buffer.append(BufferedEvent(record: record))
+            }
+            state.head = max(state.head, head)
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    /// A page of events from `from` (inclusive) with its encoding, assembled from events each
+    /// encoded once however many watchers receive them; nil when `from` is older than the buffer
+    /// (the caller reads the log).
+    func page(from: Int64, selector: EventSelector, limit: Int) -> (page: EventPage, encoded: [UInt8])? {
+        state.withLockedValue { state in
+            let head = state.head
+            if from > head {
+                let page = EventPage(events: [], nextPosition: from, headPosition: head)
+                return (page, page.encoded())
+            }
+            guard let oldest = state.buffer.first?.record.event.position, from >= oldest else { return nil }
+            var events: [EventRecord] = []
+            var encodedEvents: [[UInt8]] = []
+            var next = from
+            // Positions ascend but may skip (usage retention can remove a sample appended moments
+            // ago), so the start is searched for, not computed.
+            var index = Self.firstIndex(atOrAfter: from, in: state.buffer)
+            while index != state.buffer.endIndex, events.count < limit {
+                let record = state.buffer[index].record
+                if selector.matches(record) {
+                    if state.buffer[index].encoded == nil { state.buffer[index].encoded = EventPage.encodedEvent(record) }
+                    events.append(record)
+                    encodedEvents.append(state.buffer[index].encoded!)
+                }
+                next = record.event.position + 1
+                index = state.buffer.index(after: index)
+            }
+            let page = EventPage(events: events, nextPosition: next, headPosition: head)
+            return (page, EventPage.encoded(events: encodedEvents, nextPosition: next, headPosition: head))
+        }
+    }
+
+    /// Waits until the head passes `position` (true), or `timeout` passes, the call is cancelled or
+    /// the server shuts down (false).
+    func waitForHead(beyond position: Int64, timeout: Duration) async -> Bool {
+        let id = state.withLockedValue { state -> Int? in
+            if state.head > position || state.shuttingDown { return nil }
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        guard let id else { return headPosition > position }
+        if Task.isCancelled { return false }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLockedValue { state -> Bool? in
+                    // The head may have moved between the check above and here.
+                    if state.head > position { return true }
+                    if state.shuttingDown { return false }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let resumeNow {
+                    continuation.resume(returning: resumeNow)
+                    return
+                }
+                // A cancellation that came before the waiter was registered found nothing to end.
+                if Task.isCancelled { self.expire(id) }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.expire(id)
+                }
+            }
+        } onCancel: {
+            // A cancelled watch (client cancel, deadline) stops waiting at once.
+            self.expire(id)
+        }
+    }
+
+    /// Wakes every waiting watcher so it can end its call.
+    func beginShutdown() {
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
+            state.shuttingDown = true
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
+    }
+
+    private func expire(_ id: Int) {
+        state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
+    }
+
+    /// Drops the usage samples retention just removed from the log, so a watcher reads the same
+    /// log from memory as from the file. Once per retention sweep.
+    private static func forgetUsage(before: Timestamp, in buffer: inout CircularBuffer<BufferedEvent>) {
+        func isExpired(_ event: StoredEvent) -> Bool {
+            if case .usageSampled(let sample) = event.body { return sample.at < before }
+            return false
+        }
+        guard buffer.contains(where: { isExpired($0.record.event) }) else { return }
+        var kept = CircularBuffer<BufferedEvent>(initialCapacity: buffer.count)
+        for buffered in buffer where !isExpired(buffered.record.event) { kept.append(buffered) }
+        buffer = kept
+    }
+
+    /// The index of the first buffered event at or after `position` (binary search).
+    private static func firstIndex(atOrAfter position: Int64, in buffer: CircularBuffer<BufferedEvent>)
+        -> CircularBuffer<BufferedEvent>.Index {
+        var low = 0, high = buffer.count
+        while low < high {
+            let middle = (low + high) / 2
+            if buffer[buffer.index(buffer.startIndex, offsetBy: middle)].record.event.position < position {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return buffer.index(buffer.startIndex, offsetBy: low)
+    }
+}
+
+/// One event of the recent buffer, with its `LoggedEvent` encoding once a watcher has needed it.
+struct BufferedEvent {
+    var record: EventRecord
+    var encoded: [UInt8]?
+}
