@@ -36,8 +36,7 @@ extension EventStore {
     /// Calls are applied in order, so a later call sees the effect of an earlier one, exactly as if
     /// they had been committed one after the other.
     ///
-    /// Usage retention and the snapshot run after the commit; their failure never fails a call that
-    /// committed (the next ingest tries again).
+    /// Usage retention and the snapshot run after the commit (`afterCommit`).
     public func ingest(group: [GroupedIngest]) -> [GroupedIngestOutcome] {
         guard access == .readWrite else { return group.map { _ in .failed(.invalidArgument("the store was opened read-only")) } }
         let keptBefore = appendedEvents.count
@@ -59,10 +58,7 @@ extension EventStore {
             try? load()
             return group.map { _ in .failed(StoreError.wrapping(error)) }
         }
-        if usageAppended, let retention = usageRetention {
-            _ = try? expireUsage(retention: retention, recordedAt: group.last?.recordedAt ?? .now)
-        }
-        if projection.position - snapshotPosition >= snapshotEvery { try? writeSnapshot() }
+        afterCommit(usageAppended: usageAppended, recordedAt: group.last?.recordedAt ?? .now)
         return outcomes
     }
 

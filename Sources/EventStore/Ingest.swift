@@ -33,13 +33,18 @@ extension EventStore {
             })
             start += size
         } while start < observations.count
-        if summary.usageSamples > 0, let retention = usageRetention {
-            // After the commit: a failed sweep must not fail an ingest that is in the log. The
-            // next ingest with usage sweeps again.
+        afterCommit(usageAppended: summary.usageSamples > 0, recordedAt: recordedAt)
+        return summary
+    }
+
+    /// What follows an ingest's commit: the usage retention sweep when usage was appended, and a
+    /// snapshot when one is due. Neither may fail an ingest that is already in the log: a failed
+    /// sweep or snapshot is tried again after the next ingest.
+    func afterCommit(usageAppended: Bool, recordedAt: Timestamp) {
+        if usageAppended, let retention = usageRetention {
             _ = try? expireUsage(retention: retention, recordedAt: recordedAt)
         }
-        if projection.position - snapshotPosition >= snapshotEvery { try writeSnapshot() }
-        return summary
+        if projection.position - snapshotPosition >= snapshotEvery { try? writeSnapshot() }
     }
 
     /// Appends a `ResizeRequested` event for the pod with this stream key (its UID, or
