@@ -77,9 +77,11 @@ public final class EventStore {
             throw .sqlite(error)
         }
         let migrator = Migrator()
+        var replayOnOpen = false
         if access == .readWrite {
             try migrator.migrate(connection, now: now.unixMilliseconds)
             try wrap { try ensureStoreIdentity(now: now) }
+            replayOnOpen = try wrap { try meta(Self.replayOnOpenKey) != nil }
         } else {
             let version = try migrator.currentVersion(connection)
             if version > migrator.latestVersion {
@@ -90,7 +92,15 @@ public final class EventStore {
             }
         }
         try load()
+        if replayOnOpen {
+            // A migration changed how the projection tables are derived (see migration 0006).
+            try replay()
+            try wrap { try connection.transaction { try statement("DELETE FROM store_meta WHERE key = ?").run([.text(Self.replayOnOpenKey)]) } }
+        }
     }
+
+    /// A `store_meta` key a migration sets when the projection tables must be rebuilt from the log.
+    static let replayOnOpenKey = "replay_on_open"
 
     // MARK: - Loading
 

@@ -113,7 +113,9 @@ public final class StoreClient: Sendable {
     /// limit: `pageSize` containers per page (20,000 take about 2.4 MB, inside the default 4 MiB
     /// frame), halved while a page is still too large for the server's frame. The server builds
     /// the whole answer for every page, so fewer, larger pages are faster. The position is the
-    /// first page's.
+    /// first page's. Without `at`, each page is current when it is read (as `ListPods` pages are):
+    /// a pod created or deleted between pages may be missing or present; pass `at` for one
+    /// consistent answer.
     public func allActualResources(_ request: ActualResourcesRequest = ActualResourcesRequest(), pageSize: Int = 20_000)
         async throws(RPCStatus) -> ActualResourcesResponse {
         var page = request

@@ -15,9 +15,20 @@ final class RecentEvents: Sendable {
         let capacity: Int
         /// The newest committed position.
         var head: Int64
-        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
         var shuttingDown = false
+    }
+
+    /// A watcher waiting for the head, and the timer that ends its wait.
+    private struct Waiter {
+        var continuation: CheckedContinuation<Bool, Never>
+        var timer: Task<Void, Never>?
+
+        func resume(_ moved: Bool) {
+            timer?.cancel()
+            continuation.resume(returning: moved)
+        }
     }
 
     private let state: NIOLockedValueBox<State>
@@ -32,7 +43,7 @@ final class RecentEvents: Sendable {
 
     /// Adds a commit's events, moves the head, and wakes every waiting watcher.
     func publish(_ records: [EventRecord], head: Int64) {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
+        let waiters = state.withLockedValue { state -> [Waiter] in
             for record in records {
                 if case .usageExpired(let expiry) = record.event.body { Self.forgetUsage(before: expiry.before, in: &state.buffer) }
                 if state.buffer.count == state.capacity { state.buffer.removeFirst() }
@@ -42,7 +53,7 @@ final class RecentEvents: Sendable {
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume(returning: true) }
+        for waiter in waiters { waiter.resume(true) }
     }
 
     /// A page of events from `from` (inclusive) with its encoding, assembled from events each
@@ -93,7 +104,7 @@ final class RecentEvents: Sendable {
                     // The head may have moved between the check above and here.
                     if state.head > position { return true }
                     if state.shuttingDown { return false }
-                    state.waiters[id] = continuation
+                    state.waiters[id] = Waiter(continuation: continuation, timer: nil)
                     return nil
                 }
                 if let resumeNow {
@@ -102,10 +113,17 @@ final class RecentEvents: Sendable {
                 }
                 // A cancellation that came before the waiter was registered found nothing to end.
                 if Task.isCancelled { self.expire(id) }
-                Task {
+                // The timer is cancelled when the wait ends another way, so idle timers do not pile up.
+                let timer = Task {
                     try? await Task.sleep(for: timeout)
-                    self.expire(id)
+                    if !Task.isCancelled { self.expire(id) }
                 }
+                let waiting = state.withLockedValue { state -> Bool in
+                    guard state.waiters[id] != nil else { return false }
+                    state.waiters[id]?.timer = timer
+                    return true
+                }
+                if !waiting { timer.cancel() }
             }
         } onCancel: {
             // A cancelled watch (client cancel, deadline) stops waiting at once.
@@ -115,16 +133,16 @@ final class RecentEvents: Sendable {
 
     /// Wakes every waiting watcher so it can end its call.
     func beginShutdown() {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
+        let waiters = state.withLockedValue { state -> [Waiter] in
             state.shuttingDown = true
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume(returning: false) }
+        for waiter in waiters { waiter.resume(false) }
     }
 
     private func expire(_ id: Int) {
-        state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
+        state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume(false)
     }
 
     /// Drops the usage samples retention just removed from the log, so a watcher reads the same

@@ -190,5 +190,9 @@ DROP INDEX migration_0006_usage;
 -- The snapshot does not hold the usage chain heads yet: the next open rebuilds memory from the log.
 DELETE FROM pod_snapshot;
 DELETE FROM store_meta WHERE key = 'projection';
+-- Before this change a usage sample could intern a container the pod's spec did not have; a
+-- replay now numbers containers without them, so the projection tables are rebuilt on the next
+-- writable open (EventStore reads this key, replays, and removes it).
+INSERT OR REPLACE INTO store_meta (key, value) VALUES ('replay_on_open', 'migration 0006');
 """#),
 ]

@@ -11,7 +11,8 @@ extension EventStore {
     ///
     /// Time is the data's own: the newest sample, not the wall clock, so a cluster replayed or
     /// simulated at another time expires by its own clock, and nothing expires while no usage
-    /// arrives. Usage samples are the only events ever removed; they are not linked into their
+    /// arrives; but never later than `recordedAt`, so a sample stamped in the future cannot cut
+    /// everyone's history. Usage samples are the only events ever removed; they are not linked into their
     /// stream and never intern a container, so every other event, chain and projection row is
     /// unchanged, and `verify` checks the missing positions against the markers.
     ///
@@ -35,7 +36,10 @@ extension EventStore {
             return range
         }
         guard let range else { return nil }
-        let cut = range.newest - retentionMilliseconds
+        // The data's clock, but never ahead of the store's: one sample stamped in the future (a
+        // node with a wrong clock) must not cut everybody's usage.
+        let clock = min(range.newest, recordedAt.unixMilliseconds)
+        let cut = clock - retentionMilliseconds
         guard range.oldest < cut - slackMilliseconds else { return nil }
         let before = Timestamp(unixMilliseconds: cut)
         return try transaction { writer in
@@ -44,7 +48,7 @@ extension EventStore {
                 """).run([.int(Int64(EventType.usageSampled.rawValue)), .int(cut)])
             let expiry = UsageExpiry(before: before, eventsRemoved: connection.changes)
             try writer.append(.usageExpired(expiry), stream: Self.storeStreamID,
-                              at: Timestamp(unixMilliseconds: range.newest), recordedAt: recordedAt, causedBy: nil)
+                              at: Timestamp(unixMilliseconds: clock), recordedAt: recordedAt, causedBy: nil)
             return expiry
         }
     }

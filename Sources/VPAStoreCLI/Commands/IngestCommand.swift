@@ -76,7 +76,12 @@ struct IngestCommand: AsyncParsableCommand {
             let store = try database.openForWriting()
             store.usageRetention = retention.retention
             summary = try store.ingest(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
-            try store.writeSnapshot()
+            do {
+                try store.writeSnapshot()
+            } catch {
+                // The ingest is committed; only the next open's start-up time depends on the snapshot.
+                writeToStandardError("warning: the snapshot could not be written (\(error)); the next open replays the log after the last one\n")
+            }
         }
         print(IngestCommand.summaryLine(summary, documents: documents, ignored: ignored))
     }
