@@ -11,14 +11,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A loop that `vpa-recommender` and `vpa-updater` run against the store: one pass at a time,
-/// or passes at an interval until cancelled.
+/// A loop that `vpa-recommender` and `vpa-updater` run against the store, one pass at a time.
 public protocol LoopingRunner: Actor {
     associatedtype Summary: CustomStringConvertible & Sendable
     /// One pass at `now` (nil = the runner's clock).
     func runOnce(now: Timestamp?) async throws -> Summary
-    /// Passes every `interval` until the task is cancelled, each reported when it ends.
-    func run(interval: Duration, report: @Sendable (Summary) -> Void) async
     /// Closes the runner's connection.
     func close() async
 }
@@ -27,7 +24,8 @@ public protocol LoopingRunner: Actor {
 public enum DaemonCommandLine {
     /// Runs `runner` once (`--once`: one summary line, a failed pass is an error) or at `interval`
     /// until SIGINT or SIGTERM, printing each pass's summary line; closes it either way.
-    public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration) async throws {
+    public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
+                                                    logger: Logger) async throws {
         if once {
             do {
                 write(try await runner.runOnce(now: nil).description)
@@ -38,11 +36,32 @@ public enum DaemonCommandLine {
             await runner.close()
             return
         }
-        let loop = Task { await runner.run(interval: interval) { write($0.description) } }
+        let loop = Task { await runEvery(interval, runner, logger: logger) }
         let signals = cancelOnSignals(loop)
         await loop.value
         signals.forEach { $0.cancel() }
         await runner.close()
+    }
+
+    /// A pass every `interval` until the task is cancelled, each pass's summary printed. A pass that
+    /// fails is logged and the next one runs at the next interval; one cut short by cancellation
+    /// (shutdown) is not reported, and the next start resumes the work.
+    static func runEvery<Runner: LoopingRunner>(_ interval: Duration, _ runner: Runner, logger: Logger) async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let started = clock.now
+            do {
+                write(try await runner.runOnce(now: nil).description)
+            } catch {
+                if Task.isCancelled || error is CancellationError { return }
+                logger.error("Loop failed; the next loop retries", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await Task.sleep(until: started.advanced(by: interval), clock: clock)
+            } catch {
+                return
+            }
+        }
     }
 
     /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.

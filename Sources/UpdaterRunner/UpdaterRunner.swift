@@ -135,28 +135,6 @@ public actor UpdaterRunner {
         return summary
     }
 
-    /// Runs a loop every `interval` until the task is cancelled, handing each loop's summary to
-    /// `report`. A loop that fails is logged and the next one runs at the next interval; a loop
-    /// cut short by cancellation is not reported.
-    public func run(interval: Duration, report: @Sendable (UpdaterLoopSummary) -> Void) async {
-        let clock = ContinuousClock()
-        while !Task.isCancelled {
-            let started = clock.now
-            do {
-                report(try await runOnce())
-            } catch {
-                // A cancelled task (shutdown) cuts the loop short; the next start resumes it.
-                if Task.isCancelled || error is CancellationError { return }
-                logger.error("Updater loop failed; the next loop retries", metadata: ["error": "\(error)"])
-            }
-            do {
-                try await Task.sleep(until: started.advanced(by: interval), clock: clock)
-            } catch {
-                return
-            }
-        }
-    }
-
     // MARK: - Recording
 
     static func podKey(_ decision: PodDecision) -> String {

@@ -184,7 +184,7 @@ struct VPARecommender: AsyncParsableCommand {
                                                           clock: nowFromLog ? .log : .wall,
                                                           checkpointEveryLoops: checkpointEvery),
             logger: logger)
-        try await DaemonCommandLine.drive(runner, once: once, interval: interval)
+        try await DaemonCommandLine.drive(runner, once: once, interval: interval, logger: logger)
     }
 }
 

@@ -134,7 +134,7 @@ struct VPAUpdater: AsyncParsableCommand {
             endpoint: server, token: try DaemonCommandLine.token(from: tokenFile),
             configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall),
             actuator: actuator, logger: logger)
-        try await DaemonCommandLine.drive(runner, once: once, interval: interval)
+        try await DaemonCommandLine.drive(runner, once: once, interval: interval, logger: logger)
     }
 }
 
