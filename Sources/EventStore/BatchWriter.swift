@@ -171,7 +171,10 @@ final class BatchWriter {
         // never interns one (metrics for a container the pod does not have have nothing to size).
         let podContainers = state.observation?.containers ?? []
         var sample = usage.sample
-        sample.containers.removeAll { container in !podContainers.contains { $0.name == container.name } }
+        // Checked first: removeAll copies the array even when it removes nothing (a per-sample
+        // allocation on the ingest path), and metrics name only the pod's containers as a rule.
+        let foreign = { (container: UsageSample.Container) in !podContainers.contains { $0.name == container.name } }
+        if sample.containers.contains(where: foreign) { sample.containers.removeAll(where: foreign) }
         guard let first = sample.containers.first,
               let type = podContainers.first(where: { $0.name == first.name })?.type,
               state.containerIDs[PodState.containerKey(name: first.name, type: type)] != nil else {
