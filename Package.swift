@@ -153,7 +153,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "VPAStoreServerTests",
                     dependencies: ["VPAStoreTestSupport", "VPAStoreServer", "VPAStoreClient", "StoreRPC", "StoreWire", "EventStore",
-                                   "VPAModel",
+                                   "VPAModel", "CStoreProto",
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio"),
                                    .product(name: "Logging", package: "swift-log"),

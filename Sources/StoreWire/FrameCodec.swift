@@ -77,7 +77,7 @@ public enum FrameCodec {
     /// status code is not one of gRPC's 17.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> Frame {
         try withUnpacked(bytes, "vpa.store.v1.Frame", vpa__store__v1__frame__unpack,
-                         vpa__store__v1__frame__free_unpacked) { (m) throws(WireError) -> Frame in
+                         vpa__store__v1__frame__free_unpacked, checks: .strings) { (m) throws(WireError) -> Frame in
             let kind: Frame.Kind
             switch m.kind_case {
             case VPA__STORE__V1__FRAME__KIND_HELLO:
@@ -136,6 +136,7 @@ func withUnpacked<T, R>(
     _ bytes: UnsafeRawBufferPointer, _ name: String,
     _ unpack: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<T>?,
     _ free: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
+    checks: WireValidation.Checks = .none,
     _ read: (T) throws(WireError) -> R
 ) throws(WireError) -> R {
     // protobuf-c reads `count` bytes from the pointer; an empty buffer has no base address, and any
@@ -145,6 +146,11 @@ func withUnpacked<T, R>(
         throw .malformedMessage(name, byteCount: bytes.count)
     }
     defer { free(message, nil) }
+    if checks != .none {
+        // Every protobuf-c message struct starts with its `ProtobufCMessage` base, which names its descriptor.
+        let descriptor = UnsafeRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self).pointee.descriptor!
+        try WireValidation.validate(bytes, descriptor, checkingTimes: checks == .stringsAndTimes)
+    }
     return try read(message.pointee)
 }
 

@@ -117,6 +117,9 @@ extension EventStore {
                     gaps.append(expected...(position - 1))
                 }
                 expected = position + 1
+                if let problem = Self.timeProblem(of: event, body: row) {
+                    report.problems.append("event \(position): \(problem)")
+                }
                 if let cause = event.causedBy, cause >= position || cause < 1 {
                     report.problems.append("event \(position) is caused by \(cause), which is not an earlier event")
                 }
@@ -172,6 +175,15 @@ extension EventStore {
 
     /// Whether `position` lies in one of `gaps` (ascending, disjoint): a binary search, since
     /// retention leaves up to one gap per removed sample.
+    /// A time of the event (its columns or its body) that no real clock gives: a log written before
+    /// requests were range-checked may hold one. Reads saturate on it; `verify` names it.
+    private static func timeProblem(of event: StoredEvent, body row: SQLiteStatement) -> String? {
+        for (name, time) in [("occurred_at", event.occurredAt), ("recorded_at", event.recordedAt)] where !time.isInValidRange {
+            return "\(name) \(time.unixMilliseconds) ms is outside the years 0001 to 9999"
+        }
+        return row.withBlob(7) { EventCodec.timeProblem(type: event.body.type, bytes: $0) }
+    }
+
     private static func isMissing(_ position: Int64, in gaps: [ClosedRange<Int64>]) -> Bool {
         var low = 0, high = gaps.count
         while low < high {

@@ -90,7 +90,7 @@ public struct Estimator: Hashable, Sendable {
         let intervalMilliseconds = Double(interval.wholeMilliseconds)
         var lifespanMilliseconds: Int64 = 0
         if let first = state.firstSampleStart, let last = state.lastSampleStart {
-            lifespanMilliseconds = last.saturatingMilliseconds(since: first)
+            lifespanMilliseconds = last.milliseconds(since: first)
         }
         let lifespan = Double(lifespanMilliseconds) / intervalMilliseconds
         let samples = Double(state.totalCPUSamples) / (intervalMilliseconds / 60_000)

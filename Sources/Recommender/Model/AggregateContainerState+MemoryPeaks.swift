@@ -40,7 +40,7 @@ extension AggregateContainerState {
         } else {
             // Move to the interval containing `start`: whole intervals past the old end, plus one.
             let interval = configuration.memoryAggregationInterval.positiveMilliseconds
-            let elapsed = start.saturatingMilliseconds(since: windowEnd)
+            let elapsed = start.milliseconds(since: windowEnd)
             let shift = (elapsed - elapsed % interval).addingSaturating(interval)
             instance.windowEnd = windowEnd.advanced(byMilliseconds: shift)
             instance.memoryPeak = 0

@@ -43,7 +43,7 @@ public struct AggregateContainerState: Hashable, Sendable {
     /// `createdAt` when there was none.
     public func isExpired(at now: Timestamp, createdAt: Timestamp) -> Bool {
         let since = isEmpty ? createdAt : (lastSampleStart ?? createdAt)
-        return now.saturatingMilliseconds(since: since) >= configuration.memoryAggregationWindowMilliseconds
+        return now.milliseconds(since: since) >= configuration.memoryAggregationWindowMilliseconds
     }
 
     /// Aggregates a CPU usage sample of `millicores` starting at `start`, with weight

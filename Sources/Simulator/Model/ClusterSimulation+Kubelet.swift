@@ -96,7 +96,7 @@ extension ClusterSimulation {
             counters.resizesErrored += 1
             return .failed(message: "failed to update container resources: the container runtime rejected the update")
         case nil:
-            return .running(completesAt: time.adding(drawResizeDuration()))
+            return .running(completesAt: time.advanced(byMilliseconds: drawResizeDuration()))
         }
     }
 

@@ -13,7 +13,7 @@ extension ClusterSimulation {
     /// Complexity: O(instants × pods²) in the worst case; a usual step is O(pods).
     public mutating func advance(byMilliseconds milliseconds: Int64) -> StepOutput {
         let from = now
-        let end = now.adding(max(0, milliseconds))
+        let end = now.advanced(byMilliseconds: max(0, milliseconds))
         var batches: [ObservationBatch] = []
         var instant = now
         while true {
@@ -53,7 +53,7 @@ extension ClusterSimulation {
         deleted.removeAll()
         if isUsageTick {
             observations += usageSamples(at: time)
-            while nextUsageTick <= time { nextUsageTick = nextUsageTick.adding(scenario.kubelet.usageIntervalMilliseconds) }
+            while nextUsageTick <= time { nextUsageTick = nextUsageTick.advanced(byMilliseconds: scenario.kubelet.usageIntervalMilliseconds) }
         }
         return observations.isEmpty ? nil : ObservationBatch(at: time, observations: observations)
     }
@@ -64,7 +64,7 @@ extension ClusterSimulation {
         var next = end
         if nextUsageTick > time { next = min(next, nextUsageTick) }
         if nextEvent < events.count {
-            let due = scenario.start.adding(events[nextEvent].afterMilliseconds)
+            let due = scenario.start.advanced(byMilliseconds: events[nextEvent].afterMilliseconds)
             if due > time { next = min(next, due) }
         }
         if let completion = nextActuationCompletion(after: time) { next = min(next, completion) }
@@ -75,6 +75,6 @@ extension ClusterSimulation {
 extension ClusterSimulation {
     /// True when a scripted event is due after now and no later than `time`.
     public func hasScriptedEvents(through time: Timestamp) -> Bool {
-        nextEvent < events.count && scenario.start.adding(events[nextEvent].afterMilliseconds) <= time
+        nextEvent < events.count && scenario.start.advanced(byMilliseconds: events[nextEvent].afterMilliseconds) <= time
     }
 }

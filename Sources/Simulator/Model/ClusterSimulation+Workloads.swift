@@ -99,7 +99,7 @@ extension ClusterSimulation {
 
     /// Carries out the scripted events due at `time`.
     mutating func applyScriptedEvents(at time: Timestamp) {
-        while nextEvent < events.count, scenario.start.adding(events[nextEvent].afterMilliseconds) <= time {
+        while nextEvent < events.count, scenario.start.advanced(byMilliseconds: events[nextEvent].afterMilliseconds) <= time {
             let event = events[nextEvent]
             nextEvent += 1
             switch event.action {

@@ -103,13 +103,6 @@ public struct ClusterSimulation: Sendable {
     }
 }
 
-extension Timestamp {
-    /// This time plus `milliseconds`.
-    func adding(_ milliseconds: Int64) -> Timestamp {
-        Timestamp(unixMilliseconds: unixMilliseconds + milliseconds)
-    }
-}
-
 extension SeededRandom {
     /// Characters Kubernetes uses for generated names (`k8s.io/apimachinery/pkg/util/rand`): no
     /// vowels, no 0/1/3, so names never spell words.

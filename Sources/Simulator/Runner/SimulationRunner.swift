@@ -57,7 +57,7 @@ public actor SimulationRunner {
     /// `duration` (of simulated time) and ingests what it showed.
     public func step(duration: Duration = .seconds(60)) async throws(RPCStatus) {
         let milliseconds = Self.milliseconds(duration)
-        try await applyDecisions(stepEnd: model.now.adding(milliseconds))
+        try await applyDecisions(stepEnd: model.now.advanced(byMilliseconds: milliseconds))
         let output = model.advance(byMilliseconds: milliseconds)
         for batch in output.batches { try await ingest(batch) }
         summary.steps += 1
