@@ -11,7 +11,8 @@ import Darwin
 /// The vpa-store database: the append-only event log in SQLite, and the projections kept from it.
 ///
 /// One `EventStore` owns one SQLite connection and is used by one task at a time (it is not
-/// `Sendable`). A read-write store is the single writer of its file; any number of read-only stores
+/// `Sendable`). A read-write store is the single writer of its file: it holds the file's writer lock
+/// (`WriterLock`) until it is closed, and a second writer is refused. Any number of read-only stores
 /// may read the same file at the same time (WAL mode), each seeing a consistent position.
 public final class EventStore {
     /// How the file is opened.
@@ -29,6 +30,11 @@ public final class EventStore {
     public let path: String
     public let access: Access
     let connection: SQLiteConnection
+    /// Held for the life of a `.readWrite` store: one writer per file.
+    private let writerLock: WriterLock?
+    /// Set when this read-only store reads its file as an immutable snapshot (a read-only copy in a
+    /// read-only directory), so the caller can say so; nil otherwise.
+    public let immutableSnapshot: ImmutableSnapshot?
     var projection = Projection()
     /// Position covered by the stored snapshot.
     private(set) var snapshotPosition: Int64 = 0
@@ -56,19 +62,27 @@ public final class EventStore {
 
     /// Opens (and for `.readWrite`, creates and migrates) the database at `path`, then loads the
     /// projection from its snapshot and the log after it.
+    ///
+    /// A `.readWrite` open first takes the file's writer lock (`PATH.lock`, see `WriterLock`) and
+    /// throws `.writerLocked` naming the holder when another writer has it; readers take no lock.
+    /// Both refuse a file that is not a SQLite database (`.notADatabase`) or is another application's
+    /// (`.foreignDatabase`). A reader that cannot create the `-shm` file beside a read-only file opens
+    /// it as an immutable snapshot and says so in `immutableSnapshot`.
     public init(path: String, access: Access = .readWrite, now: Timestamp = .now) throws(StoreError) {
         self.path = path
         self.access = access
         if access == .readOnly && access_file(path) == false {
             throw .databaseMissing(path: path)
         }
+        // The lock comes before the first byte is read, so two writers never both migrate or load.
+        writerLock = access == .readWrite ? try WriterLock(databasePath: path) : nil
+        if access == .readWrite {
+            connection = try StoreFile.openForWriting(path)
+            immutableSnapshot = nil
+        } else {
+            (connection, immutableSnapshot) = try StoreFile.openForReading(path)
+        }
         do {
-            connection = try SQLiteConnection(path: path, mode: access == .readWrite ? .readWriteCreate : .readOnly)
-            if access == .readWrite {
-                // WAL lets readers run next to the writer; FULL syncs the WAL at every commit, so an
-                // acknowledged append survives power loss (sqlite.org/pragma.html#pragma_synchronous).
-                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            }
             // Reads of the history and the log walk B-trees much larger than SQLite's default 2 MiB
             // page cache: a 64 MiB cache and memory-mapped reads keep hot pages in this process
             // instead of copying them from the OS with a pread per page (sqlite.org/mmap.html).
@@ -97,6 +111,21 @@ public final class EventStore {
             try replay()
             try wrap { try connection.transaction { try statement("DELETE FROM store_meta WHERE key = ?").run([.text(Self.replayOnOpenKey)]) } }
         }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the database and, for a writer, releases the file's writer lock, so another writer may
+    /// open it at once (a server that stopped, in a process that goes on). Every later call that
+    /// reads or writes the file throws; calling it again does nothing.
+    public func close() {
+        // Statements first: the connection closes only once they are finalized (sqlite.org/c3ref/close.html),
+        // and the lock must outlive the connection so no second writer starts while this one writes.
+        statementCache.removeAll()
+        connection.close()
+        writerLock?.release()
     }
 
     /// A `store_meta` key a migration sets when the projection tables must be rebuilt from the log.

@@ -64,15 +64,13 @@ struct Migrator {
 
 extension EventStore {
     /// Creates the database at `path` if needed and applies the migrations it lacks. Returns the
-    /// versions applied and the version it is at now.
+    /// versions applied and the version it is at now. A writer like any other: it takes the file's
+    /// writer lock for the time it runs, and refuses a file that is not vpa-store's.
     public static func migrate(path: String, now: Timestamp = .now) throws(StoreError) -> (applied: [Int], version: Int) {
-        let connection: SQLiteConnection
-        do {
-            connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
-            try connection.execute("PRAGMA journal_mode = WAL")
-        } catch {
-            throw .sqlite(error)
-        }
+        let lock = try WriterLock(databasePath: path)
+        defer { lock.release() }
+        let connection = try StoreFile.openForWriting(path)
+        defer { connection.close() }
         let migrator = Migrator()
         let applied = try migrator.migrate(connection, now: now.unixMilliseconds)
         return (applied, migrator.latestVersion)

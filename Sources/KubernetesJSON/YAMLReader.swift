@@ -15,6 +15,9 @@ struct YAMLReader {
     private var initialError: YAMLSyntaxError?
     /// The last document read, kept to find the line of a field when decoding it fails.
     private var currentRoot: Node?
+    /// Converts the documents, bounding what aliases add; one for the stream, because Yams resolves
+    /// an alias to an anchor of an earlier document too.
+    private var expansion = AliasExpansion()
 
     init(bytes: [UInt8]) {
         // Invalid UTF-8 becomes U+FFFD, as in the JSON path; Kubernetes objects are UTF-8.
@@ -48,7 +51,8 @@ struct YAMLReader {
         }
         currentRoot = root
         guard let root else { return nil }
-        return (try Self.value(of: root), root.mark?.line)
+        expansion.startDocument()
+        return (try expansion.value(of: root, line: root.mark?.line, inAlias: false), root.mark?.line)
     }
 
     /// The line of the value at `path` in the last document read: of its key when the last step is a
@@ -93,36 +97,6 @@ struct YAMLReader {
             return YAMLSyntaxError(line: nil, message: "invalid YAML: \(problem)")
         default:
             return YAMLSyntaxError(line: nil, message: "invalid YAML: \(yamlError)")
-        }
-    }
-
-    /// Maps a composed node onto the value tree.
-    static func value(of node: Node) throws(YAMLSyntaxError) -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            return value(of: scalar)
-        case .sequence(let sequence):
-            var elements: [JSONValue] = []
-            elements.reserveCapacity(sequence.count)
-            for element in sequence {
-                elements.append(try value(of: element))
-            }
-            return .array(elements)
-        case .mapping(let mapping):
-            var members: [(key: String, value: JSONValue)] = []
-            members.reserveCapacity(mapping.count)
-            for (key, member) in mapping {
-                // JSON (and so every Kubernetes object) has only string keys; a YAML key that is
-                // itself a mapping or a list has no counterpart.
-                guard case .scalar(let keyScalar) = key else {
-                    throw YAMLSyntaxError(line: key.mark?.line, message: "a mapping key must be a scalar")
-                }
-                members.append((keyScalar.string, try value(of: member)))
-            }
-            return .object(JSONObject(members: members))
-        case .alias:
-            // The composer replaces aliases with the node they name; nothing is left to resolve.
-            return .null
         }
     }
 
@@ -193,5 +167,96 @@ struct YAMLReader {
             guard exponentDigits > 0 else { return false }
         }
         return index == bytes.count
+    }
+}
+
+/// Bounds what YAML aliases add to a document while it is converted, so a "billion laughs" document
+/// (`b: &b [*a, *a, …]` nine levels deep: 377 bytes, 10^9 nodes) is refused long before its expansion
+/// is built, while a document with a few aliases converts as before.
+///
+/// libyaml and Yams have no such limit: Yams' composer resolves an alias to the anchored node itself,
+/// so the composed tree stays the size of the input (its arrays are shared, copy-on-write), and the
+/// expansion happens here, where every alias becomes a copy. Nodes and scalar bytes reached *through*
+/// an alias are counted; the conversion stops at the first one past a limit, so what it allocated is
+/// bounded by the limits, not by the document. Kubernetes objects as `kubectl` prints them have no
+/// aliases at all; the limits leave room for hand-written ones that share a block or two.
+struct AliasExpansion {
+    /// Most nodes aliases may add to one document.
+    static let maximumNodes = 100_000
+    /// Most bytes of scalar text aliases may add to one document (16 MiB).
+    static let maximumTextBytes = 16 << 20
+
+    private(set) var nodes = 0
+    private(set) var textBytes = 0
+    /// Anchored nodes already converted once (Yams keeps each `Anchor` alive for the parser's life,
+    /// so its identity names one anchor definition). The first conversion of an anchored node is its
+    /// definition, in document order; every later one is an alias.
+    private var anchorsSeen = Set<ObjectIdentifier>()
+
+    /// Starts counting for the next document of the stream; anchors seen stay seen.
+    mutating func startDocument() {
+        nodes = 0
+        textBytes = 0
+    }
+
+    /// Converts `node`; `line` is the line of its parent, for the error.
+    mutating func value(of node: Node, line: Int?, inAlias: Bool) throws(YAMLSyntaxError) -> JSONValue {
+        let inAlias = try enter(node, line: line, inAlias: inAlias)
+        // A node reached through an alias carries the mark of the anchor's definition, further up:
+        // the error names the line where the alias is used (its parent's) instead.
+        let line = inAlias ? line : node.mark?.line ?? line
+        switch node {
+        case .scalar(let scalar):
+            return YAMLReader.value(of: scalar)
+        case .sequence(let sequence):
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(sequence.count)
+            for element in sequence {
+                elements.append(try value(of: element, line: line, inAlias: inAlias))
+            }
+            return .array(elements)
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(mapping.count)
+            for (key, member) in mapping {
+                // JSON (and so every Kubernetes object) has only string keys; a YAML key that is
+                // itself a mapping or a list has no counterpart.
+                guard case .scalar(let keyScalar) = key else {
+                    throw YAMLSyntaxError(line: key.mark?.line, message: "a mapping key must be a scalar")
+                }
+                let keyIsAliased = try enter(key, line: line, inAlias: inAlias)
+                let memberLine = keyIsAliased ? line : key.mark?.line ?? line
+                members.append((keyScalar.string, try value(of: member, line: memberLine, inAlias: inAlias)))
+            }
+            return .object(JSONObject(members: members))
+        case .alias:
+            // The composer replaces aliases with the node they name; nothing is left to resolve.
+            return .null
+        }
+    }
+
+    /// Whether `node` is reached through an alias (inside one, or an anchored node met again), counting
+    /// it when it is.
+    private mutating func enter(_ node: Node, line: Int?, inAlias: Bool) throws(YAMLSyntaxError) -> Bool {
+        var inAlias = inAlias
+        if !inAlias, let anchor = node.anchor, !anchorsSeen.insert(ObjectIdentifier(anchor)).inserted {
+            inAlias = true
+        }
+        if inAlias { try count(node, line: line) }
+        return inAlias
+    }
+
+    /// Counts one node an alias adds, and its text; throws once past either limit.
+    private mutating func count(_ node: Node, line: Int?) throws(YAMLSyntaxError) {
+        nodes += 1
+        if case .scalar(let scalar) = node { textBytes += scalar.string.utf8.count }
+        if nodes > Self.maximumNodes {
+            throw YAMLSyntaxError(line: line, message: "YAML aliases expand to more than \(Self.maximumNodes) nodes; "
+                                  + "write the repeated parts out, or split the document (a document of aliases of aliases grows exponentially)")
+        }
+        if textBytes > Self.maximumTextBytes {
+            throw YAMLSyntaxError(line: line, message: "YAML aliases expand to more than \(Self.maximumTextBytes) bytes of text; "
+                                  + "write the repeated parts out, or split the document (a document of aliases of aliases grows exponentially)")
+        }
     }
 }

@@ -254,6 +254,9 @@ actor StoreCore {
 
     func close() {
         try? store.writeSnapshot()
+        // Releases the file's writer lock: a server that stopped is no longer its writer, even while
+        // its process (a test, an embedding program) goes on.
+        store.close()
     }
 
     private static func merge(_ requested: ResizeTimeouts?, _ defaults: ResizeTimeouts) -> ResizeTimeouts {

@@ -171,7 +171,8 @@ extension RPCStatus {
         case .outOfRange(let message): self.init(.outOfRange, message)
         case .headMoved: self.init(.failedPrecondition, error.description)
         case .corruptEvent: self.init(.dataLoss, error.description)
-        case .schemaTooNew, .schemaTooOld, .databaseMissing: self.init(.failedPrecondition, error.description)
+        case .schemaTooNew, .schemaTooOld, .databaseMissing, .notADatabase, .foreignDatabase, .writerLocked, .lockFileUnusable:
+            self.init(.failedPrecondition, error.description)
         case .sqlite(let sqlite):
             // SQLITE_BUSY / SQLITE_LOCKED: another process holds the write lock; retrying may work.
             self.init(sqlite.primaryCode == 5 || sqlite.primaryCode == 6 ? .unavailable : .internal, error.description)

@@ -217,6 +217,7 @@ struct EventStoreTests {
         let db = TemporaryDatabase()
         let store = try EventStore(path: db.path)
         try store.connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)")
+        store.close()  // one writer per file: this one lets go before the next opens
         #expect {
             _ = try EventStore(path: db.path)
         } throws: { error in

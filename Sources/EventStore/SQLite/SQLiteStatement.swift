@@ -22,6 +22,7 @@ final class SQLiteStatement {
     let sql: String
 
     init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
+        try connection.checkOpen(sql)
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else {

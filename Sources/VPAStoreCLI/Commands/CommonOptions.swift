@@ -21,12 +21,16 @@ struct DatabaseOptions: ParsableArguments {
         return "./vpa-store.db"
     }
 
-    /// Opens the database for reading only: never writes, safe next to a running writer.
+    /// Opens the database for reading only: never writes, safe next to a running writer. Says so on
+    /// standard error when the file is read as an immutable snapshot (a read-only copy).
     func openForReading() throws -> EventStore {
-        try EventStore(path: path, access: .readOnly)
+        let store = try EventStore(path: path, access: .readOnly)
+        if let snapshot = store.immutableSnapshot { writeToStandardError("note: \(snapshot)\n") }
+        return store
     }
 
-    /// Opens (creating and migrating if needed) the database for writing.
+    /// Opens (creating and migrating if needed) the database for writing, as its one writer: fails
+    /// naming the holder when another process (a `serve`, an `ingest`) has it open for writing.
     func openForWriting() throws -> EventStore {
         try EventStore(path: path, access: .readWrite)
     }
