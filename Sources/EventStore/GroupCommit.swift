@@ -20,8 +20,10 @@ public struct GroupedIngest {
 
 /// What became of one call of a group commit.
 public enum GroupedIngestOutcome {
-    /// Appended and committed.
-    case appended(IngestSummary)
+    /// Appended and committed. `headPosition` is the log's head right after this call (not after the
+    /// whole group): the same head its stored idempotent answer holds, so a retry gets exactly the
+    /// answer the first try got.
+    case appended(IngestSummary, headPosition: Int64)
     /// Its idempotency key was answered before (by an earlier commit, or earlier in this group):
     /// the stored answer, nothing appended.
     case replayed([UInt8])
@@ -47,7 +49,7 @@ extension EventStore {
             let writer = try BatchWriter(store: self)
             for call in group {
                 outcomes.append(try ingest(call, with: writer))
-                if case .appended(let summary) = outcomes.last, summary.usageSamples > 0 { usageAppended = true }
+                if case .appended(let summary, _) = outcomes.last, summary.usageSamples > 0 { usageAppended = true }
             }
             try connection.execute("COMMIT")
         } catch {
@@ -85,7 +87,7 @@ extension EventStore {
                                             inPlaceMode: call.inPlaceMode)
             try recordAnswer(call.condition.idempotency, summary, recordedAt: call.recordedAt)
             try connection.execute("RELEASE grouped_ingest")
-            return .appended(summary)
+            return .appended(summary, headPosition: projection.position)
         } catch {
             try connection.execute("ROLLBACK TO grouped_ingest")
             try connection.execute("RELEASE grouped_ingest")

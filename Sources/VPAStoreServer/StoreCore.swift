@@ -82,10 +82,9 @@ actor StoreCore {
         })
         published(after: before)
         metrics.groupCommitted(calls: calls.count)
-        let head = store.headPosition
         for (call, outcome) in zip(calls, outcomes) {
             switch outcome {
-            case .appended(let summary):
+            case .appended(let summary, let head):
                 call.reply.resume(returning: IngestResponse(summary: summary, headPosition: head))
             case .replayed(let stored):
                 do throws(StoreError) {

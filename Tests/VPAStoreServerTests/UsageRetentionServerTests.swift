@@ -24,7 +24,9 @@ import VPAStoreTestSupport
             let last = try await client.ingest(IngestRequest(observedAt: minute(180), observations: [
                 usage("web-0", at: minute(180)), usage("web-1", at: minute(1)),
             ]))
-            #expect(last.headPosition == 7)
+            // The call's own head: the UsageExpired marker (7) is the store's, appended after the commit,
+            // and a retry of the call gets the same answer (issue 16, finding 9).
+            #expect(last.headPosition == 6)
             let page = try await client.readEvents(ReadEventsRequest(fromPosition: 1))
             // 1–2 the pods, 3 auto in-place mode turning on, 4 and 6 the old samples, 5 the new one, 7 the marker.
             #expect(page.events.map(\.event.position) == [1, 2, 3, 5, 7])
