@@ -176,6 +176,11 @@ struct FieldReader {
     static func string(_ value: JSONValue, path: FieldPath, lenientScalars: Bool) throws(FieldError) -> String {
         switch value {
         case .string(let text):
+            // The store's protobuf strings end at the first NUL: "a\u0000b" would be stored as "a" and
+            // collide with a real pod "a". No Kubernetes name or value this reads may hold one.
+            guard !text.utf8.contains(0) else {
+                throw FieldError(path: path, message: "contains a NUL character (\\u0000), which no Kubernetes name or value may hold")
+            }
             return text
         case .number(let text) where lenientScalars:
             return text

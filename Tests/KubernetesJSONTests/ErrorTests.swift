@@ -21,6 +21,14 @@ struct ErrorTests {
             #"pods.json: document 1, line \#(badLine): items[3].spec.containers[0].resources.requests.memory: invalid quantity "12x": "#))
     }
 
+    /// Issue 16, finding 8: a name holding NUL was stored cut at the NUL ("a"), so two pods could collide.
+    @Test("a NUL character in a name is refused, naming the field")
+    func nulInAName() throws {
+        let error = try #require(decodeError(#"{"kind": "Pod", "metadata": {"name": "a\u0000b", "namespace": "shop"}, "spec": {"containers": []}}"#))
+        #expect(error.fieldPath == "metadata.name")
+        #expect(error.message.contains("NUL"))
+    }
+
     @Test("a negative quantity, and the first bad entry in document order")
     func negativeQuantity() throws {
         let error = try #require(decodeError("""
