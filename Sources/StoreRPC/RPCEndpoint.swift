@@ -21,6 +21,19 @@ public enum RPCEndpoint: Hashable, Sendable, CustomStringConvertible {
         self = .tcp(host: host.isEmpty ? "127.0.0.1" : host, port: port)
     }
 
+    /// Whether only this machine can reach the endpoint: a Unix socket, `localhost`, or an address
+    /// in 127.0.0.0/8 or `::1`. Anything else (a wildcard such as `0.0.0.0` or `::` included) may be
+    /// reachable from the network.
+    public var isLoopbackOnly: Bool {
+        switch self {
+        case .unix: return true
+        case .tcp(let host, _):
+            if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        }
+    }
+
     public var description: String {
         switch self {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

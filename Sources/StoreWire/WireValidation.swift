@@ -112,7 +112,7 @@ enum WireValidation {
         let shown = field.pointee.type == PROTOBUF_C_TYPE_UINT64 || field.pointee.type == PROTOBUF_C_TYPE_UINT32
             ? "\(value)" : "\(Int64(bitPattern: value))"
         return "\(shown) ms is outside the range vpa-store computes with (\(range.lowerBound) to \(range.upperBound), "
-            + "years 0001 to 9999)"
+            + "years 0000 to 9999)"
     }
 
     /// Whether a field's name ends in `_ms`: the protocol's mark of a time or duration in milliseconds.

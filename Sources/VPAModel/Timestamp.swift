@@ -13,10 +13,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable {
         self.unixMilliseconds = unixMilliseconds
     }
 
-    /// 0001-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z: every time RFC 3339 can write, and a
+    /// 0000-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z: every time RFC 3339 can write, and a
     /// range in which any difference of two times, or a time plus a duration of
     /// `Timestamp.maximumDurationMilliseconds`, fits in 64 bits.
-    public static let validRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+    public static let validRange: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
     /// The longest duration (a timeout, an interval, a window) accepted from outside: the span of
     /// `validRange`.

@@ -26,6 +26,10 @@ public struct ServeConfiguration: Sendable {
     public var usageRetention: Duration?
     /// A connection that has not said hello within this time is closed.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// Connections, calls in flight and bytes a client may hold (`RPCLimits`).
+    public var limits = RPCLimits()
+    /// The shortest progress interval a Watch may ask for.
+    public var minimumWatchProgressInterval: Duration = .milliseconds(100)
 
     public init(databasePath: String, listen: RPCEndpoint = .tcp(host: "127.0.0.1", port: RPCEndpoint.defaultPort),
                 metricsListen: RPCEndpoint? = nil, maximumFrameBytes: Int = 4 * 1024 * 1024, token: String? = nil,

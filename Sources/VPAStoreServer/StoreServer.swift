@@ -40,6 +40,7 @@ public final class StoreServer: Service, Sendable {
         var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
                                                       shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
         rpcConfiguration.handshakeTimeout = configuration.handshakeTimeout
+        rpcConfiguration.limits = configuration.limits
         rpcServer = RPCServer(configuration: rpcConfiguration, service: service, logger: logger, group: group)
     }
 

@@ -22,6 +22,14 @@ extension StoreService {
         try await checkRange(next, field: "from_position")
         let progressInterval = request.progressIntervalMilliseconds.map { Duration.milliseconds(Int64($0)) }
             ?? configuration.watchProgressInterval
+        // Each progress message wakes the watcher's task; a few hundred watches at 1 ms would take
+        // the server's cores from everyone else.
+        let minimum = configuration.minimumWatchProgressInterval
+        if progressInterval < minimum {
+            throw RPCStatus(.resourceExhausted, "progress_interval_ms \(request.progressIntervalMilliseconds ?? 0) is below the "
+                            + "server's minimum of \(RPCClient.milliseconds(minimum)) ms; ask for a longer interval or lower "
+                            + "--min-watch-progress-interval")
+        }
         metrics.watchersChanged(by: 1)
         defer { metrics.watchersChanged(by: -1) }
         var lastSent = ContinuousClock.now
@@ -31,15 +39,21 @@ extension StoreService {
             if core.recent.isShuttingDown {
                 throw RPCStatus(.unavailable, "the server is shutting down; resume the watch from position \(next)")
             }
-            let (page, bytes) = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
-            next = page.nextPosition
-            if !page.events.isEmpty {
-                try await call.respond(bytes)
+            // Room for the page is reserved before it is read, so a watcher that does not read holds
+            // at most the connection's budget (see ServerCall.respond(building:)).
+            var head: Int64 = 0
+            let sent = try await call.respond { () async throws(RPCStatus) -> [UInt8]? in
+                let (page, bytes) = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
+                next = page.nextPosition
+                head = page.headPosition
+                return page.events.isEmpty ? nil : bytes
+            }
+            if sent {
                 lastSent = .now
                 continue
             }
-            if page.nextPosition <= page.headPosition { continue }  // skipped events that did not match
-            let moved = await core.recent.waitForHead(beyond: page.headPosition, timeout: progressInterval)
+            if next <= head { continue }  // skipped events that did not match
+            let moved = await core.recent.waitForHead(beyond: head, timeout: progressInterval)
             if !moved, ContinuousClock.now - lastSent >= progressInterval, !core.recent.isShuttingDown {
                 try await call.respond(EventPage(events: [], nextPosition: next, headPosition: core.recent.headPosition).encoded())
                 lastSent = .now

@@ -45,45 +45,45 @@ final class StoreService: RPCService {
         switch method {
         case .getServerInfo:
             _ = try decode(ServerInfoRequest.self, call)
-            try await call.respond(try await serverInfo().encoded())
+            try await call.respond { try await serverInfo().encoded() }
         case .checkHealth:
             _ = try decode(HealthRequest.self, call)
             let serving = await !core.shuttingDown
-            try await call.respond(HealthStatus(serving: serving, headPosition: await core.headPosition).encoded())
+            try await call.respond { HealthStatus(serving: serving, headPosition: await core.headPosition).encoded() }
         case .append:
             let request = try decode(AppendRequest.self, call)
-            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded())
+            try await call.respond { try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded() }
         case .ingest:
             let request = try decode(IngestRequest.self, call)
-            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded())
+            try await call.respond { try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded() }
         case .getActualResources:
             let request = try decode(ActualResourcesRequest.self, call)
-            try await call.respond(try await store { core throws(StoreError) in try await core.actualResources(request) }.encoded())
+            try await call.respond { try await store { core throws(StoreError) in try await core.actualResources(request) }.encoded() }
         case .getResizeState:
             let request = try decode(ResizeStateRequest.self, call)
             let defaults = configuration.timeouts
-            try await call.respond(try await store { [clock] core throws(StoreError) in
+            try await call.respond { try await store { [clock] core throws(StoreError) in
                 try await core.resizeState(request, now: clock(), defaults: defaults)
-            }.encoded())
+            }.encoded() }
         case .listResizes:
             let request = try decode(ResizesRequest.self, call)
-            try await call.respond(await core.resizes(request, now: clock(), defaults: configuration.timeouts).encoded())
+            try await call.respond { await core.resizes(request, now: clock(), defaults: configuration.timeouts).encoded() }
         case .listOOMKills:
             let request = try decode(OOMKillsRequest.self, call)
-            try await call.respond(try await store { core throws(StoreError) in try await core.oomKills(request) }.encoded())
+            try await call.respond { try await store { core throws(StoreError) in try await core.oomKills(request) }.encoded() }
         case .readEvents:
             let request = try decode(ReadEventsRequest.self, call)
             let from = max(1, request.fromPosition)
             try await checkRange(from, field: "from_position")
-            try await call.respond(try await encodedPage(from: from, selector: request.selector, limit: request.limit).1)
+            try await call.respond { try await encodedPage(from: from, selector: request.selector, limit: request.limit).1 }
         case .watch:
             try await watch(try decode(WatchRequest.self, call), call)
         case .listVPAs:
             let request = try decode(VPAListRequest.self, call)
-            try await call.respond(await core.vpas(request).encoded())
+            try await call.respond { await core.vpas(request).encoded() }
         case .listPods:
             let request = try decode(PodListRequest.self, call)
-            try await call.respond(await core.pods(request, now: clock(), defaults: configuration.timeouts).encoded())
+            try await call.respond { await core.pods(request, now: clock(), defaults: configuration.timeouts).encoded() }
         }
     }
 

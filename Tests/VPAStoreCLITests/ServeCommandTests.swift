@@ -146,4 +146,22 @@ struct ServeCommandTests {
         #expect(result.stderr.contains("UNAVAILABLE"))
         #expect(result.stderr.contains("127.0.0.1:1"))
     }
+
+    /// Issue 16, finding 10: a listener other machines can reach, with no token, is refused at start
+    /// unless the user says so. (Nothing here binds a non-loopback address: the refusal comes before
+    /// the bind, and the accepted case stops at a database path that cannot be opened.)
+    @Test func listeningBeyondLoopbackWithoutATokenIsRefusedUnlessInsecureIsSaid() throws {
+        let workspace = Workspace()
+        let cli = workspace.runner
+        for address in ["0.0.0.0:0", "[::]:0", "192.0.2.1:0"] {
+            let refused = try cli.run("serve", "--listen", address)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("--token-file") && refused.stderr.contains("--insecure-listen"), "\(refused.stderr)")
+        }
+        let unopenable = workspace.directory.appendingPathComponent("missing-dir/store.db").path
+        let accepted = try cli.run("serve", "--listen", "0.0.0.0:0", "--insecure-listen", "--db", unopenable)
+        #expect(accepted.status != 0)
+        #expect(!accepted.stderr.contains("--insecure-listen"), "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("missing-dir"), "\(accepted.stderr)")
+    }
 }

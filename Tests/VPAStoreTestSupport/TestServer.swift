@@ -27,6 +27,8 @@ public final class TestServer: Sendable {
         var configuration = ServeConfiguration(databasePath: directory.appendingPathComponent("store.db").path,
                                                listen: .tcp(host: "127.0.0.1", port: port),
                                                watchProgressInterval: .milliseconds(200), shutdownGrace: .seconds(5))
+        // Tests watch with short progress intervals to finish quickly.
+        configuration.minimumWatchProgressInterval = .milliseconds(10)
         configure(&configuration)
         let server = try await StoreServer(configuration: configuration, logger: quietLogger)
         let address = try await server.bind()

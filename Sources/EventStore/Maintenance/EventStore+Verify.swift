@@ -179,7 +179,7 @@ extension EventStore {
     /// requests were range-checked may hold one. Reads saturate on it; `verify` names it.
     private static func timeProblem(of event: StoredEvent, body row: SQLiteStatement) -> String? {
         for (name, time) in [("occurred_at", event.occurredAt), ("recorded_at", event.recordedAt)] where !time.isInValidRange {
-            return "\(name) \(time.unixMilliseconds) ms is outside the years 0001 to 9999"
+            return "\(name) \(time.unixMilliseconds) ms is outside the years 0000 to 9999"
         }
         return row.withBlob(7) { EventCodec.timeProblem(type: event.body.type, bytes: $0) }
     }

@@ -14,15 +14,23 @@ public struct FrameDecoder: ByteToMessageDecoder {
     public static let lengthFieldBytes = 4
 
     public let maximumFrameBytes: Int
+    /// The limit for the first frame (a server's: the hello, before anyone is authenticated).
+    public let maximumFirstFrameBytes: Int
+    private var decodedFirstFrame = false
 
-    public init(maximumFrameBytes: Int) {
+    /// `maximumFirstFrameBytes` defaults to `maximumFrameBytes`.
+    public init(maximumFrameBytes: Int, maximumFirstFrameBytes: Int? = nil) {
         self.maximumFrameBytes = maximumFrameBytes
+        self.maximumFirstFrameBytes = min(maximumFirstFrameBytes ?? maximumFrameBytes, maximumFrameBytes)
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
         guard length <= maximumFrameBytes else {
             throw FrameError.frameTooLarge(announcedBytes: Int(length), maximumBytes: maximumFrameBytes)
+        }
+        if !decodedFirstFrame, length > maximumFirstFrameBytes {
+            throw FrameError.firstFrameTooLarge(announcedBytes: Int(length), maximumBytes: maximumFirstFrameBytes)
         }
         guard buffer.readableBytes >= Self.lengthFieldBytes + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: Self.lengthFieldBytes)
@@ -32,6 +40,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
                 return (Int(length), .failure(error))
             }
         }
+        decodedFirstFrame = true
         switch frame {
         case .success(let frame): context.fireChannelRead(wrapInboundOut(frame))
         case .failure(let error): throw FrameError.malformedFrame(error)
@@ -65,6 +74,8 @@ public struct FrameEncoder: MessageToByteEncoder {
 public enum FrameError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A length prefix announced more than the maximum frame size.
     case frameTooLarge(announcedBytes: Int, maximumBytes: Int)
+    /// The first frame (the hello) announced more than the limit before the handshake.
+    case firstFrameTooLarge(announcedBytes: Int, maximumBytes: Int)
     /// A frame's bytes are not a valid `Frame` message.
     case malformedFrame(WireError)
     /// The connection ended in the middle of a frame.
@@ -75,6 +86,9 @@ public enum FrameError: Error, Hashable, Sendable, CustomStringConvertible {
         case .frameTooLarge(let announced, let maximum):
             "a frame of \(announced) bytes was announced, above the maximum of \(maximum) bytes "
                 + "(--max-frame-bytes); the connection is closed"
+        case .firstFrameTooLarge(let announced, let maximum):
+            "a first frame of \(announced) bytes was announced; before the handshake completes a frame may have at most "
+                + "\(maximum) bytes (--max-hello-bytes); the connection is closed"
         case .malformedFrame(let error):
             "a frame is not a valid vpa.store.v1.Frame (\(error)); the connection is closed"
         case .truncatedFrame(let count):

@@ -4,8 +4,10 @@ import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {
     /// Adds the frame codec: 4-byte big-endian length + protobuf `Frame`, inbound and outbound.
-    public func addFrameCodec(maximumFrameBytes: Int) throws {
-        try addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maximumFrameBytes)))
+    /// `maximumFirstFrameBytes` bounds the first frame only (a server's hello).
+    public func addFrameCodec(maximumFrameBytes: Int, maximumFirstFrameBytes: Int? = nil) throws {
+        try addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maximumFrameBytes,
+                                                         maximumFirstFrameBytes: maximumFirstFrameBytes)))
         try addHandler(LengthFieldPrepender(lengthFieldLength: .four, lengthFieldEndianness: .big))
         try addHandler(MessageToByteHandler(FrameEncoder()))
     }

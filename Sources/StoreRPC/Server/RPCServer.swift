@@ -31,13 +31,15 @@ public final class RPCServer: Sendable {
     @discardableResult
     public func bind() async throws -> SocketAddress? {
         let maximumFrameBytes = configuration.maximumFrameBytes
+        let maximumHelloBytes = configuration.limits.maximumHelloBytes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<Frame, Frame>> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
+                try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes,
+                                                                  maximumFirstFrameBytes: maximumHelloBytes)
                 return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
             }
         }
@@ -100,6 +102,21 @@ public final class RPCServer: Sendable {
     /// Whether a graceful shutdown has started.
     public var isShuttingDown: Bool { state.withLockedValue { $0.shuttingDown } }
 
+    /// Why one more connection cannot be admitted next to `open`, if it cannot.
+    private func refusal(admitting open: Dictionary<ObjectIdentifier, ServerConnection>.Values) -> RPCStatus? {
+        let limits = configuration.limits
+        if open.count >= limits.maximumConnections {
+            return RPCStatus(.resourceExhausted, "the server has \(open.count) connections open, its limit; "
+                             + "close idle clients or raise --max-connections")
+        }
+        let beforeHello = open.lazy.filter { !$0.isWelcomed }.count
+        if beforeHello >= limits.maximumConnectionsBeforeHello {
+            return RPCStatus(.resourceExhausted, "the server has \(beforeHello) connections that have not completed the "
+                             + "handshake, its limit; retry shortly or raise --max-pending-handshakes")
+        }
+        return nil
+    }
+
     private func serve(_ channel: NIOAsyncChannel<Frame, Frame>) async {
         let peer = channel.channel.remoteAddress.map { "\($0)" } ?? "unknown"
         do {
@@ -107,9 +124,19 @@ public final class RPCServer: Sendable {
                 let connection = ServerConnection(channel: channel.channel, outbound: outbound, peer: peer,
                                                   service: service, configuration: configuration, logger: logger)
                 let key = ObjectIdentifier(connection)
-                let alreadyShuttingDown = state.withLockedValue { state in
+                let admission = state.withLockedValue { state -> Result<Bool, RPCStatus> in
+                    if let refusal = refusal(admitting: state.connections.values) { return .failure(refusal) }
                     state.connections[key] = connection
-                    return state.shuttingDown
+                    return .success(state.shuttingDown)
+                }
+                let alreadyShuttingDown: Bool
+                switch admission {
+                case .failure(let refusal):
+                    logger.info("Refused connection", metadata: ["rpc.peer": "\(peer)", "rpc.status": "\(refusal)"])
+                    try? await outbound.write(Frame(callID: 0, .status(refusal)))
+                    return
+                case .success(let shuttingDown):
+                    alreadyShuttingDown = shuttingDown
                 }
                 service.connectionsChanged(by: 1)
                 defer {

@@ -9,6 +9,8 @@ public struct RPCServerConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// When set, a hello must carry exactly this token (UNAUTHENTICATED otherwise).
     public var requiredToken: String?
+    /// Connections, calls and bytes a client may hold.
+    public var limits = RPCLimits()
 
     public init(listen: RPCEndpoint, maximumFrameBytes: Int = 4 * 1024 * 1024, shutdownGrace: Duration = .seconds(10),
                 requiredToken: String? = nil) {

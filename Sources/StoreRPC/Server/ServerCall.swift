@@ -14,10 +14,15 @@ public final class ServerCall: Sendable {
     public let metadata: [Frame.Metadata]
     /// When the call must have ended, if the client gave a timeout.
     public let deadline: ContinuousClock.Instant?
+    /// The client's timeout, if it gave one; a timeout above a year is taken as none.
+    let timeoutMilliseconds: Int64?
+    /// The longest timeout taken as one: beyond it, the deadline could not be represented.
+    static let longestTimeoutMilliseconds: UInt64 = 366 * 86_400_000
     /// The peer's address, for logs.
     public let peer: String
 
     private let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    private let budget: OutboundBudget
     /// Told when the call ends, before its status is sent, so its id is free again by the time the
     /// client reads the status.
     private let onEnd: @Sendable (ServerCall) -> Void
@@ -28,6 +33,8 @@ public final class ServerCall: Sendable {
         var endedWith: RPCStatus?
         var handler: Task<Void, Never>?
         var handlerReturned = false
+        /// Room the connection's reader reserved for the call's first answer (see `respond(building:)`).
+        var reservedForFirstAnswer = 0
     }
 
     /// The largest response message that fits in one frame.
@@ -36,25 +43,64 @@ public final class ServerCall: Sendable {
     public static let frameOverheadBytes = 64
 
     init(callID: UInt64, request: Frame.Request, peer: String, outbound: NIOAsyncChannelOutboundWriter<Frame>,
-         maximumFrameBytes: Int, onEnd: @escaping @Sendable (ServerCall) -> Void) {
+         budget: OutboundBudget, reserved: Int, maximumFrameBytes: Int, onEnd: @escaping @Sendable (ServerCall) -> Void) {
         self.maximumMessageBytes = maximumFrameBytes - Self.frameOverheadBytes
         self.onEnd = onEnd
         self.callID = callID
         self.method = request.method
         self.payload = request.payload
         self.metadata = request.metadata
-        self.deadline = request.timeoutMilliseconds > 0
-            ? .now + .milliseconds(Int64(clamping: request.timeoutMilliseconds)) : nil
+        let timeout = request.timeoutMilliseconds
+        self.timeoutMilliseconds = timeout > 0 && timeout <= Self.longestTimeoutMilliseconds ? Int64(timeout) : nil
+        self.deadline = timeoutMilliseconds.map { .now + .milliseconds($0) }
         self.peer = peer
         self.outbound = outbound
+        self.budget = budget
+        state.withLockedValue { $0.reservedForFirstAnswer = reserved }
     }
 
     /// Whether the call has ended (the client will read nothing more of it).
     public var hasEnded: Bool { state.withLockedValue { $0.endedWith != nil } }
 
-    /// Sends one response message. Throws `CancellationError` once the call has ended, so a
-    /// streaming handler stops producing.
+    /// Sends one response message that is already built. Throws `CancellationError` once the call
+    /// has ended, so a streaming handler stops producing.
     public func respond(_ message: [UInt8]) async throws {
+        budget.add(message.count)
+        defer { budget.release(message.count) }
+        try await write(message)
+    }
+
+    /// Builds one response message and sends it, with room for it reserved in the connection's budget
+    /// before it is built (see `OutboundBudget`): a peer that does not read its answers makes calls
+    /// wait here rather than each build an answer to hold. `build` returning nil sends nothing.
+    /// Returns whether a message was sent.
+    @discardableResult
+    public func respond(building build: () async throws -> [UInt8]?) async throws -> Bool {
+        guard !hasEnded else { throw CancellationError() }
+        let reservedByReader = takeReservation()
+        var held = reservedByReader > 0 ? reservedByReader : await budget.reserve()
+        defer { budget.release(held) }
+        guard let message = try await build() else { return false }
+        held = budget.settle(reserved: held, actual: message.count)
+        try await write(message)
+        return true
+    }
+
+    /// The reader's reservation, once: the first answer uses it; a call that ends without answering
+    /// hands it back (`releaseReservation`).
+    private func takeReservation() -> Int {
+        state.withLockedValue { state in
+            defer { state.reservedForFirstAnswer = 0 }
+            return state.reservedForFirstAnswer
+        }
+    }
+
+    /// Hands back the reader's reservation if no answer used it.
+    func releaseReservation() {
+        budget.release(takeReservation())
+    }
+
+    private func write(_ message: [UInt8]) async throws {
         guard !hasEnded else { throw CancellationError() }
         // The peer refuses frames above the limit the welcome announced; say so instead.
         guard message.count <= maximumMessageBytes else {

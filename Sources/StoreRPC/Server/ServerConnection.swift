@@ -19,6 +19,8 @@ final class ServerConnection: Sendable {
     private let configuration: RPCServerConfiguration
     private let logger: Logger
     private let state = NIOLockedValueBox<State>(State())
+    /// Bytes of answers waiting for the peer; the reader pauses while they are above the limit.
+    private let budget: OutboundBudget
 
     private struct State {
         /// Calls that have not ended, by id: an id is taken until its call ends.
@@ -40,7 +42,13 @@ final class ServerConnection: Sendable {
         self.service = service
         self.configuration = configuration
         self.logger = logger
+        self.budget = OutboundBudget(limit: configuration.limits.maximumQueuedBytesPerConnection,
+                                     reservation: configuration.maximumFrameBytes)
+        channel.closeFuture.whenComplete { [budget] _ in budget.close() }
     }
+
+    /// Whether the handshake completed.
+    var isWelcomed: Bool { state.withLockedValue { $0.welcomed } }
 
     func run(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
         // A peer that connects and never says hello must not hold the connection forever.
@@ -58,7 +66,10 @@ final class ServerConnection: Sendable {
             }
         } catch let error as FrameError {
             logger.info("Closing connection after a framing error", metadata: ["rpc.peer": "\(peer)", "error": "\(error)"])
-            let code: RPCStatus.Code = if case .frameTooLarge = error { .resourceExhausted } else { .invalidArgument }
+            let code: RPCStatus.Code = switch error {
+            case .frameTooLarge, .firstFrameTooLarge: .resourceExhausted
+            case .malformedFrame, .truncatedFrame: .invalidArgument
+            }
             try? await outbound.write(Frame(callID: 0, .status(RPCStatus(code, error.description))))
         } catch {
             logger.debug("Connection read failed", metadata: ["rpc.peer": "\(peer)", "error": "\(error)"])
@@ -106,7 +117,15 @@ final class ServerConnection: Sendable {
     private func dispatch(_ frame: Frame) async throws -> Bool {
         switch frame.kind {
         case .request(let request):
-            return try await start(callID: frame.callID, request)
+            // Room for the call's first answer is reserved before the call starts: while the peer
+            // leaves answers unread, the budget stays full and its next calls are not read (backpressure).
+            let reserved = await budget.reserve()
+            // Frames still buffered when the peer went away are not started.
+            guard channel.isActive else {
+                budget.release(reserved)
+                return false
+            }
+            return try await start(callID: frame.callID, request, reserved: reserved)
         case .cancel:
             let call = state.withLockedValue { $0.calls[frame.callID] }
             await call?.end(RPCStatus(.cancelled, "cancelled by the client"), cancelHandler: true)
@@ -123,22 +142,26 @@ final class ServerConnection: Sendable {
         }
     }
 
-    private func start(callID: UInt64, _ request: Frame.Request) async throws -> Bool {
+    private func start(callID: UInt64, _ request: Frame.Request, reserved: Int) async throws -> Bool {
         guard callID != 0 else {
+            budget.release(reserved)
             try await outbound.write(Frame(callID: 0, .status(RPCStatus(.invalidArgument,
                 "call id 0 is reserved for connection frames; the connection is closed"))))
             return false
         }
-        let call = ServerCall(callID: callID, request: request, peer: peer, outbound: outbound,
+        let call = ServerCall(callID: callID, request: request, peer: peer, outbound: outbound, budget: budget, reserved: reserved,
                               maximumFrameBytes: configuration.maximumFrameBytes, onEnd: { [weak self] call in self?.release(call) })
-        enum Admission { case accepted, draining, duplicate }
+        enum Admission { case accepted, draining, duplicate, tooMany(Int) }
+        let maximumCalls = configuration.limits.maximumCallsPerConnection
         let admission: Admission = state.withLockedValue { state in
             if state.draining { return .draining }
             if state.calls[callID] != nil { return .duplicate }
+            if state.calls.count >= maximumCalls { return .tooMany(state.calls.count) }
             state.calls[callID] = call
             state.lastCallID = max(state.lastCallID, callID)
             return .accepted
         }
+        if case .accepted = admission {} else { call.releaseReservation() }
         switch admission {
         case .draining:
             try await outbound.write(Frame(callID: callID, .status(RPCStatus(.unavailable,
@@ -148,14 +171,19 @@ final class ServerConnection: Sendable {
             try await outbound.write(Frame(callID: 0, .status(RPCStatus(.invalidArgument,
                 "call id \(callID) is already in flight on this connection; the connection is closed"))))
             return false
+        case .tooMany(let count):
+            try await outbound.write(Frame(callID: callID, .status(RPCStatus(.resourceExhausted,
+                "this connection has \(count) calls in flight, the server's limit; wait for answers, use another "
+                + "connection, or raise --max-calls-per-connection"))))
+            return true
         case .accepted:
             break
         }
         // A timer on the event loop rather than a sleeping task per call: it costs nothing unless it fires.
-        let deadlineTimer = request.timeoutMilliseconds == 0 ? nil : channel.eventLoop.scheduleTask(
-            in: .milliseconds(Int64(clamping: request.timeoutMilliseconds))) {
+        let deadlineTimer = call.timeoutMilliseconds.map { milliseconds in channel.eventLoop.scheduleTask(
+            in: .milliseconds(milliseconds)) {
             Task { await call.end(RPCStatus(.deadlineExceeded, "the call's deadline passed before it finished"), cancelHandler: true) }
-        }
+        } }
         let task = Task { [service] in
             let outcome: RPCStatus
             do {
@@ -169,6 +197,7 @@ final class ServerConnection: Sendable {
                 outcome = RPCStatus(.internal, "\(error)")
             }
             deadlineTimer?.cancel()
+            call.releaseReservation()
             await call.end(outcome, cancelHandler: false)
             self.finished(call)
         }
@@ -218,6 +247,10 @@ final class ServerConnection: Sendable {
     /// Sends GOAWAY, lets the calls in flight finish within `grace`, then closes.
     private func startDraining(grace: Duration) {
         let lastCallID = state.withLockedValue { $0.lastCallID }
+        // The grace is kept whatever the peer does: a peer that reads nothing makes every write below
+        // wait forever, so the close comes from a timer, not from the end of those writes. Closing
+        // fails the waiting writes, and the calls end.
+        channel.eventLoop.scheduleTask(in: .nanoseconds(grace.nanoseconds)) { [channel] in channel.close(promise: nil) }
         Task { [outbound, channel] in
             try? await outbound.write(Frame(callID: 0, .goAway(lastCallID: lastCallID, reason: "server shutting down")))
             if await !self.waitUntilIdle(timeout: grace) {

@@ -58,12 +58,55 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Flag(name: .long, help: "Listen on a non-loopback address without --token-file (anyone who reaches it can write).")
+    var insecureListen = false
+
+    @Option(name: .long, help: "Open connections in all.")
+    var maxConnections = RPCLimits().maximumConnections
+
+    @Option(name: .long, help: "Connections that have not completed the handshake.")
+    var maxPendingHandshakes = RPCLimits().maximumConnectionsBeforeHello
+
+    @Option(name: .long, help: "Largest hello frame before the handshake, in bytes.")
+    var maxHelloBytes = RPCLimits().maximumHelloBytes
+
+    @Option(name: .long, help: "Calls in flight on one connection, Watches included.")
+    var maxCallsPerConnection = RPCLimits().maximumCallsPerConnection
+
+    @Option(name: .long, help: "Bytes of answers a connection may leave unread before the server stops reading it.")
+    var maxQueuedBytesPerConnection = RPCLimits().maximumQueuedBytesPerConnection
+
+    @Option(name: .long, help: "Shortest progress interval a Watch may ask for (e.g. 100ms).", transform: TimeArgument.parseDuration)
+    var minWatchProgressInterval: Int64 = 100
+
     func validate() throws {
         if maxFrameBytes < 1024 || maxFrameBytes > 1 << 30 {
             throw ValidationError("--max-frame-bytes must be between 1024 and 1073741824")
         }
         if case .unix? = metricsListen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
         if watchBuffer < 1 { throw ValidationError("--watch-buffer must be at least 1") }
+        for (flag, value) in [("--max-connections", maxConnections), ("--max-pending-handshakes", maxPendingHandshakes),
+                              ("--max-hello-bytes", maxHelloBytes), ("--max-calls-per-connection", maxCallsPerConnection),
+                              ("--max-queued-bytes-per-connection", maxQueuedBytesPerConnection)] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1")
+        }
+        let endpoint = unix.map { RPCEndpoint.unix(path: $0) } ?? listen
+        if !endpoint.isLoopbackOnly, tokenFile == nil, !insecureListen {
+            throw ValidationError("--listen \(endpoint) can be reached from other machines, and without --token-file anyone "
+                                  + "who reaches it can write to the store; give --token-file FILE, listen on 127.0.0.1, "
+                                  + "or pass --insecure-listen to accept that")
+        }
+    }
+
+    /// The connection and call limits the flags set.
+    private var limits: RPCLimits {
+        var limits = RPCLimits()
+        limits.maximumConnections = maxConnections
+        limits.maximumConnectionsBeforeHello = maxPendingHandshakes
+        limits.maximumHelloBytes = maxHelloBytes
+        limits.maximumCallsPerConnection = maxCallsPerConnection
+        limits.maximumQueuedBytesPerConnection = maxQueuedBytesPerConnection
+        return limits
     }
 
     func run() async throws {
@@ -76,11 +119,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "vpa-store.serve")
         var token: String?
         if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }
-        let configuration = ServeConfiguration(
+        var configuration = ServeConfiguration(
             databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
             maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
             timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout, inProgressMilliseconds: inProgressTimeout),
             watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace), usageRetention: retention.retention)
+        configuration.limits = limits
+        configuration.minimumWatchProgressInterval = .milliseconds(minWatchProgressInterval)
         let server = try await StoreServer(configuration: configuration, logger: logger)
         let address = try await server.bind()
         var line = "listening on \(address.map(Self.describe) ?? configuration.listen.description)"
