@@ -258,3 +258,26 @@ struct EventStoreTests {
         #expect(try store.oomKills().count == 2)
     }
 }
+
+/// What the soak fuzzer of issue 16 found: input Kubernetes never sends, which must still leave a log
+/// whose projection equals a fresh replay.
+struct OddIdentityTests {
+    /// A UID seen again under another namespace: the pod answers to its new name only, before and
+    /// after a snapshot reload, and `verify` is clean.
+    @Test func aUIDSeenUnderAnotherNamespaceMovesThePod() throws {
+        let db = TemporaryDatabase()
+        let store = try EventStore(path: db.path)
+        let first = PodBuilder().with { $0.uid = "u-1"; $0.namespace = "shop"; $0.name = "web-new" }
+        let moved = first.with { $0.namespace = "other" }
+        _ = try store.ingest([.pod(first.pod)], observedAt: minute(0))
+        _ = try store.ingest([.pod(moved.pod)], observedAt: minute(1))
+        #expect(store.livePods(now: minute(2)).map(\.pod.namespace) == ["other"])
+        let report = try store.verify()
+        #expect(report.isClean, "\(report.problems)")
+        try store.writeSnapshot()
+        store.close()
+        let reopened = try EventStore(path: db.path)
+        #expect(reopened.livePods(now: minute(2)).map(\.pod.namespace) == ["other"])
+        #expect(try reopened.verify().isClean)
+    }
+}

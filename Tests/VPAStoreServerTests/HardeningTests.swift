@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import NIOCore
 import NIOPosix
@@ -229,6 +230,23 @@ import VPAStoreTestSupport
                 retried.replayed = false
                 #expect(retried == first[index], "retry of call \(index)")
             }
+        }
+    }
+
+    // Found by the soak fuzzer: an Ingest pod whose uid is present but empty was keyed on the store's
+    // own stream, and verify then reported its stream links broken.
+    @Test func anEmptyPodUIDIsNoUID() async throws {
+        try await withServer { (server: TestServer, client: StoreClient) async throws in
+            for minuteIndex in 0..<3 {
+                _ = try await client.ingest(IngestRequest(observedAt: minute(Int64(minuteIndex)), observations: [
+                    .pod(Pods.pod("web-0", uid: "", cpu: 250 + Int64(minuteIndex))), .pod(Pods.pod("web-1")),
+                ]))
+            }
+            let pods = try await client.allPods()
+            #expect(pods.map(\.pod.name) == ["web-0", "web-1"])
+            #expect(pods.first?.pod.uid == nil)
+            let report = try EventStore(path: server.configuration.databasePath, access: .readOnly).verify()
+            #expect(report.isClean, "\(report.problems)")
         }
     }
 }

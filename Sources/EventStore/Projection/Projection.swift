@@ -150,6 +150,12 @@ struct Projection: Hashable, Sendable {
             try retire(&replaced, at: event, sink: sink)
             pods[other] = replaced
         }
+        // A UID seen under another namespace/name (which Kubernetes never does, but input can): the
+        // pod answers to its new name only, as a snapshot reload, which indexes current names, has it.
+        if let previous = state.observation, state.live, "\(previous.namespace)/\(previous.name)" != nameKey,
+           liveStreamByName["\(previous.namespace)/\(previous.name)"] == event.streamID {
+            liveStreamByName["\(previous.namespace)/\(previous.name)"] = nil
+        }
         liveStreamByName[nameKey] = event.streamID
         if let previous = state.observation, previous.desiredResources != pod.desiredResources {
             state.lastResizeRequest = nil

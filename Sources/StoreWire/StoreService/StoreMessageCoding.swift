@@ -54,7 +54,10 @@ func nonNegative(_ value: Int64, field: String) throws(WireError) -> Int64 {
 /// A pod from a request, with the fields the store keys it by present.
 
 func checkedPod(_ m: Vpa__Store__V1__PodObserved, field: String) throws(WireError) -> PodObservation {
-    let pod = try EventCodec.decodePod(m)
+    var pod = try EventCodec.decodePod(m)
+    // An empty UID is no UID, as Go's zero value and the file decoders have it; kept as "", it would
+    // key the pod on the store's own stream.
+    if pod.uid == "" { pod.uid = nil }
     guard !pod.namespace.isEmpty else { throw .invalidValue(field: "\(field).namespace", reason: "empty") }
     guard !pod.name.isEmpty else { throw .invalidValue(field: "\(field).name", reason: "empty") }
     return pod
@@ -62,12 +65,13 @@ func checkedPod(_ m: Vpa__Store__V1__PodObserved, field: String) throws(WireErro
 
 /// A VPA from a request, with the fields the store keys it by present.
 func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireError) -> VPAObservation {
-    let vpa: VPAObservation
+    var vpa: VPAObservation
     do throws(WireError) {
         vpa = try EventCodec.decodeVPA(m)
     } catch {
         throw .invalidValue(field: "\(field).update_mode", reason: "not one of " + VPAUpdateMode.allCases.map(\.rawValue).joined(separator: ", "))
     }
+    if vpa.uid == "" { vpa.uid = nil }
     guard !vpa.namespace.isEmpty else { throw .invalidValue(field: "\(field).namespace", reason: "empty") }
     guard !vpa.name.isEmpty else { throw .invalidValue(field: "\(field).name", reason: "empty") }
     guard !vpa.targetKind.isEmpty, !vpa.targetName.isEmpty else {

@@ -153,7 +153,8 @@ extension IngestRequest: WireMessage {
                 case VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_POD:
                     return .podDeleted(try checkedPod(item.deleted_pod.pointee, field: "\(field).deleted_pod"))
                 case VPA__STORE__V1__INGEST_ITEM__ITEM_EVICTION:
-                    let eviction = EventCodec.decodeEviction(item.eviction.pointee)
+                    var eviction = EventCodec.decodeEviction(item.eviction.pointee)
+                    if eviction.podUID == "" { eviction.podUID = nil }
                     guard !eviction.podName.isEmpty, !eviction.podNamespace.isEmpty else {
                         throw .invalidValue(field: "\(field).eviction.pod_name", reason: "empty; an eviction must name its pod")
                     }
