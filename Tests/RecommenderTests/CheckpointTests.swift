@@ -126,4 +126,23 @@ struct CheckpointTests {
             try AggregateContainerState(checkpoint: checkpoint)
         }
     }
+
+    /// Issue 14, item 1 (kubernetes/autoscaler issue 7726): with the real CPU options, a bucket saved
+    /// as weight 1 beside the 10,000 of the heaviest comes back below epsilon when the total weight is
+    /// small (a decayed history). It must not stay the histogram's lower bound, or the restored
+    /// histogram reads as empty and a restarted recommender falls back to the minimum.
+    @Test func aBucketRestoredBelowEpsilonDoesNotEmptyTheHistogram() throws {
+        let time = TestTime.wholeHour
+        var saved = DecayingHistogram.cpu(halfLife: .seconds(86_400))
+        // 0.7 at 2 cores, and exactly epsilon at 0.01 cores: a non-empty low bucket that saves as 1
+        // and loads as 0.7 / 10,001 ≈ 7e-5, below epsilon (1e-4).
+        saved.addSample(value: 2.0, weight: 0.7, time: time)
+        saved.addSample(value: 0.01, weight: HistogramOptions.epsilon, time: time)
+        let checkpoint = saved.checkpoint()
+        #expect(checkpoint.bucketWeights.values.sorted() == [1, 10_000])
+        let restored = try DecayingHistogram(options: .cpu, halfLife: .seconds(86_400), checkpoint: checkpoint)
+        let before = saved.percentile(0.9)
+        #expect(before > 2.0)
+        #expect(restored.percentile(0.9) == before, "p90 \(before) before the round trip, \(restored.percentile(0.9)) after")
+    }
 }

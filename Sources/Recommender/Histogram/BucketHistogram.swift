@@ -120,6 +120,10 @@ struct BucketHistogram: Hashable, Sendable {
             bucketWeights[bucket] += Double(weight) * ratio
         }
         totalWeight += savedTotal
+        // A saved weight of 1 next to 10,000 can come back below epsilon: without this, such a bucket
+        // stays the lower bound and the whole histogram reads as empty (kubernetes/autoscaler issue
+        // 7726; upstream now ends LoadFromCheckpoint the same way).
+        updateMinAndMaxBucket()
     }
 
     /// `updateMinAndMaxBucket`: moves the bounds inward past buckets below epsilon.
