@@ -37,6 +37,9 @@ final class StoreService: RPCService {
         metrics.connectionsChanged(by: delta)
     }
 
+    /// Small answers (a point read, a write's summary) are built at once with `call.respond(_:)`;
+    /// answers that may fill a frame (pages, lists) with `call.respond(building:)`, which first
+    /// reserves room for them in the connection's budget (see `ServerCall`).
     func handle(_ call: ServerCall) async throws {
         guard let method = StoreMethod(rawValue: call.method) else {
             throw RPCStatus(.unimplemented, "method \(call.method) is not served here; the Store methods are "
@@ -45,26 +48,30 @@ final class StoreService: RPCService {
         switch method {
         case .getServerInfo:
             _ = try decode(ServerInfoRequest.self, call)
-            try await call.respond { try await serverInfo().encoded() }
+            try await call.respond(try await serverInfo().encoded())
         case .checkHealth:
             _ = try decode(HealthRequest.self, call)
             let serving = await !core.shuttingDown
-            try await call.respond { HealthStatus(serving: serving, headPosition: await core.headPosition).encoded() }
+            try await call.respond(HealthStatus(serving: serving, headPosition: await core.headPosition).encoded())
         case .append:
             let request = try decode(AppendRequest.self, call)
-            try await call.respond { try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded() }
+            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded())
         case .ingest:
             let request = try decode(IngestRequest.self, call)
-            try await call.respond { try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded() }
+            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded())
         case .getActualResources:
             let request = try decode(ActualResourcesRequest.self, call)
-            try await call.respond { try await store { core throws(StoreError) in try await core.actualResources(request) }.encoded() }
+            // One pod's containers are a small answer; a namespace or the cluster may fill a frame.
+            let answer = { () async throws(RPCStatus) -> [UInt8] in
+                try await self.store { core throws(StoreError) in try await core.actualResources(request) }.encoded()
+            }
+            if request.pod != nil { try await call.respond(try await answer()) } else { try await call.respond(building: answer) }
         case .getResizeState:
             let request = try decode(ResizeStateRequest.self, call)
             let defaults = configuration.timeouts
-            try await call.respond { try await store { [clock] core throws(StoreError) in
+            try await call.respond(try await store { [clock] core throws(StoreError) in
                 try await core.resizeState(request, now: clock(), defaults: defaults)
-            }.encoded() }
+            }.encoded())
         case .listResizes:
             let request = try decode(ResizesRequest.self, call)
             try await call.respond { await core.resizes(request, now: clock(), defaults: configuration.timeouts).encoded() }

@@ -12,11 +12,10 @@ public struct RPCLimits: Hashable, Sendable {
     public var maximumHelloBytes: Int = 16 * 1024
     /// Calls in flight on one connection (`--max-calls-per-connection`), Watches included.
     public var maximumCallsPerConnection: Int = 128
-    /// Bytes of answers one connection may hold, built or being built (each reserved at the largest
-    /// frame until its size is known) and not yet taken by its socket
-    /// (`--max-queued-bytes-per-connection`). When it is full the server stops reading new calls from
-    /// that connection until the peer catches up; the default lets 8 answers of the default largest
-    /// frame be built at once.
+    /// Bytes of answers one connection may hold, built or being built and not yet taken by its
+    /// socket (`--max-queued-bytes-per-connection`; see `OutboundBudget`). When it is full the server
+    /// stops reading new calls from that connection until the peer catches up; the default lets 8
+    /// answers of the default largest frame be built at once.
     public var maximumQueuedBytesPerConnection: Int = 32 * 1024 * 1024
 
     public init() {}

@@ -33,7 +33,7 @@ public final class ServerCall: Sendable {
         var endedWith: RPCStatus?
         var handler: Task<Void, Never>?
         var handlerReturned = false
-        /// Room the connection's reader reserved for the call's first answer (see `respond(building:)`).
+        /// Room the connection's reader reserved for the call's first answer (see `OutboundBudget`).
         var reservedForFirstAnswer = 0
     }
 
@@ -62,26 +62,27 @@ public final class ServerCall: Sendable {
     /// Whether the call has ended (the client will read nothing more of it).
     public var hasEnded: Bool { state.withLockedValue { $0.endedWith != nil } }
 
-    /// Sends one response message that is already built. Throws `CancellationError` once the call
-    /// has ended, so a streaming handler stops producing.
+    /// Sends one response message that is already built: a small answer (a point read, a summary),
+    /// built without waiting for room. Throws `CancellationError` once the call has ended, so a
+    /// streaming handler stops producing.
     public func respond(_ message: [UInt8]) async throws {
-        budget.add(message.count)
-        defer { budget.release(message.count) }
+        let held = budget.settle(holding: takeReservation(), actual: message.count)
+        defer { budget.release(held) }
         try await write(message)
     }
 
-    /// Builds one response message and sends it, with room for it reserved in the connection's budget
-    /// before it is built (see `OutboundBudget`): a peer that does not read its answers makes calls
-    /// wait here rather than each build an answer to hold. `build` returning nil sends nothing.
-    /// Returns whether a message was sent.
+    /// Builds one response message that may be large (a page of events, a list) and sends it, with
+    /// room for the largest frame reserved in the connection's budget before it is built (see
+    /// `OutboundBudget`): a peer that does not read its answers makes calls wait here rather than
+    /// each build an answer to hold. `build` returning nil sends nothing. Returns whether a message
+    /// was sent.
     @discardableResult
     public func respond(building build: () async throws -> [UInt8]?) async throws -> Bool {
         guard !hasEnded else { throw CancellationError() }
-        let reservedByReader = takeReservation()
-        var held = reservedByReader > 0 ? reservedByReader : await budget.reserve()
+        var held = await budget.reserveBulk(holding: takeReservation())
         defer { budget.release(held) }
         guard let message = try await build() else { return false }
-        held = budget.settle(reserved: held, actual: message.count)
+        held = budget.settle(holding: held, actual: message.count)
         try await write(message)
         return true
     }

@@ -43,7 +43,7 @@ final class ServerConnection: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.budget = OutboundBudget(limit: configuration.limits.maximumQueuedBytesPerConnection,
-                                     reservation: configuration.maximumFrameBytes)
+                                     largestFrame: configuration.maximumFrameBytes)
         channel.closeFuture.whenComplete { [budget] _ in budget.close() }
     }
 
@@ -117,9 +117,9 @@ final class ServerConnection: Sendable {
     private func dispatch(_ frame: Frame) async throws -> Bool {
         switch frame.kind {
         case .request(let request):
-            // Room for the call's first answer is reserved before the call starts: while the peer
-            // leaves answers unread, the budget stays full and its next calls are not read (backpressure).
-            let reserved = await budget.reserve()
+            // Room for the call's answer is reserved before the call starts: while the peer leaves
+            // answers unread, the budget stays full and its next calls are not read (backpressure).
+            let reserved = await budget.admit()
             // Frames still buffered when the peer went away are not started.
             guard channel.isActive else {
                 budget.release(reserved)
