@@ -23,9 +23,10 @@ func decodeMessage<T, R>(
     _ free: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
     _ read: (T) throws(WireError) -> R
 ) throws(WireError) -> R {
-    // Requests come from anyone who can connect: their times are range-checked here, before any
-    // arithmetic. Answers carry what the store holds, which a client shows rather than refuses.
-    let checks: WireValidation.Checks = name.hasSuffix("Request") ? .stringsAndTimes : .strings
+    // Requests come from anyone who can connect: their strings and times are checked here, before
+    // any arithmetic. Answers carry what the store holds, which a client shows rather than refuses,
+    // and a Watch client should not walk every page twice.
+    let checks: WireValidation.Checks = name.hasSuffix("Request") ? .stringsAndTimes : .none
     return try withRawBytes(bytes) { (raw) throws(WireError) in try withUnpacked(raw, name, unpack, free, checks: checks, read) }
 }
 
