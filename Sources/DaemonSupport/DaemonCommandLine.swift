@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LeaderElection
 import Logging
 import StoreRPC
 import VPAModel
@@ -24,8 +25,16 @@ public protocol LoopingRunner: Actor {
 public enum DaemonCommandLine {
     /// Runs `runner` once (`--once`: one summary line, a failed pass is an error) or at `interval`
     /// until SIGINT or SIGTERM, printing each pass's summary line; closes it either way.
+    ///
+    /// With `leaderElector` (`--leader-elect`), passes run only while it leads: it campaigns first,
+    /// a pass in progress is cancelled when leadership is lost, and the lease is released when the
+    /// command stops, so another replica takes over at once.
     public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
-                                                    logger: Logger) async throws {
+                                                    leaderElector: LeaderElector? = nil, logger: Logger) async throws {
+        if let leaderElector {
+            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, logger: logger)
+            return
+        }
         if once {
             do {
                 write(try await runner.runOnce(now: nil).description)
@@ -41,6 +50,29 @@ public enum DaemonCommandLine {
         await loop.value
         signals.forEach { $0.cancel() }
         await runner.close()
+    }
+
+    private static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
+                                                     leaderElector: LeaderElector, logger: Logger) async throws {
+        let outcome = PassOutcome()
+        let loop = Task {
+            await leaderElector.run {
+                guard once else { return await runEvery(interval, runner, logger: logger) }
+                do {
+                    write(try await runner.runOnce(now: nil).description)
+                    await outcome.succeeded()
+                } catch {
+                    await outcome.failed("the loop failed: \(error)")
+                }
+            }
+        }
+        let signals = cancelOnSignals(loop)
+        await loop.value
+        signals.forEach { $0.cancel() }
+        await runner.close()
+        if once, let failure = await outcome.failure {
+            throw LoopFailure(message: failure)
+        }
     }
 
     /// A pass every `interval` until the task is cancelled, each pass's summary printed. A pass that
@@ -116,6 +148,14 @@ public enum DaemonCommandLine {
         guard !token.isEmpty else { throw ValidationError("the token file \(file) is empty: put the server's token in it") }
         return token
     }
+}
+
+/// What the `--once` pass run under leader election came to.
+actor PassOutcome {
+    private(set) var failure: String? = "stopped before the loop ran: this replica never became the leader"
+
+    func succeeded() { failure = nil }
+    func failed(_ message: String) { failure = message }
 }
 
 /// A failed `--once` pass, printed as a sentence.

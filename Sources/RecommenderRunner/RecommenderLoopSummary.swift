@@ -21,9 +21,14 @@ public struct RecommenderLoopSummary: Hashable, Sendable, CustomStringConvertibl
     public var checkpointsWritten: Int
     /// Every event up to this position is in the histories.
     public var consumedPosition: Int64
+    /// VPA statuses written through the Kubernetes API (`--publish api`).
+    public var statusesWritten: Int
+    /// VPA status writes the API refused or did not answer (tried again next loop).
+    public var statusWriteFailures: Int
 
     public init(loop: Int, now: Timestamp, vpas: Int = 0, eventsRead: Int = 0, samples: Int = 0, ooms: Int = 0,
-                recommendationsPublished: Int = 0, checkpointsWritten: Int = 0, consumedPosition: Int64 = 0) {
+                recommendationsPublished: Int = 0, checkpointsWritten: Int = 0, consumedPosition: Int64 = 0,
+                statusesWritten: Int = 0, statusWriteFailures: Int = 0) {
         self.loop = loop
         self.now = now
         self.vpas = vpas
@@ -33,12 +38,20 @@ public struct RecommenderLoopSummary: Hashable, Sendable, CustomStringConvertibl
         self.recommendationsPublished = recommendationsPublished
         self.checkpointsWritten = checkpointsWritten
         self.consumedPosition = consumedPosition
+        self.statusesWritten = statusesWritten
+        self.statusWriteFailures = statusWriteFailures
     }
 
-    /// One line, such as `loop 3: 2 VPAs, 480 samples, 1 OOM, 2 recommendations published`.
+    /// One line, such as `loop 3: 2 VPAs, 480 samples, 1 OOM, 2 recommendations published` (with
+    /// `, 2 VPA statuses written` and `, 1 VPA status write failed` when so).
     public var description: String {
-        "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(samples, "sample")), \(Self.count(ooms, "OOM")), "
+        var line = "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(samples, "sample")), \(Self.count(ooms, "OOM")), "
             + "\(Self.count(recommendationsPublished, "recommendation")) published"
+        if statusesWritten > 0 { line += ", \(statusesWritten) VPA status\(statusesWritten == 1 ? "" : "es") written" }
+        if statusWriteFailures > 0 {
+            line += ", \(statusWriteFailures) VPA status write\(statusWriteFailures == 1 ? "" : "s") failed"
+        }
+        return line
     }
 
     static func count(_ number: Int, _ noun: String) -> String {

@@ -1,3 +1,4 @@
+import KubernetesAPI
 import Logging
 import Recommender
 import StoreRPC
@@ -33,6 +34,12 @@ import VPAStoreClient
 /// batch's number, so a retried append (after a lost answer) appends nothing twice; appended events
 /// carry the loop's time as `occurredAt`.
 ///
+/// 5. With a `VPAStatusWriter` (`--publish api`): for each VPA whose published recommendation differs
+///    from what this runner last wrote to the API (so once per VPA after a start), a merge patch of
+///    the VPA's `status` with the recommendation and the `RecommendationProvided` condition. A VPA
+///    the API no longer has (404) is skipped; any other failure is logged, counted and tried again
+///    next loop.
+///
 /// A VPA that appears while the runner runs has no checkpoint, so the next loop reads the log
 /// again from the start for it alone (the others skip what they consumed).
 public actor RecommenderRunner {
@@ -41,6 +48,12 @@ public actor RecommenderRunner {
     private let client: StoreClient
     private let logger: Logger
     private let recommender: PodResourceRecommender
+    private let statusWriter: VPAStatusWriter?
+    /// The recommendation this runner last wrote to each VPA's status through the API, by VPA key.
+    private var writtenToAPI: [String: [ContainerRecommendation]] = [:]
+    /// When this runner first wrote each VPA's `RecommendationProvided` condition (its
+    /// `lastTransitionTime`), by VPA key.
+    private var providedSince: [String: Timestamp] = [:]
 
     /// Histories by VPA key ("namespace/name").
     private var histories: [String: VPAHistory] = [:]
@@ -66,11 +79,13 @@ public actor RecommenderRunner {
         case none
     }
 
-    /// A runner over `client`; `logger` comes from the caller.
+    /// A runner over `client`; `statusWriter` also writes recommendations to the VPAs' status
+    /// through the Kubernetes API. `logger` comes from the caller.
     public init(client: StoreClient, configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
-                logger: Logger) {
+                statusWriter: VPAStatusWriter? = nil, logger: Logger) {
         self.client = client
         self.configuration = configuration
+        self.statusWriter = statusWriter
         self.logger = logger
         self.recommender = PodResourceRecommender(configuration: configuration.recommender)
     }
@@ -78,9 +93,10 @@ public actor RecommenderRunner {
     /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
     /// is the configuration's `name`).
     public init(endpoint: RPCEndpoint, token: String = "",
-                configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(), logger: Logger) {
+                configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
+                statusWriter: VPAStatusWriter? = nil, logger: Logger) {
         self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger),
-                  configuration: configuration, logger: logger)
+                  configuration: configuration, statusWriter: statusWriter, logger: logger)
     }
 
     /// Closes the connection to the store; a later loop opens a new one.
@@ -151,6 +167,9 @@ public actor RecommenderRunner {
         for key in vpaOrder {
             histories[key]?.hasNewInput = false
         }
+        if let statusWriter {
+            await writeStatuses(with: statusWriter, now: now, summary: &summary)
+        }
         summary.vpas = histories.count
         summary.consumedPosition = histories.values.map(\.consumedPosition).min() ?? readUpTo ?? 0
         logger.debug("Recommender loop done", metadata: [
@@ -167,6 +186,38 @@ public actor RecommenderRunner {
     /// The log position up to which the VPA "namespace/name"'s histories go, or nil when unknown.
     public func consumedPosition(ofVPA key: String) -> Int64? {
         histories[key]?.consumedPosition
+    }
+
+    // MARK: - VPA status in the API
+
+    /// Writes each VPA's published recommendation to its status when it differs from what this
+    /// runner last wrote there.
+    private func writeStatuses(with writer: VPAStatusWriter, now: Timestamp, summary: inout RecommenderLoopSummary) async {
+        writtenToAPI = writtenToAPI.filter { histories[$0.key] != nil }
+        providedSince = providedSince.filter { histories[$0.key] != nil }
+        for key in vpaOrder {
+            // Shut down, or no longer the leader: another recommender may be writing now.
+            if Task.isCancelled { return }
+            guard let history = histories[key], let published = history.published, !published.containers.isEmpty,
+                  writtenToAPI[key] != published.containers else { continue }
+            let since = providedSince[key] ?? now
+            do throws(KubernetesAPIError) {
+                let written = try await writer.write(namespace: history.vpa.namespace, name: history.vpa.name,
+                                                     recommendation: published.containers, providedSince: since)
+                // A VPA gone from the API is not written again until the store lists it anew.
+                writtenToAPI[key] = published.containers
+                guard written else {
+                    logger.debug("VPA gone from the API; its status is not written", metadata: ["vpa": "\(key)"])
+                    continue
+                }
+                providedSince[key] = since
+                summary.statusesWritten += 1
+            } catch {
+                summary.statusWriteFailures += 1
+                logger.warning("Could not write the VPA's status; the next loop tries again", metadata: [
+                    "vpa": "\(key)", "error": "\(error)"])
+            }
+        }
     }
 
     // MARK: - VPAs

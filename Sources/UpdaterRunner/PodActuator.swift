@@ -22,6 +22,13 @@ public enum ActuationError: Error, Hashable, Sendable, CustomStringConvertible {
     case launchFailed(command: String, reason: String)
     /// The command exited with a non-zero status.
     case commandFailed(command: String, status: Int32, output: String)
+    /// The pod no longer exists (the API answered 404): nothing to do, not a failure.
+    case podGone(pod: String)
+    /// The API server refused the eviction with 429 TooManyRequests: a PodDisruptionBudget allows
+    /// no disruption now. The updater records a wait and tries again next loop.
+    case evictionRefused(pod: String, message: String)
+    /// The API server refused the request; `message` is its answer.
+    case apiFailed(operation: String, pod: String, message: String)
 
     public var description: String {
         switch self {
@@ -33,6 +40,12 @@ public enum ActuationError: Error, Hashable, Sendable, CustomStringConvertible {
             "could not run \(command): \(reason); check that kubectl is installed and on PATH (or pass --kubectl)"
         case .commandFailed(let command, let status, let output):
             "\(command) exited with status \(status): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
+        case .podGone(let pod):
+            "pod \(pod) no longer exists"
+        case .evictionRefused(let pod, let message):
+            "the eviction of pod \(pod) was refused (429): a PodDisruptionBudget allows no disruption now (\(message))"
+        case .apiFailed(let operation, let pod, let message):
+            "the \(operation) of pod \(pod) failed: \(message)"
         }
     }
 }

@@ -22,9 +22,16 @@ public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
     public var actuated: Int
     /// Resizes and evictions the actuator failed to carry out.
     public var actuationFailures: Int
+    /// Resizes and evictions not sent again: sent by an earlier loop, their result not yet in the
+    /// store, and `resendAfter` not yet passed.
+    public var alreadyRequested: Int
+    /// Evictions the API refused with 429 (a PodDisruptionBudget): recorded as waits, counted in
+    /// `waiting` and not in `evictions`.
+    public var evictionsRefused: Int
 
     public init(loop: Int, now: Timestamp, vpas: Int = 0, pods: Int = 0, resizes: Int = 0, evictions: Int = 0,
-                waiting: Int = 0, decisionsRecorded: Int = 0, actuated: Int = 0, actuationFailures: Int = 0) {
+                waiting: Int = 0, decisionsRecorded: Int = 0, actuated: Int = 0, actuationFailures: Int = 0,
+                alreadyRequested: Int = 0, evictionsRefused: Int = 0) {
         self.loop = loop
         self.now = now
         self.vpas = vpas
@@ -35,14 +42,18 @@ public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
         self.decisionsRecorded = decisionsRecorded
         self.actuated = actuated
         self.actuationFailures = actuationFailures
+        self.alreadyRequested = alreadyRequested
+        self.evictionsRefused = evictionsRefused
     }
 
     /// One line, such as `loop 3: 2 VPAs, 6 pods, 1 resize, 1 eviction, 2 waiting, 3 decisions recorded`
-    /// (with `, 1 actuation failed` when one did).
+    /// (with `, 1 actuation failed`, `, 1 already requested` and `, 1 eviction refused` when so).
     public var description: String {
         var line = "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(pods, "pod")), \(Self.count(resizes, "resize")), "
             + "\(Self.count(evictions, "eviction")), \(waiting) waiting, \(Self.count(decisionsRecorded, "decision")) recorded"
         if actuationFailures > 0 { line += ", \(Self.count(actuationFailures, "actuation")) failed" }
+        if alreadyRequested > 0 { line += ", \(alreadyRequested) already requested" }
+        if evictionsRefused > 0 { line += ", \(Self.count(evictionsRefused, "eviction")) refused" }
         return line
     }
 

@@ -23,6 +23,12 @@ import VPAStoreClient
 /// 4. With an actuator: the resizes, then the evictions, in the plan's order. A resize that fails
 ///    in InPlaceOrRecreate mode falls back to evicting the pod (upstream's fallback), recorded as
 ///    its own decision; in InPlace mode it is recorded as a wait and tried again next loop.
+///    A resize or eviction this runner already sent is not sent again until the store shows its
+///    result (the pod's spec has the targets; the pod is gone) or `resendAfter` passes on the
+///    runner's clock. An eviction the API refuses with 429 (a PodDisruptionBudget) is recorded as a
+///    wait, once while it stays refused; when it later goes through, the eviction is recorded. A pod
+///    the API no longer has (404) is skipped. A cancelled loop (shutdown, or leadership lost) sends
+///    nothing more.
 public actor UpdaterRunner {
     /// How the runner runs.
     public nonisolated let configuration: UpdaterRunnerConfiguration
@@ -33,6 +39,11 @@ public actor UpdaterRunner {
 
     /// The last decision recorded per pod key (UID, or namespace/name).
     private var recorded: [String: RecordedDecision] = [:]
+    /// The resize or eviction last sent per pod key, and when (the loop's time).
+    private var sent: [String: SentActuation] = [:]
+    /// Per pod key, the eviction decision the API refused with 429, recorded as a wait instead; the
+    /// eviction is recorded when it goes through.
+    private var refusedEvictions: [String: RecordedDecision] = [:]
     private var loops = 0
     private var loopInProgress = false
     /// The previous loop's log time, so `Clock.log` never goes back.
@@ -47,6 +58,13 @@ public actor UpdaterRunner {
         var cause: DecisionCause
         var vpa: String
         var mode: VPAUpdateMode
+    }
+
+    /// A resize or eviction sent for a pod.
+    struct SentActuation: Hashable, Sendable {
+        /// The resize's targets, or nil for an eviction.
+        var resize: [ResizeRequest.Target]?
+        var at: Timestamp
     }
 
     /// A runner over `client`; `actuator` nil records decisions only. `logger` comes from the caller.
@@ -104,12 +122,19 @@ public actor UpdaterRunner {
                 }
                 let key = RecordedDecision(action: decision.action, cause: decision.cause, vpa: group.vpa.vpa.key,
                                            mode: group.vpa.vpa.updateMode)
+                if let refused = refusedEvictions[pod] {
+                    // The same eviction, still wanted, is recorded when the API lets it through.
+                    if refused == key { continue }
+                    refusedEvictions[pod] = nil
+                }
                 guard recorded[pod] != key else { continue }
                 changes.append((pod, key, events(for: decision, vpa: group.vpa.vpa, now: now)))
             }
         }
-        // Pods gone from the store are forgotten, so the map stays the size of the cluster.
+        // Pods gone from the store are forgotten, so the maps stay the size of the cluster.
         recorded = recorded.filter { live.contains($0.key) }
+        sent = sent.filter { live.contains($0.key) }
+        refusedEvictions = refusedEvictions.filter { live.contains($0.key) }
         // Batches of a bounded size keep each append well inside the frame limit on a first loop over
         // a large cluster; each batch has its own idempotency key.
         let idempotencyKey = "\(configuration.name)/\(listed.position)/\(now.unixMilliseconds)"
@@ -122,8 +147,10 @@ public actor UpdaterRunner {
         if let actuator {
             let podsByKey = Dictionary(pods.map { ($0.pod.uid ?? "\($0.pod.namespace)/\($0.pod.name)", $0.pod) },
                                        uniquingKeysWith: { first, _ in first })
-            for group in plans {
+            actuating: for group in plans {
                 for decision in group.plan.decisions {
+                    // Shut down, or no longer the leader: another updater may be acting now.
+                    if Task.isCancelled { break actuating }
                     guard let pod = podsByKey[Self.podKey(decision)] else { continue }
                     await actuate(decision, pod: pod, group: group, actuator: actuator, now: now, summary: &summary)
                 }
@@ -211,12 +238,22 @@ public actor UpdaterRunner {
     private func actuate(_ decision: PodDecision, pod: PodObservation, group: VPAGroupPlan, actuator: any PodActuator,
                          now: Timestamp, summary: inout UpdaterLoopSummary) async {
         let name = "\(pod.namespace)/\(pod.name)"
+        let key = Self.podKey(decision)
         switch decision.action {
         case .resizeInPlace(let targets):
+            if let previous = sent[key], previous.resize == targets, !pod.specHas(targets),
+               now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+                summary.alreadyRequested += 1
+                logger.debug("Resize already requested; waiting for the store to see the new spec", metadata: ["pod": "\(name)"])
+                return
+            }
             do {
                 try await actuator.resize(pod, targets: targets)
+                sent[key] = SentActuation(resize: targets, at: now)
                 summary.actuated += 1
                 logger.info("Resized pod in place", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
+            } catch ActuationError.podGone {
+                logger.debug("Pod gone before its resize", metadata: ["pod": "\(name)"])
             } catch {
                 summary.actuationFailures += 1
                 logger.warning("In-place resize failed", metadata: ["pod": "\(name)", "error": "\(error)"])
@@ -224,16 +261,75 @@ public actor UpdaterRunner {
                                summary: &summary)
             }
         case .evict:
-            do {
-                try await actuator.evict(pod)
-                summary.actuated += 1
-                logger.info("Evicted pod", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
-            } catch {
-                summary.actuationFailures += 1
-                logger.warning("Eviction failed", metadata: ["pod": "\(name)", "error": "\(error)"])
-            }
+            let evictKey = RecordedDecision(action: decision.action, cause: decision.cause, vpa: group.vpa.vpa.key,
+                                            mode: group.vpa.vpa.updateMode)
+            await evict(pod, decision: decision, recordedAs: evictKey, group: group, actuator: actuator, now: now,
+                        summary: &summary)
         case .wait, .none:
             break
+        }
+    }
+
+    /// Evicts `pod` for `decision` (recorded as `evictKey`, or to be recorded once it goes through
+    /// after a refusal), unless an eviction was sent within `resendAfter`.
+    private func evict(_ pod: PodObservation, decision: PodDecision, recordedAs evictKey: RecordedDecision,
+                       group: VPAGroupPlan, actuator: any PodActuator, now: Timestamp,
+                       summary: inout UpdaterLoopSummary) async {
+        let name = "\(pod.namespace)/\(pod.name)"
+        let key = Self.podKey(decision)
+        if let previous = sent[key], previous.resize == nil,
+           now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+            summary.alreadyRequested += 1
+            logger.debug("Eviction already requested; waiting for the pod to go", metadata: ["pod": "\(name)"])
+            return
+        }
+        do {
+            try await actuator.evict(pod)
+            sent[key] = SentActuation(resize: nil, at: now)
+            summary.actuated += 1
+            logger.info("Evicted pod", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
+            if refusedEvictions.removeValue(forKey: key) != nil {
+                await recordQuietly(decision, key: evictKey, group: group, now: now, reason: nil, label: "evicted",
+                                    summary: &summary)
+            }
+        } catch ActuationError.podGone {
+            logger.debug("Pod gone before its eviction", metadata: ["pod": "\(name)"])
+        } catch ActuationError.evictionRefused(_, let message) {
+            summary.evictions -= 1
+            summary.waiting += 1
+            summary.evictionsRefused += 1
+            logger.info("Eviction refused by a PodDisruptionBudget; waiting", metadata: ["pod": "\(name)", "message": "\(message)"])
+            guard refusedEvictions[key] != evictKey else { return }
+            var wait = decision
+            wait.action = .wait
+            let waitKey = RecordedDecision(action: .wait, cause: decision.cause, vpa: group.vpa.vpa.key,
+                                           mode: group.vpa.vpa.updateMode)
+            let reason = "eviction refused by a PodDisruptionBudget (429: \(message)): waiting, the next loop tries again; "
+                + decision.reason
+            if await recordQuietly(wait, key: waitKey, group: group, now: now, reason: reason, label: "refused",
+                                   summary: &summary) {
+                refusedEvictions[key] = evictKey
+            }
+        } catch {
+            summary.actuationFailures += 1
+            logger.warning("Eviction failed", metadata: ["pod": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Records one decision made while actuating; a failure is logged, not thrown (the loop's
+    /// actuations go on). True when recorded.
+    @discardableResult
+    private func recordQuietly(_ decision: PodDecision, key: RecordedDecision, group: VPAGroupPlan, now: Timestamp,
+                               reason: String?, label: String, summary: inout UpdaterLoopSummary) async -> Bool {
+        let pod = Self.podKey(decision)
+        do {
+            let recordedPods = try await record([(pod, key, events(for: decision, vpa: group.vpa.vpa, now: now, reason: reason))],
+                                                idempotencyKey: "\(configuration.name)/\(label)/\(pod)/\(now.unixMilliseconds)")
+            summary.decisionsRecorded += recordedPods.count
+            return !recordedPods.isEmpty
+        } catch {
+            logger.warning("Decision not recorded", metadata: ["pod": "\(decision.namespace)/\(decision.name)", "error": "\(error)"])
+            return false
         }
     }
 
@@ -253,23 +349,10 @@ public actor UpdaterRunner {
         }
         let key = RecordedDecision(action: fallback.action, cause: fallback.cause, vpa: group.vpa.vpa.key,
                                    mode: group.vpa.vpa.updateMode)
-        do {
-            _ = try await record([(Self.podKey(fallback), key, events(for: fallback, vpa: group.vpa.vpa, now: now, reason: reason))],
-                                 idempotencyKey: "\(configuration.name)/fallback/\(Self.podKey(fallback))/\(now.unixMilliseconds)")
-            summary.decisionsRecorded += 1
-        } catch {
-            logger.warning("Fallback decision not recorded", metadata: ["pod": "\(pod.namespace)/\(pod.name)", "error": "\(error)"])
-        }
+        await recordQuietly(fallback, key: key, group: group, now: now, reason: reason, label: "fallback", summary: &summary)
         guard fallback.action == .evict else { return }
-        do {
-            try await actuator.evict(pod)
-            summary.actuated += 1
-            summary.evictions += 1
-            logger.info("Evicted pod after a failed resize", metadata: ["pod": "\(pod.namespace)/\(pod.name)"])
-        } catch {
-            summary.actuationFailures += 1
-            logger.warning("Eviction failed", metadata: ["pod": "\(pod.namespace)/\(pod.name)", "error": "\(error)"])
-        }
+        summary.evictions += 1
+        await evict(pod, decision: fallback, recordedAs: key, group: group, actuator: actuator, now: now, summary: &summary)
     }
 
     // MARK: - Time
@@ -302,4 +385,21 @@ public enum UpdaterRunnerError: Error, Hashable, Sendable, CustomStringConvertib
 extension VPAObservation {
     /// "namespace/name", as `UpdaterDecisionRecord.vpa` names a VPA.
     var key: String { "\(namespace)/\(name)" }
+}
+
+extension PodObservation {
+    /// True when the spec has every value the targets set (each target's container found, its
+    /// requests and limits equal where the target sets them): the resize reached the pod's spec.
+    func specHas(_ targets: [ResizeRequest.Target]) -> Bool {
+        targets.allSatisfy { target in
+            guard let container = containers.first(where: { $0.name == target.container && $0.type == target.type }) else {
+                return false
+            }
+            func has(_ spec: ResourceList, _ wanted: ResourceList) -> Bool {
+                (wanted.cpuMillicores == nil || spec.cpuMillicores == wanted.cpuMillicores)
+                    && (wanted.memoryBytes == nil || spec.memoryBytes == wanted.memoryBytes)
+            }
+            return has(container.desired.requests, target.resources.requests) && has(container.desired.limits, target.resources.limits)
+        }
+    }
 }

@@ -10,11 +10,17 @@ public struct UpdaterRunnerConfiguration: Hashable, Sendable {
     public var clock: Clock
     /// `ResizeRequest.requestedBy` and the prefix of idempotency keys.
     public var name: String
+    /// How long (on the runner's clock) a resize or eviction already sent is not sent again while
+    /// the store does not show its result (`--resend-after`): a resize until the pod's spec has the
+    /// targets, an eviction until the pod is gone. A resize with other targets is sent at once.
+    public var resendAfter: Duration
 
-    /// Upstream's defaults and the wall clock.
-    public init(planner: UpdaterConfiguration = UpdaterConfiguration(), clock: Clock = .wall, name: String = "vpa-updater") {
+    /// Upstream's defaults, the wall clock, and a minute before a request is sent again.
+    public init(planner: UpdaterConfiguration = UpdaterConfiguration(), clock: Clock = .wall, name: String = "vpa-updater",
+                resendAfter: Duration = .seconds(60)) {
         self.planner = planner
         self.clock = clock
         self.name = name
+        self.resendAfter = resendAfter
     }
 }

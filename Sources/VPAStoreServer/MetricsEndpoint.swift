@@ -5,31 +5,34 @@ import NIOPosix
 
 /// A minimal HTTP/1.1 server for Prometheus: `GET /metrics` answers the text exposition format,
 /// anything else 404. Kept apart from the RPC port so a scraper never speaks the framed protocol.
-final class MetricsEndpoint: Sendable {
+public final class MetricsEndpoint: Sendable {
     private let channel: any Channel
 
     private init(channel: any Channel) {
         self.channel = channel
     }
 
-    /// Binds `host:port` and serves until `close`.
-    static func start(host: String, port: Int, metrics: StoreMetrics, group: any EventLoopGroup) async throws -> MetricsEndpoint {
+    /// Binds `host:port` and serves what `exposition` renders until `close`.
+    public static func start(host: String, port: Int, group: any EventLoopGroup,
+                             exposition: @escaping @Sendable () -> [UInt8]) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 // Built on the channel's event loop, so the (non-Sendable) handler never crosses threads.
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(metrics: metrics))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(exposition: exposition))
                 }
             }
             .bind(host: host, port: port).get()
         return MetricsEndpoint(channel: channel)
     }
 
-    var localAddress: SocketAddress? { channel.localAddress }
+    /// The bound address (the real port for port 0).
+    public var localAddress: SocketAddress? { channel.localAddress }
 
-    func close() async {
+    /// Stops serving.
+    public func close() async {
         try? await channel.close()
     }
 }
@@ -38,11 +41,11 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let metrics: StoreMetrics
+    private let exposition: @Sendable () -> [UInt8]
     private var head: HTTPRequestHead?
 
-    init(metrics: StoreMetrics) {
-        self.metrics = metrics
+    init(exposition: @escaping @Sendable () -> [UInt8]) {
+        self.exposition = exposition
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,7 +58,7 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
             guard let request = head else { return }
             head = nil
             let found = request.method == .GET && (request.uri == "/metrics" || request.uri.hasPrefix("/metrics?"))
-            let body = found ? metrics.exposition() : Array("not found: metrics are at /metrics\n".utf8)
+            let body = found ? exposition() : Array("not found: metrics are at /metrics\n".utf8)
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
             headers.add(name: "Content-Length", value: "\(body.count)")

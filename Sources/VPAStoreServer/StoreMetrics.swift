@@ -10,7 +10,9 @@ import VPAModel
 public final class StoreMetrics: Sendable {
     /// The registry /metrics renders.
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    /// The factory behind these metrics, for other parts of the process (`serve --feed`) to add theirs
+    /// to the same /metrics.
+    public let factory: PrometheusMetricsFactory
 
     private let openConnections: CoreMetrics.Gauge
     private let watchers: CoreMetrics.Gauge

@@ -49,7 +49,7 @@ public final class StoreServer: Service, Sendable {
     public func bind() async throws -> SocketAddress? {
         let address = try await rpcServer.bind()
         if case .tcp(let host, let port)? = configuration.metricsListen {
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port, metrics: metrics, group: group)
+            let endpoint = try await MetricsEndpoint.start(host: host, port: port, group: group) { [metrics] in metrics.exposition() }
             metricsEndpoint.withLockedValue { $0 = endpoint }
             logger.info("Serving metrics", metadata: ["metrics.address": "\(endpoint.localAddress.map { "\($0)" } ?? "")"])
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DaemonSupport
 import Foundation
+import KubernetesAPI
+import LeaderElection
 import Logging
 import Recommender
 import RecommenderRunner
@@ -19,8 +21,10 @@ struct VPARecommender: AsyncParsableCommand {
             Each loop reads new usage samples and OOM kills from the store's log, adds them to upstream VPA's \
             decaying histograms per VPA and container, appends RecommendationPublished when a VPA's recommendation \
             changes, and appends a RecommenderCheckpoint per VPA every --checkpoint-every loops, so a restarted \
-            recommender continues where it stopped. Prints one line per loop on standard output; logs go to \
-            standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
+            recommender continues where it stopped. With --publish api it also writes each VPA's \
+            status.recommendation and RecommendationProvided condition through the Kubernetes API, where admission \
+            reads them; with --leader-elect, only the replica holding the Lease works. Prints one line per loop on \
+            standard output; logs go to standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
             """)
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
@@ -110,6 +114,23 @@ struct VPARecommender: AsyncParsableCommand {
                                valueName: "quantity"), transform: DaemonCommandLine.parseQuantity)
     var maxAllowedMemory: Quantity?
 
+    /// Where recommendations go besides the store.
+    enum Publish: String, ExpressibleByArgument, CaseIterable {
+        /// The store only (RecommendationPublished).
+        case store
+        /// The store, and each VPA's status through the Kubernetes API.
+        case api
+    }
+
+    @Option(name: .long, help: "store: publish recommendations to the store only; api: also write them to each VPA's status through the Kubernetes API.")
+    var publish: Publish = .store
+
+    @OptionGroup(title: "Kubernetes API (--publish api, --leader-elect)")
+    var kubernetes: KubernetesOptions
+
+    @OptionGroup(title: "Leader election")
+    var leaderElection: LeaderElectionOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -178,13 +199,23 @@ struct VPARecommender: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vpa-recommender")
-        let runner = RecommenderRunner(
-            endpoint: server, token: try DaemonCommandLine.token(from: tokenFile),
-            configuration: RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
-                                                          clock: nowFromLog ? .log : .wall,
-                                                          checkpointEveryLoops: checkpointEvery),
-            logger: logger)
-        try await DaemonCommandLine.drive(runner, once: once, interval: interval, logger: logger)
+        let token = try DaemonCommandLine.token(from: tokenFile)
+        let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
+        do {
+            let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-recommender", logger: logger) }
+            let runner = RecommenderRunner(
+                endpoint: server, token: token,
+                configuration: RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
+                                                              clock: nowFromLog ? .log : .wall,
+                                                              checkpointEveryLoops: checkpointEvery),
+                statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
+                logger: logger)
+            try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector, logger: logger)
+        } catch {
+            await api?.shutdown()
+            throw error
+        }
+        await api?.shutdown()
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DaemonSupport
 import Foundation
+import KubernetesAPI
+import LeaderElection
 import Logging
 import StoreRPC
 import Updater
@@ -19,9 +21,13 @@ struct VPAUpdater: AsyncParsableCommand {
             Each loop reads the VPAs (with their recommendations) and live pods (with actual resources and durable \
             resize state) from the store, decides per pod as upstream VPA's updater does, and appends an \
             UpdaterDecision for every pod whose decision changed (a ResizeRequested first for an in-place resize). \
-            With --actuate kubectl it also patches the pods' resize subresource and deletes pods to evict; with \
-            --actuate none (the default) it only records, and a simulator or a person applies. Prints one line per \
-            loop on standard output; logs go to standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
+            With --actuate api it also patches the pods' resize subresource and posts Evictions through the \
+            Kubernetes API (an eviction a PodDisruptionBudget refuses is recorded as a wait); with --actuate kubectl \
+            it runs kubectl patch and kubectl delete instead; with --actuate none (the default) it only records, and \
+            a simulator or a person applies. A resize or eviction already sent is not sent again until the store \
+            shows its result or --resend-after passes. With --leader-elect, only the replica holding the Lease acts. \
+            Prints one line per loop on standard output; logs go to standard error. SIGTERM or SIGINT stops it (a \
+            loop cut short is resumed by the next start).
             """)
 
     /// What the updater does besides recording its decisions.
@@ -30,6 +36,8 @@ struct VPAUpdater: AsyncParsableCommand {
         case none
         /// `kubectl patch pod … --subresource resize` and `kubectl delete pod`.
         case kubectl
+        /// PATCH `pods/NAME/resize` and POST `pods/NAME/eviction` through the Kubernetes API.
+        case api
     }
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
@@ -77,21 +85,30 @@ struct VPAUpdater: AsyncParsableCommand {
             transform: DaemonCommandLine.parseDuration)
     var evictAfterOOMThreshold: Duration = .seconds(10 * 60)
 
-    @Option(name: .long, help: "none: record decisions only; kubectl: also resize and evict with kubectl.")
+    @Option(name: .long, help: "none: record decisions only; api: also resize and evict through the Kubernetes API; kubectl: with kubectl.")
     var actuate: Actuation = .none
 
     @Option(name: .long, help: ArgumentHelp("The kubectl to run with --actuate kubectl.", valueName: "path"))
     var kubectl: String = "kubectl"
 
-    @Option(name: .long, help: ArgumentHelp("The kubeconfig context kubectl uses (default: the current one).",
-                                            valueName: "name"))
-    var context: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "How long a resize or eviction already sent waits for its result in the store before it is sent again (default: 1m).",
+        discussion: "Measured on the updater's clock (the log's with --now-from-log). A resize with other targets is sent at once.",
+        valueName: "duration"),
+            transform: DaemonCommandLine.parseDuration)
+    var resendAfter: Duration = .seconds(60)
+
+    @OptionGroup(title: "Kubernetes API (--actuate api, --actuate kubectl, --leader-elect)")
+    var kubernetes: KubernetesOptions
+
+    @OptionGroup(title: "Leader election")
+    var leaderElection: LeaderElectionOptions
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        for (name, value) in [("--interval", interval), ("--deferred-timeout", deferredTimeout),
+        for (name, value) in [("--interval", interval), ("--deferred-timeout", deferredTimeout), ("--resend-after", resendAfter),
                               ("--in-progress-timeout", inProgressTimeout),
                               ("--evict-after-oom-threshold", evictAfterOOMThreshold),
                               ("--in-recommendation-bounds-eviction-lifetime-threshold", lifetimeThreshold)]
@@ -125,16 +142,27 @@ struct VPAUpdater: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vpa-updater")
-        let actuator: (any PodActuator)?
-        switch actuate {
-        case .none: actuator = nil
-        case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: context.map { ["--context", $0] } ?? [])
+        let token = try DaemonCommandLine.token(from: tokenFile)
+        let api = actuate == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
+        do {
+            let actuator: (any PodActuator)?
+            switch actuate {
+            case .none: actuator = nil
+            case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: kubernetes.kubectlArguments)
+            case .api: actuator = api.map { APIActuator(api: $0) }
+            }
+            let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-updater", logger: logger) }
+            let runner = UpdaterRunner(
+                endpoint: server, token: token,
+                configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
+                                                          resendAfter: resendAfter),
+                actuator: actuator, logger: logger)
+            try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector, logger: logger)
+        } catch {
+            await api?.shutdown()
+            throw error
         }
-        let runner = UpdaterRunner(
-            endpoint: server, token: try DaemonCommandLine.token(from: tokenFile),
-            configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall),
-            actuator: actuator, logger: logger)
-        try await DaemonCommandLine.drive(runner, once: once, interval: interval, logger: logger)
+        await api?.shutdown()
     }
 }
 

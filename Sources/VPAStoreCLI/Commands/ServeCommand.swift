@@ -6,7 +6,9 @@ import ServiceLifecycle
 import UnixSignals
 import StoreRPC
 import VPAModel
+import VPAStoreClient
 import VPAStoreServer
+import ClusterFeed
 
 /// `vpa-store serve`: the store over the framed protobuf protocol (README "Protocol").
 struct ServeCommand: AsyncParsableCommand {
@@ -79,6 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Shortest progress interval a Watch may ask for (e.g. 100ms).", transform: TimeArgument.parseDuration)
     var minWatchProgressInterval: Int64 = 100
 
+    @Flag(name: .long, help: "Also run the cluster feed in this process (see `vpa-store feed`), ingesting over the server's own socket.")
+    var feed = false
+
+    @OptionGroup(title: "Cluster feed (with --feed)") var feedOptions: FeedOptions
+
     func validate() throws {
         if maxFrameBytes < 1024 || maxFrameBytes > 1 << 30 {
             throw ValidationError("--max-frame-bytes must be between 1024 and 1073741824")
@@ -133,9 +140,28 @@ struct ServeCommand: AsyncParsableCommand {
         // Written straight to the descriptor: a parent process reading the address (tests, scripts)
         // must not wait for a buffer that only flushes at exit.
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        var feedClient: StoreClient?
+        if feed {
+            // The feed reaches the store through the server's own socket: one code path for both
+            // deployments, and the server's group commit batches the feed's calls with the others'.
+            let endpoint = address.flatMap(Self.endpoint) ?? configuration.listen
+            let client = StoreClient(endpoint: endpoint, token: token ?? "", peerName: "vpa-store serve --feed")
+            let clusterFeed = try feedOptions.feed(into: client, factory: server.metrics.factory,
+                                                   logger: Logger(label: "vpa-store.feed"))
+            services.append(.init(service: FeedService(feed: clusterFeed)))
+            feedClient = client
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await feedClient?.close()
+    }
+
+    /// The address a client in this process dials to reach the bound socket.
+    private static func endpoint(_ address: SocketAddress) -> RPCEndpoint? {
+        if let path = address.pathname { return .unix(path: path) }
+        guard let ip = address.ipAddress, let port = address.port else { return nil }
+        return .tcp(host: ip, port: port)
     }
 
     private static func describe(_ address: SocketAddress) -> String {

@@ -1,0 +1,200 @@
+import Foundation
+import KubernetesAPI
+import Logging
+import ServiceLifecycle
+import StoreRPC
+import StoreWire
+import VPAModel
+import VPAStoreClient
+
+/// `vpa-store feed`: keeps the store in step with a cluster. One reflector per resource (pods, VPAs,
+/// Evicted events; PodMetrics polled) hands what it sees to a bounded queue, and one flusher sends
+/// the queue to the store as Ingest calls of a few hundred observations or ~100 ms, whichever comes
+/// first, each with its own idempotency key and retried with it until the store acknowledges.
+///
+/// `observed_at` of a call is when the latest of its watch events (or list pages) arrived, by
+/// `clock` (the machine's clock in production).
+///
+/// When the store stays away so long that the queue fills, the queue is dropped, the reflectors
+/// stop, and once the store answers again every resource is relisted: memory stays bounded, and
+/// nothing the store acknowledged is lost (the relist brings back what was dropped).
+public final class ClusterFeed: Sendable {
+    public let api: KubernetesClient
+    public let store: StoreClient
+    public let configuration: FeedConfiguration
+    public let metrics: FeedMetrics
+    let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+    private let queue: IngestQueue
+    private let run = UUID().uuidString.prefix(8).lowercased()
+    private let totals = FeedTotals()
+
+    /// A feed from `api` into `store`.
+    public init(api: KubernetesClient, store: StoreClient, configuration: FeedConfiguration = FeedConfiguration(),
+                metrics: FeedMetrics, clock: @escaping @Sendable () -> Timestamp = { .now }, logger: Logger) {
+        self.api = api
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        queue = IngestQueue(limit: configuration.bufferLimit)
+    }
+
+    /// The resources followed, with their field selectors.
+    var sources: [(resource: APIResource, fieldSelector: String?)] {
+        var sources: [(APIResource, String?)] = [(.pods, nil)]
+        if configuration.watchVPAs { sources.append((.verticalPodAutoscalers, nil)) }
+        if configuration.watchEvictions { sources.append((.events, "reason=Evicted")) }
+        if configuration.pollMetrics { sources.append((.podMetrics, nil)) }
+        return sources
+    }
+
+    /// What the feed has done so far.
+    public var statistics: FeedStatistics { get async { await totals.snapshot() } }
+
+    /// Observations waiting for the store (not counting a batch in flight).
+    public var pendingObservations: Int { get async { await queue.count } }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        logger.info("Feeding the store from the cluster",
+                    metadata: ["api": "\(api.connection.server)", "origin": "\(api.connection.origin)",
+                               "namespace": "\(configuration.namespace ?? "(all)")",
+                               "resources": "\(sources.map { "\($0.resource)" }.joined(separator: ","))"])
+        while !Task.isCancelled {
+            await queue.reset()
+            let overflowed = await withTaskGroup(of: Bool.self) { group in
+                for source in sources {
+                    group.addTask { await self.follow(source.resource, fieldSelector: source.fieldSelector); return false }
+                }
+                group.addTask { await self.flush() }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            guard overflowed, !Task.isCancelled else { return }
+            let dropped = await queue.droppedTotal
+            metrics.dropped(observations: dropped)
+            logger.error("The store was unavailable long enough to fill the buffer: dropped it; relisting every resource",
+                         metadata: ["buffer_limit": "\(configuration.bufferLimit)", "dropped_total": "\(dropped)"])
+            await totals.overflowed()
+        }
+    }
+
+    private func follow(_ resource: APIResource, fieldSelector: String?) async {
+        var options = configuration.reflector
+        if resource == .podMetrics { options.pollInterval = configuration.metricsInterval }
+        let reflector = Reflector(client: api, resource: resource, namespace: configuration.namespace,
+                                  fieldSelector: fieldSelector, options: options, logger: logger)
+        let handler = ResourceHandler(resource: resource, namespace: configuration.namespace, store: store, queue: queue,
+                                      metrics: metrics, storeBackoff: configuration.storeBackoff, clock: clock, logger: logger)
+        await reflector.run { output in
+            _ = await handler.handle(output)
+            if case .listed = output { await totals.listed(resource) }
+        }
+    }
+
+    /// Sends batches until cancelled; true when the queue overflowed (after the batch in flight,
+    /// if any, was acknowledged: the store is back).
+    private func flush() async -> Bool {
+        var sequence = 0
+        while !Task.isCancelled {
+            switch await queue.next(maxObservations: configuration.batchObservations, maxAge: configuration.batchLatency) {
+            case .overflowed:
+                return true
+            case .wait(let delay):
+                do { try await Task.sleep(for: max(delay, .milliseconds(2))) } catch { return false }
+            case .batch(let batch):
+                sequence += 1
+                let request = IngestRequest(idempotencyKey: "vpa-store-feed/\(run)/\(sequence)", observedAt: batch.observedAt,
+                                            observations: batch.observations)
+                guard let response = await send(request) else { return false }
+                let now = ContinuousClock.now
+                for arrival in batch.arrivals {
+                    metrics.acknowledged(lag: now - arrival.instant, at: Date().timeIntervalSince1970)
+                }
+                await totals.acknowledged(batch, response: response, at: now)
+                metrics.pendingChanged(await queue.count)
+            }
+        }
+        return false
+    }
+
+    /// Sends one Ingest call, retrying (same idempotency key) while the store is unavailable; nil
+    /// when cancelled. A call the store refuses as invalid is logged and dropped: retrying it
+    /// cannot help, and the rest must go on.
+    private func send(_ request: IngestRequest) async -> IngestResponse? {
+        var backoff = configuration.storeBackoff
+        while !Task.isCancelled {
+            do throws(RPCStatus) {
+                return try await store.ingest(request)
+            } catch where error.code == .invalidArgument || error.code == .failedPrecondition {
+                logger.error("The store refused a batch", metadata: ["error": "\(error)",
+                                                                     "observations": "\(request.observations.count)"])
+                return IngestResponse(summary: IngestSummary(), headPosition: 0)
+            } catch {
+                let delay = backoff.next()
+                let pending = await queue.count
+                logger.warning("The store is unavailable; retrying the batch",
+                               metadata: ["error": "\(error)", "retry_in": "\(delay)", "pending": "\(pending)"])
+                do { try await Task.sleep(for: delay) } catch { return nil }
+            }
+        }
+        return nil
+    }
+}
+
+/// Counts of what a feed did, for tests, the bench and the final log line.
+public struct FeedStatistics: Sendable {
+    /// Completed LISTs (first lists and relists) by resource plural.
+    public var lists: [String: Int] = [:]
+    public var ingestCalls = 0
+    public var observationsSent = 0
+    public var eventsAppended = 0
+    /// Times the buffer overflowed and everything was relisted.
+    public var overflows = 0
+    /// Lag from a watch event's (or list page's) arrival to the store's acknowledgement.
+    public var lags: [Duration] = []
+    /// When the last batch was acknowledged.
+    public var lastAcknowledged: ContinuousClock.Instant?
+}
+
+actor FeedTotals {
+    private var statistics = FeedStatistics()
+    /// Lags kept for percentiles: the most recent ones, bounded.
+    private let maxLags = 100_000
+
+    func listed(_ resource: APIResource) { statistics.lists[resource.plural, default: 0] += 1 }
+    func overflowed() { statistics.overflows += 1 }
+
+    func acknowledged(_ batch: IngestQueue.Batch, response: IngestResponse, at instant: ContinuousClock.Instant) {
+        statistics.ingestCalls += 1
+        statistics.observationsSent += batch.observations.count
+        statistics.eventsAppended += response.summary.eventsAppended
+        statistics.lastAcknowledged = instant
+        if statistics.lags.count > maxLags { statistics.lags.removeFirst(statistics.lags.count - maxLags / 2) }
+        for arrival in batch.arrivals { statistics.lags.append(instant - arrival.instant) }
+    }
+
+    func snapshot() -> FeedStatistics { statistics }
+}
+
+/// The feed as a swift-service-lifecycle service, for `serve --feed` (beside the store server) and
+/// `vpa-store feed`: runs until graceful shutdown, then shuts the feed's API client down.
+public struct FeedService: Service {
+    public let feed: ClusterFeed
+
+    /// A service running `feed`.
+    public init(feed: ClusterFeed) { self.feed = feed }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await feed.run() }
+        // The service owns the API client's connections from here on: nothing else uses them.
+        await feed.api.shutdown()
+        let statistics = await feed.statistics
+        feed.logger.info("The feed stopped", metadata: ["ingest_calls": "\(statistics.ingestCalls)",
+                                                        "observations": "\(statistics.observationsSent)",
+                                                        "events_appended": "\(statistics.eventsAppended)"])
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A Kubernetes `MicroTime`: an instant with microsecond precision, written as RFC 3339 with six
+/// fractional digits in UTC (`2026-11-02T09:00:00.123456Z`), as a Lease's `acquireTime` and
+/// `renewTime` are.
+public struct MicroTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var unixMicroseconds: Int64
+
+    /// The instants RFC 3339 can write: years 0001 to 9999.
+    public static let validRange: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
+
+    /// The instant `unixMicroseconds` after the epoch, clamped into `validRange`.
+    public init(unixMicroseconds: Int64) {
+        self.unixMicroseconds = min(max(unixMicroseconds, Self.validRange.lowerBound), Self.validRange.upperBound)
+    }
+
+    /// The machine's wall clock now.
+    public static var now: MicroTime {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return MicroTime(unixMicroseconds: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000)
+    }
+
+    public static func < (lhs: MicroTime, rhs: MicroTime) -> Bool { lhs.unixMicroseconds < rhs.unixMicroseconds }
+
+    /// `2026-11-02T09:00:00.123456Z`.
+    public var description: String {
+        let seconds = unixMicroseconds.floorDivided(by: 1_000_000)
+        let micros = unixMicroseconds - seconds * 1_000_000
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civil(fromDays: days)
+        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T\(Self.pad(secondOfDay / 3600, 2)):"
+            + "\(Self.pad(secondOfDay / 60 % 60, 2)):\(Self.pad(secondOfDay % 60, 2)).\(Self.pad(micros, 6))Z"
+    }
+
+    /// The time to the second, as a Kubernetes `Time` (a condition's `lastTransitionTime`) is
+    /// written: `2026-11-02T09:00:00Z`.
+    public var rfc3339Seconds: String {
+        let text = description
+        return String(text.prefix(19)) + "Z"
+    }
+
+    /// Reads an RFC 3339 time as the API server writes it (`…Z` or `…+02:00`, with or without a
+    /// fraction; digits past the sixth are dropped). Nil when `text` is not one, or is outside
+    /// years 0001–9999.
+    public init?(rfc3339 text: String) {
+        let bytes = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int64? {
+            guard start + count <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[start..<start + count] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            return value
+        }
+        func byte(_ index: Int, is character: Character...) -> Bool {
+            index < bytes.count && character.contains { $0.asciiValue == bytes[index] }
+        }
+        guard let year = number(0, 4), byte(4, is: "-"), let month = number(5, 2), byte(7, is: "-"),
+              let day = number(8, 2), byte(10, is: "T", "t"), let hour = number(11, 2), byte(13, is: ":"),
+              let minute = number(14, 2), byte(16, is: ":"), let second = number(17, 2),
+              year >= 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var micros: Int64 = 0
+        if byte(index, is: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+                if digits < 6 { micros = micros * 10 + Int64(bytes[index] - 0x30) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 6) { micros *= 10 }
+        }
+        var offsetSeconds: Int64 = 0
+        if byte(index, is: "Z", "z") {
+            index += 1
+        } else if byte(index, is: "+", "-"), let hours = number(index + 1, 2), byte(index + 3, is: ":"),
+                  let minutes = number(index + 4, 2), hours < 24, minutes < 60 {
+            offsetSeconds = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let seconds = Self.days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let value = seconds * 1_000_000 + micros
+        guard Self.validRange.contains(value) else { return nil }
+        self.unixMicroseconds = value
+    }
+
+    /// The instant `duration` later (saturating at the ends of `validRange`).
+    public func advanced(by duration: Duration) -> MicroTime {
+        let (seconds, attoseconds) = duration.components
+        let micros = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !micros.overflow else { return MicroTime(unixMicroseconds: seconds < 0 ? .min : .max) }
+        let sum = unixMicroseconds.addingReportingOverflow(micros.partialValue + attoseconds / 1_000_000_000_000)
+        return MicroTime(unixMicroseconds: sum.overflow ? (seconds < 0 ? .min : .max) : sum.partialValue)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+
+    // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
+    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity, so times before 1970 split into days correctly.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import ClusterFeed
+import Foundation
+import KubernetesAPI
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+import StoreRPC
+import UnixSignals
+import VPAStoreClient
+import VPAStoreServer
+
+/// `vpa-store feed`: keeps a vpa-store server in step with a Kubernetes cluster (DESIGN §8).
+struct FeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed",
+        abstract: "Watch a Kubernetes cluster's pods, VPAs, Evicted events and PodMetrics, and ingest them into a vpa-store server.",
+        discussion: """
+            A reflector per resource, as client-go has them: LIST in pages, then WATCH from the list's resourceVersion \
+            with bookmarks; on 410 Gone it relists, and records as deleted the pods the store holds live that the list \
+            no longer has. Observations go to the server as Ingest calls of --batch-size or --batch-latency, whichever \
+            comes first, each with an idempotency key; observed_at is when the watch event arrived. \
+            SIGTERM or SIGINT stops it after the batch in flight.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The vpa-store server.", valueName: "host:port"), transform: ServerOptions.parseEndpoint)
+    var server: RPCEndpoint
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
+    var tokenFile: String?
+
+    @OptionGroup var feed: FeedOptions
+
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"),
+            transform: ServerOptions.parseEndpoint)
+    var metricsListen: RPCEndpoint?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if case .unix? = metricsListen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vpa-store.feed")
+        let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
+        let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed")
+        let registry = PrometheusCollectorRegistry()
+        let clusterFeed = try feed.feed(into: store, factory: PrometheusMetricsFactory(registry: registry), logger: logger)
+        var endpoint: MetricsEndpoint?
+        if case .tcp(let host, let port)? = metricsListen {
+            endpoint = try await MetricsEndpoint.start(host: host, port: port, group: MultiThreadedEventLoopGroup.singleton) {
+                registry.emitToBuffer()
+            }
+            if let address = endpoint?.localAddress {
+                FileHandle.standardOutput.write(Data("metrics at http://\(address.ipAddress ?? ""):\(address.port ?? 0)/metrics\n".utf8))
+            }
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: FeedService(feed: clusterFeed))],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await endpoint?.close()
+        await store.close()
+    }
+}

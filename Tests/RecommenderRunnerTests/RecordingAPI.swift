@@ -1,0 +1,42 @@
+import Foundation
+import KubernetesAPI
+import KubernetesJSON
+import LeaderElection
+import NIOHTTP1
+
+/// A Kubernetes API that records each request and answers what `answer` says (200 `{}` unless told).
+final class RecordingAPI: KubernetesRequestSending, @unchecked Sendable {
+    // @unchecked: `recorded` and `answer` are read and written under `lock`.
+    struct Request: Hashable, Sendable {
+        var method: String
+        var path: String
+        var contentType: String?
+        var body: String
+    }
+
+    private let lock = NSLock()
+    private var recorded: [Request] = []
+    private var answer: @Sendable (Request) -> Int = { _ in 200 }
+
+    /// The requests so far, in order.
+    var requests: [Request] { lock.withLock { recorded } }
+
+    /// Answers each request with the HTTP status `status` gives (2xx: `{}`; otherwise a Status).
+    func answer(_ status: @escaping @Sendable (Request) -> Int) {
+        lock.withLock { answer = status }
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: [UInt8]?,
+              contentType: String?) async throws(KubernetesAPIError) -> [UInt8] {
+        let request = Request(method: method.rawValue, path: path, contentType: contentType,
+                              body: String(decoding: body ?? [], as: UTF8.self))
+        let code = lock.withLock {
+            recorded.append(request)
+            return answer(request)
+        }
+        guard code / 100 != 2 else { return Array("{}".utf8) }
+        let reason = [404: "NotFound", 409: "Conflict", 422: "Invalid", 429: "TooManyRequests"][code] ?? "InternalError"
+        let message = code == 429 ? "Cannot evict pod as it would violate the pod's disruption budget." : "answer \(code)"
+        throw .status(APIStatus(code: code, reason: reason, message: "\(method) \(path): \(message)"), retryAfter: nil)
+    }
+}
