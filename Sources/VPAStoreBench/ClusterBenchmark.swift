@@ -18,6 +18,9 @@ public struct ClusterBenchmark {
         public var calls = 20_000
         public var inFlight = 64
         public var pointConnections = 4
+        /// Pods the simulated API server holds for the feed's row, and pod changes per second after.
+        public var feedPods = 10_000
+        public var feedChurnPerSecond = 200
 
         public init() {}
 
@@ -28,6 +31,8 @@ public struct ClusterBenchmark {
             settings.events = 40_000
             settings.calls = 2000
             settings.inFlight = 16
+            settings.feedPods = 1000
+            settings.feedChurnPerSecond = 50
             return settings
         }
 
@@ -129,6 +134,17 @@ public struct ClusterBenchmark {
         lines.append(Line(workload: "replay: rebuild every projection",
                           figure: String(format: "%.0f events/s", Double(replayed.eventsReplayed) / replaySeconds),
                           detail: String(format: "%lld events in %.2f s", replayed.eventsReplayed, replaySeconds)))
+
+        progress("feed from a simulated API server…")
+        let feed = try await FeedBenchmark(executable: executable, pods: settings.feedPods,
+                                           churnPerSecond: settings.feedChurnPerSecond, churnDuration: .seconds(5)).run()
+        lines.append(Line(workload: "feed: LIST of \(feed.pods) pods → ingested", figure: String(format: "%.2f s", feed.initialSeconds),
+                          detail: String(format: "%.0f pods/s; HTTPS LIST in pages of 500 from the simulated API, decoded, Ingest in batches of 300; %d events appended",
+                                         Double(feed.pods) / feed.initialSeconds, feed.eventsAppended)))
+        lines.append(Line(workload: "feed: watch event → acknowledged",
+                          figure: String(format: "p50 %.1f ms, p99 %.1f ms", feed.lag.percentile(0.5).microseconds / 1000,
+                                         feed.lag.percentile(0.99).microseconds / 1000),
+                          detail: "\(feed.churnPerSecond) pod changes/s for 5 s, \(feed.lag.count) events; batches close at 300 observations or 100 ms"))
         return lines
     }
 

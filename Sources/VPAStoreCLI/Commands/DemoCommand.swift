@@ -5,18 +5,23 @@ import StoreWire
 import VPAModel
 import VPAStoreClient
 
-/// `vpa-store demo`: the whole system on one machine. A server on a fresh database, a simulated
-/// cluster, and the recommender and updater, each its own process, for simulated days; then what
-/// happened, and the queries to audit it.
+/// `vpa-store demo`: the whole system on one machine, on the production path (DESIGN §8). A
+/// simulated cluster served as a Kubernetes API, `vpa-store feed` watching it into a server on a
+/// fresh database, and `vpa-recommender` and `vpa-updater` acting through that API, each its own
+/// process, for simulated days; then what happened, and the queries to audit it.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the server, a simulated cluster, vpa-recommender and vpa-updater as separate processes, then report.",
+        abstract: "Run a simulated cluster's Kubernetes API, the feed, the server, vpa-recommender and vpa-updater as separate processes, then report.",
         discussion: """
-            Starts `vpa-store serve` on --db (recreated), `vpa-store simulate`, `vpa-recommender` and `vpa-updater` \
-            (found next to this binary) as child processes over loopback, runs the standard scenario for --duration of \
-            simulated time, stops them, and prints the resizes done in place, the evictions by reason, the OOM kills and \
-            how the recommendations moved, with the `vpa-store query` commands that show the same from the log.
+            Starts `vpa-store serve` on --db (recreated); `vpa-store simulate --api-listen` (the standard scenario served \
+            as a Kubernetes API over HTTPS, on a clock --speed times real time, with a kubeconfig next to the database); \
+            `vpa-store feed` (list/watch of that API into the server); `vpa-recommender --publish api` (recommendations \
+            to the store and to each VPA's status, which the simulated admission applies to new pods) and \
+            `vpa-updater --actuate api` (resizes through pods/resize, evictions through the Eviction API). The \
+            binaries are found next to this one. After --duration of simulated time it stops them and prints what went \
+            through the API, the resizes done in place, the evictions by reason, the OOM kills and how the \
+            recommendations moved, with the `vpa-store query` commands that show the same from the log.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The database the demo writes (deleted first).", valueName: "file"))
@@ -25,13 +30,18 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Simulated time to run (e.g. 2d).", transform: TimeArgument.parseDuration)
     var duration: Int64 = 2 * 86_400_000
 
-    @Option(name: .long, help: "Real time the simulator waits after each simulated minute, so the other processes keep up.",
-            transform: TimeArgument.parseDuration)
-    var pace: Int64 = 4
+    @Option(name: .long, help: "Simulated seconds per real second (2880: two simulated days in a minute).")
+    var speed: Double = 2880
+
+    func validate() throws {
+        if !(speed >= 1 && speed <= 20_000) { throw ValidationError("--speed must be between 1 and 20000") }
+        if duration < 60_000 { throw ValidationError("--duration must be at least 1m") }
+    }
 
     func run() async throws {
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let binaries = Self.binariesFolder()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let kubeconfig = db + ".kubeconfig"
         let started = ContinuousClock.now
 
         let server = try ChildProcess(binaries.appendingPathComponent("vpa-store"),
@@ -42,36 +52,46 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let endpoint = String(address)
         writeLine("server: \(endpoint), database \(db)")
-        let recommender = try ChildProcess(binaries.appendingPathComponent("vpa-recommender"),
-                                           ["--server", endpoint, "--interval", "300ms", "--now-from-log", "--log-level", "warning"], name: "recommender")
-        let updater = try ChildProcess(binaries.appendingPathComponent("vpa-updater"),
-                                       ["--server", endpoint, "--interval", "100ms", "--now-from-log", "--log-level", "warning"], name: "updater")
-        writeLine("recommender and updater started; simulating \(duration / 3_600_000)h of the standard scenario…")
+
+        // One simulated minute per step; metrics polled once a simulated minute.
+        let minute = max(10, Int64(60_000 / speed))
         let simulator = try ChildProcess(binaries.appendingPathComponent("vpa-store"),
-                                         ["simulate", "--server", endpoint, "--duration", "\(duration)ms", "--pace", "\(pace)ms"],
-                                         name: "simulate")
-        var simulatorSummary: [String] = []
-        while let line = try simulator.readLine() {
-            if line.hasPrefix("simulated ") && line.contains("h of ") {
-                // One progress line per 6 simulated hours.
-                let hours = line.split(separator: "(").last?.prefix { $0.isNumber }
-                if let hours, let value = Int(hours), value % 6 == 0 { writeLine("  \(line)") }
-            } else {
-                simulatorSummary.append(line)
+                                         ["simulate", "--api-listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig,
+                                          "--speed", "\(speed)", "--step", "60s", "--duration", "\(duration)ms", "--hold",
+                                          "--log-level", "warning"], name: "simulate")
+        let api = try simulator.readLine() ?? ""
+        guard api.hasPrefix("api listening on ") else { throw CLIError("the simulated API did not start: \(api)") }
+        writeLine("simulated cluster: \(api.dropFirst("api listening on ".count)) (try kubectl --kubeconfig \(kubeconfig) get pods -A)")
+        let cluster = ["--kubeconfig", kubeconfig]
+        let feed = try ChildProcess(binaries.appendingPathComponent("vpa-store"),
+                                    ["feed", "--server", endpoint, "--batch-latency", "5ms", "--metrics-interval", "\(minute)ms",
+                                     "--log-level", "warning"] + cluster, name: "feed")
+        let recommender = try ChildProcess(binaries.appendingPathComponent("vpa-recommender"),
+                                           ["--server", endpoint, "--interval", "300ms", "--now-from-log", "--publish", "api",
+                                            "--log-level", "warning"] + cluster, name: "recommender")
+        let updater = try ChildProcess(binaries.appendingPathComponent("vpa-updater"),
+                                       ["--server", endpoint, "--interval", "100ms", "--now-from-log", "--actuate", "api",
+                                        "--log-level", "warning"] + cluster, name: "updater")
+        writeLine("feed, recommender (--publish api) and updater (--actuate api) started; simulating \(duration / 3_600_000)h "
+                  + "of the standard scenario at \(Int(speed))× …")
+        while let line = try simulator.readLine(), !line.hasPrefix("reached --duration") {
+            // One progress line per 6 simulated hours.
+            if line.hasPrefix("simulated "), let hours = line.split(separator: "(").last?.prefix(while: \.isNumber),
+               let value = Int(hours), value % 6 == 0 {
+                writeLine("  \(line)")
             }
         }
-        guard simulator.wait() == 0 else { throw CLIError("the simulator failed: \(simulatorSummary.joined(separator: "\n"))") }
-        recommender.interrupt()
-        updater.interrupt()
-        _ = recommender.wait()
-        _ = updater.wait()
-        // One last loop of each, run to completion: on a loaded machine the running ones may lag
-        // the simulation, and the report should judge the last simulated hour too.
-        for (binary, name) in [("vpa-recommender", "recommender"), ("vpa-updater", "updater")] {
-            let last = try ChildProcess(binaries.appendingPathComponent(binary),
-                                        ["--server", endpoint, "--once", "--now-from-log", "--log-level", "warning"], name: name)
-            guard last.wait() == 0 else { throw CLIError("the final \(name) loop failed") }
+        // The simulated clock has stopped and the API still serves: what the feed holds reaches the
+        // store within its batch latency, then the clients stop before the cluster does.
+        try await Task.sleep(for: .milliseconds(300))
+        for process in [feed, recommender, updater] { process.interrupt() }
+        for process in [feed, recommender, updater] where process.wait() != 0 {
+            throw CLIError("\(process.name) failed; its messages are above")
         }
+        simulator.interrupt()
+        var simulatorSummary: [String] = []
+        while let line = try simulator.readLine() { simulatorSummary.append(line) }
+        guard simulator.wait() == 0 else { throw CLIError("the simulator failed: \(simulatorSummary.joined(separator: "\n"))") }
 
         let client = StoreClient(endpoint: RPCEndpoint(parsing: endpoint)!, peerName: "vpa-store demo")
         let report = try await DemoReport.gather(client)
@@ -89,6 +109,16 @@ struct DemoCommand: AsyncParsableCommand {
                       "query ooms", "query events --type RecommendationPublished --format ndjson", "verify"] {
             writeLine("  vpa-store \(query) --db \(db)")
         }
+    }
+
+    /// The folder of the running executable (`/proc/self/exe`, so a binary started through `$PATH`
+    /// or a symlink finds its siblings), else of argv[0].
+    static func binariesFolder() -> URL {
+        let link = URL(fileURLWithPath: "/proc/self/exe")
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link.path) {
+            return URL(fileURLWithPath: target).deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 }
 
