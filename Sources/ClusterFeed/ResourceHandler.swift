@@ -104,20 +104,13 @@ final class ResourceHandler {
             return false
         case .success(let objects):
             for object in objects {
-                switch object {
-                case .pod(let pod): observations.append(.pod(pod))
-                case .podDeleted(let pod): observations.append(.podDeleted(pod))
-                case .vpa(let vpa): observations.append(.vpa(vpa))
-                case .vpaDeleted(let vpa): observations.append(.vpaDeleted(vpa))
-                case .eviction(let eviction): observations.append(.eviction(eviction))
-                case .usage(let usage):
+                if case .usage(let usage) = object {
                     let key = "\(usage.namespace)/\(usage.pod)"
                     usageSeen[key] = usage.sample.at
                     if let last = lastUsage[key], last >= usage.sample.at { continue }
                     lastUsage[key] = usage.sample.at
-                    observations.append(.usage(usage))
-                case .ignored: continue
                 }
+                if let observation = object.observation { observations.append(observation) }
             }
             return true
         }

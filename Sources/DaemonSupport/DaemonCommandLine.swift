@@ -139,6 +139,16 @@ public enum DaemonCommandLine {
     }
 
     /// The token in `file`, without surrounding whitespace; "" without a file.
+    /// Sends every log line at `level` or above to standard error, as each long-running command
+    /// (serve, feed, simulate, the recommender and the updater) logs. Call once, first thing.
+    public static func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     public static func token(from file: String?) throws -> String {
         guard let file else { return "" }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {

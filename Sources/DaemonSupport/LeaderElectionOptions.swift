@@ -1,3 +1,4 @@
+import KubernetesAPI
 import ArgumentParser
 import LeaderElection
 import Logging

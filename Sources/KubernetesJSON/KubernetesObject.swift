@@ -21,3 +21,18 @@ public enum KubernetesObject: Hashable, Sendable {
     /// watch bookmarks.
     case ignored(kind: String, reason: String)
 }
+
+extension KubernetesObject {
+    /// What the store ingests for this object; nil for `.ignored`.
+    public var observation: Observation? {
+        switch self {
+        case .pod(let pod): .pod(pod)
+        case .podDeleted(let pod): .podDeleted(pod)
+        case .eviction(let eviction): .eviction(eviction)
+        case .vpa(let vpa): .vpa(vpa)
+        case .vpaDeleted(let vpa): .vpaDeleted(vpa)
+        case .usage(let usage): .usage(usage)
+        case .ignored: nil
+        }
+    }
+}

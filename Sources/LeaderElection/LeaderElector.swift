@@ -147,8 +147,13 @@ public actor LeaderElector {
     /// One `tryAcquireOrRenew` that counts as failed when it has not succeeded by `deadline` (a
     /// request that hangs is cancelled).
     private func attempt(before deadline: ContinuousClock.Instant) async -> Bool {
+        await Self.succeeds(before: deadline) { await self.tryAcquireOrRenew() }
+    }
+
+    /// True when `work` returns true before `deadline`; `work` is cancelled at the deadline.
+    private static func succeeds(before deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async -> Bool) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.tryAcquireOrRenew() }
+            group.addTask { await work() }
             group.addTask {
                 try? await Task.sleep(until: deadline, clock: ContinuousClock())
                 return false
@@ -224,16 +229,7 @@ public actor LeaderElector {
     public func release() async {
         guard election.holdsLease else { return }
         let deadline = clock.now + timings.renewDeadline
-        let done = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.releaseAttempts() }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: ContinuousClock())
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let done = await Self.succeeds(before: deadline) { await self.releaseAttempts() }
         if done {
             logger.info("Released the lease", metadata: ["lease": "\(namespace)/\(leaseName)", "identity": "\(identity)"])
         } else {

@@ -192,12 +192,7 @@ struct VPARecommender: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-recommender")
         let token = try DaemonCommandLine.token(from: tokenFile)
         let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil

@@ -135,12 +135,7 @@ struct VPAUpdater: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-updater")
         let token = try DaemonCommandLine.token(from: tokenFile)
         let api = actuate == .api || leaderElection.leaderElect ? try kubernetes.client() : nil

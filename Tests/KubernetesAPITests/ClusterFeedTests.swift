@@ -5,6 +5,7 @@ import KubernetesAPI
 import Prometheus
 import SimulatorAPI
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 import VPAStoreClient
@@ -27,16 +28,7 @@ import VPAStoreTestSupport
                  _ body: (ClusterFeed) async throws -> Void) async throws {
         let feed = ClusterFeed(api: api, store: store, configuration: configuration,
                                metrics: FeedMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: quietLogger)
-        let task = Task { await feed.run() }
-        do {
-            try await body(feed)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
-        task.cancel()
-        await task.value
+        try await whileRunning({ await feed.run() }) { try await body(feed) }
     }
 
     /// Waits until the feed has listed pods `lists` times and sent everything it had.
@@ -52,7 +44,7 @@ import VPAStoreTestSupport
     }
 
     @Test func aRelistOfTenThousandUnchangedPodsAppendsNothing() async throws {
-        try await withSimulatedCluster { api, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
             await api.putPods(samplePods(0..<10_000))
             try await withServer { _, store in
                 try await feeding(client, store) { feed in
@@ -76,7 +68,7 @@ import VPAStoreTestSupport
     }
 
     @Test func aRelistEndsThePodsThatVanishedWhileTheFeedWasAway() async throws {
-        try await withSimulatedCluster { api, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
             await api.putPods(samplePods(0..<3_000))
             try await withServer { _, store in
                 try await feeding(client, store) { feed in
@@ -94,7 +86,7 @@ import VPAStoreTestSupport
     }
 
     @Test func aPodDeletedDuringAnExpiredWatchIsRecordedAsDeletedAfterTheRelist() async throws {
-        try await withSimulatedCluster { api, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
             await api.putPods(samplePods(0..<20))
             try await withServer { _, store in
                 try await feeding(client, store) { feed in
@@ -114,7 +106,7 @@ import VPAStoreTestSupport
     }
 
     @Test func watchEventsReachTheStoreWithTheirArrivalTime() async throws {
-        try await withSimulatedCluster { api, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
             await api.putPods(samplePods(0..<3))
             try await withServer { _, store in
                 let registry = PrometheusCollectorRegistry()

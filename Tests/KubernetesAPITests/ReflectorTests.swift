@@ -2,6 +2,7 @@ import Foundation
 import KubernetesAPI
 import KubernetesJSON
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 
@@ -20,20 +21,11 @@ import VPAModel
                     _ body: (ReflectorLog) async throws -> Void) async throws {
         let log = ReflectorLog()
         let reflector = Reflector(client: client, resource: .pods, options: options, logger: quietLogger)
-        let task = Task { await reflector.run { await log.append($0) } }
-        do {
-            try await body(log)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
-        task.cancel()
-        await task.value
+        try await whileRunning({ await reflector.run { await log.append($0) } }) { try await body(log) }
     }
 
     @Test func listsInPagesThenWatchesAddedModifiedDeleted() async throws {
-        try await withSimulatedCluster { server, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { server, client in
             await server.putPods(samplePods(0..<1_200))
             try await reflecting(client, options: Self.options(pageSize: 500)) { log in
                 try await waitFor("the first list") { await !log.lists.isEmpty }
@@ -61,7 +53,7 @@ import VPAModel
     }
 
     @Test func bookmarksArrive() async throws {
-        try await withSimulatedCluster(bookmarkInterval: .milliseconds(100)) { server, client in
+        try await withSimulatedAPI(scenario: emptyScenario(), configure: { $0.bookmarkInterval = .milliseconds(100) }) { server, client in
             await server.putPods(samplePods(0..<3))
             try await reflecting(client) { log in
                 try await waitFor("two bookmarks") { await log.bookmarks >= 2 }
@@ -70,7 +62,7 @@ import VPAModel
     }
 
     @Test func aWatchClosedMidStreamResumesFromTheLastVersionWithoutARelist() async throws {
-        try await withSimulatedCluster { server, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { server, client in
             await server.putPods(samplePods(0..<10))
             try await reflecting(client) { log in
                 try await waitFor("the list and a watch") { await !log.lists.isEmpty && server.openWatchCount > 0 }
@@ -84,7 +76,7 @@ import VPAModel
     }
 
     @Test func anExpiredVersionRelistsAndTheListLacksThePodDeletedInTheGap() async throws {
-        try await withSimulatedCluster { server, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { server, client in
             await server.putPods(samplePods(0..<10))
             try await reflecting(client) { log in
                 try await waitFor("the list and a watch") { await !log.lists.isEmpty && server.openWatchCount > 0 }
@@ -107,7 +99,7 @@ import VPAModel
     }
 
     @Test func serverErrorsAndRateLimitsBackOffThenRecover() async throws {
-        try await withSimulatedCluster { server, client in
+        try await withSimulatedAPI(scenario: emptyScenario()) { server, client in
             await server.putPods(samplePods(0..<5))
             await server.inject(.failRequests(count: 2, status: 500))
             await server.inject(.failRequests(count: 1, status: 429, retryAfterSeconds: 1))
@@ -129,8 +121,8 @@ import VPAModel
     }
 
     @Test func aWrongCertificateAuthorityIsAClearTLSErrorNamingTheKubeconfig() async throws {
-        try await withSimulatedCluster { first, _ in
-            try await withSimulatedCluster { second, _ in
+        try await withSimulatedAPI(scenario: emptyScenario()) { first, _ in
+            try await withSimulatedAPI(scenario: emptyScenario()) { second, _ in
                 // The first server's kubeconfig (its CA, its token) pointed at the second server.
                 var connection = try ClusterConnection.load(kubeconfig: first.kubeconfigPath, context: nil)
                 connection.server = second.serverURL
@@ -144,7 +136,7 @@ import VPAModel
     }
 
     @Test func aWrongTokenIsUnauthorized() async throws {
-        try await withSimulatedCluster { server, _ in
+        try await withSimulatedAPI(scenario: emptyScenario()) { server, _ in
             var connection = try ClusterConnection.load(kubeconfig: server.kubeconfigPath, context: nil)
             connection.token = .fixed("not-the-token")
             let client = try KubernetesClient(connection: connection)

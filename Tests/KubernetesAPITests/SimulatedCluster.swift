@@ -6,32 +6,6 @@ import Simulator
 import SimulatorAPI
 import VPAModel
 
-/// A simulated API server with no workloads of its own (tests put the pods), its kubeconfig in a
-/// fresh folder, and a client of it; always stopped and removed.
-func withSimulatedCluster(historyLimit: Int = 10_000, bookmarkInterval: Duration = .seconds(1),
-                          _ body: (SimulatedAPIServer, KubernetesClient) async throws -> Void) async throws {
-    let folder = NSTemporaryDirectory() + "vpa-store-api-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let scenario = Scenario(name: "empty", start: Timestamp(unixMilliseconds: 1_790_000_000_000),
-                            nodes: [NodeSpec(name: "node-a", cpuMillicores: 64_000, memoryBytes: 256 << 30)], workloads: [])
-    let server = try await SimulatedAPIServer.start(
-        simulation: try ClusterSimulation(scenario: scenario),
-        configuration: SimulatedAPIConfiguration(kubeconfigPath: folder + "/kubeconfig", historyLimit: historyLimit,
-                                                 bookmarkInterval: bookmarkInterval),
-        logger: quietLogger)
-    let client = try KubernetesClient(connection: ClusterConnection.load(kubeconfig: server.kubeconfigPath, context: nil))
-    do {
-        try await body(server, client)
-    } catch {
-        await client.shutdown()
-        await server.stop()
-        throw error
-    }
-    await client.shutdown()
-    await server.stop()
-}
-
 let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// `count` running pods `shop/pod-N` with one container each.
@@ -83,4 +57,18 @@ func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () a
 struct WaitTimedOut: Error, CustomStringConvertible {
     var what: String
     var description: String { "timed out waiting for \(what)" }
+}
+
+/// Runs `work` in a task while `body` runs, then cancels it and waits for it to end.
+func whileRunning(_ work: @escaping @Sendable () async -> Void, _ body: () async throws -> Void) async throws {
+    let task = Task { await work() }
+    do {
+        try await body()
+    } catch {
+        task.cancel()
+        await task.value
+        throw error
+    }
+    task.cancel()
+    await task.value
 }

@@ -5,6 +5,7 @@ import SimulatorAPI
 import StoreWire
 import VPAModel
 import VPAStoreClient
+import SimulatedClusterSupport
 import Testing
 import VPAStoreTestSupport
 

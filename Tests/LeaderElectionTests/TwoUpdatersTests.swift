@@ -5,6 +5,7 @@ import Logging
 import NIOHTTP1
 import SimulatorAPI
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import UpdaterRunner
 import VPAModel

@@ -3,6 +3,7 @@ import Recommender
 import RecommenderRunner
 import StoreRPC
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import VPAStoreTestSupport
 import VPAModel

@@ -4,6 +4,7 @@ import NIOHTTP1
 import RecommenderRunner
 import SimulatorAPI
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 import VPAStoreClient

@@ -1,5 +1,6 @@
 import Foundation
 import RecommenderRunner
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 import VPAStoreTestSupport

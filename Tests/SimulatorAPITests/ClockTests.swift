@@ -2,6 +2,7 @@ import Foundation
 import KubernetesJSON
 import NIOHTTP1
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 
 @Suite("Faults for the client's tests")

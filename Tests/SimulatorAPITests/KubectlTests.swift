@@ -2,6 +2,7 @@ import Foundation
 import KubernetesJSON
 import Simulator
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 

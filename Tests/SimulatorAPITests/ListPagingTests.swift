@@ -1,6 +1,7 @@
 import Foundation
 import KubernetesJSON
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 

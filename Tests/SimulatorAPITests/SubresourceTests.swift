@@ -3,6 +3,7 @@ import NIOHTTP1
 import KubernetesJSON
 import Simulator
 import SimulatorAPI
+import SimulatedClusterSupport
 import Testing
 import VPAModel
 

@@ -1,4 +1,5 @@
 import Foundation
+import SimulatedClusterSupport
 import Testing
 import UpdaterRunner
 import VPAModel

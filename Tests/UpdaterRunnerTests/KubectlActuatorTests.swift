@@ -1,3 +1,4 @@
+import SimulatedClusterSupport
 import Testing
 import UpdaterRunner
 import VPAModel

@@ -2,6 +2,7 @@ import Foundation
 import KubernetesAPI
 import SimulatorAPI
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import UpdaterRunner
 import VPAModel

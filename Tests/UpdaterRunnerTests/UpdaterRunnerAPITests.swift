@@ -1,4 +1,5 @@
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import UpdaterRunner
 import Updater

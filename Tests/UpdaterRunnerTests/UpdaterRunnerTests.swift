@@ -1,6 +1,7 @@
 import Logging
 import StoreRPC
 import StoreWire
+import SimulatedClusterSupport
 import Testing
 import VPAStoreTestSupport
 import Updater

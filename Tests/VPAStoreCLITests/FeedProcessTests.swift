@@ -50,20 +50,38 @@ struct FeedProcessTests {
         deinit { if process.isRunning { process.terminate() } }
     }
 
-    /// Container resources as (pod uid, container) → "desired requests | actual requests", from the API's pods.
-    static func apiResources(kubeconfig: String) throws -> [String: String] {
+    /// Runs the real kubectl against `kubeconfig` and returns its standard output.
+    static func kubectl(_ kubeconfig: String, _ arguments: [String], stdin: String? = nil) throws -> Data {
         let kubectl = Process()
         kubectl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        kubectl.arguments = ["kubectl", "--kubeconfig", kubeconfig, "get", "pods", "-A", "-o", "json"]
-        let out = Pipe()
+        kubectl.arguments = ["kubectl", "--kubeconfig", kubeconfig] + arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
         kubectl.standardOutput = out
-        kubectl.standardError = FileHandle.nullDevice
+        kubectl.standardError = err
+        kubectl.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try kubectl.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
         kubectl.waitUntilExit()
         guard kubectl.terminationStatus == 0 else {
-            throw RunnerError("kubectl get pods failed (status \(kubectl.terminationStatus)); kubectl ≥ 1.32 must be on PATH")
+            throw RunnerError("kubectl \(arguments.joined(separator: " ")) failed (status \(kubectl.terminationStatus); kubectl ≥ 1.32 "
+                              + "must be on PATH): \(String(decoding: errors, as: UTF8.self))")
         }
+        return data
+    }
+
+    /// Injects faults into a `simulate --api-listen` process: `POST /simulator/faults`, sent by kubectl.
+    static func injectFaults(_ kubeconfig: String, _ body: String) throws {
+        _ = try kubectl(kubeconfig, ["create", "--raw", "/simulator/faults", "-f", "-"], stdin: body)
+    }
+
+    /// Container resources as (pod uid, container) → "desired requests | actual requests", from the API's pods.
+    static func apiResources(kubeconfig: String) throws -> [String: String] {
+        let data = try kubectl(kubeconfig, ["get", "pods", "-A", "-o", "json"])
         var resources: [String: String] = [:]
         for case .pod(let pod) in try KubernetesInput.decode(Array(data), file: "kubectl get pods") {
             for container in pod.containers {
@@ -90,6 +108,19 @@ struct FeedProcessTests {
         return resources
     }
 
+    /// The body of a plain HTTP GET, with curl.
+    static func fetch(_ url: String) throws -> String {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-sf", url]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     @Test func theStoreKilledAndRestartedUnderTheFeedEndsEqualToTheCluster() async throws {
         let workspace = Workspace()
         let runner = workspace.runner
@@ -102,7 +133,9 @@ struct FeedProcessTests {
         var store = try Child(runner, ["serve", "--unix", socket, "--log-level", "warning"])
         _ = try await offPool { [store] in try store.line(startingWith: "listening on ") }
         let feed = try Child(runner, ["feed", "--server", "unix:\(socket)", "--kubeconfig", kubeconfig, "--batch-latency", "10ms",
-                                      "--metrics-interval", "1s", "--log-level", "error"])
+                                      "--metrics-interval", "1s", "--metrics-listen", "127.0.0.1:0", "--log-level", "error"])
+        let metricsLine = try await offPool { try feed.line(startingWith: "metrics at ") }
+        let metricsURL = String(metricsLine.dropFirst("metrics at ".count))
         try await Task.sleep(for: .seconds(4))
         #expect(try await offPool { try !Self.storeResources(runner).isEmpty }, "the feed ingested nothing in 4 s")
 
@@ -112,6 +145,30 @@ struct FeedProcessTests {
         try await Task.sleep(for: .seconds(3))
         store = try Child(runner, ["serve", "--unix", socket, "--log-level", "warning"])
         _ = try await offPool { [store] in try store.line(startingWith: "listening on ") }
+
+        // Then a gap: the feed is paused (SIGSTOP, as a long GC pause or a partition would) and its
+        // watches are closed; a pod is deleted, and the history that recorded that is compacted away.
+        // When the feed resumes, its watches answer 410 and it relists; the pod must end in the store.
+        kill(feed.process.processIdentifier, SIGSTOP)
+        let deleted = try await offPool { () throws -> String in
+            try Self.injectFaults(kubeconfig, #"{"closeWatches":true}"#)
+            let pods = try JSONSerialization.jsonObject(with: try Self.kubectl(kubeconfig, ["get", "pods", "-n", "shop", "-o", "json"]))
+            let items = (pods as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            let name = try #require((items.first?["metadata"] as? [String: Any])?["name"] as? String)
+            _ = try Self.kubectl(kubeconfig, ["delete", "pod", name, "-n", "shop", "--wait=false"])
+            try Self.injectFaults(kubeconfig, #"{"dropHistory":true}"#)
+            return name
+        }
+        kill(feed.process.processIdentifier, SIGCONT)
+        // And the API fails for a while: 500s, then 429 with Retry-After, with every watch dropped.
+        try await Task.sleep(for: .seconds(2))
+        try await offPool {
+            try Self.injectFaults(kubeconfig, #"{"closeWatches":true,"failRequests":{"count":3,"status":500}}"#)
+        }
+        try await Task.sleep(for: .seconds(2))
+        try await offPool {
+            try Self.injectFaults(kubeconfig, #"{"closeWatches":true,"failRequests":{"count":2,"status":429,"retryAfterSeconds":1}}"#)
+        }
 
         _ = try await offPool { try simulator.line(startingWith: "reached --duration") }
         var api: [String: String] = [:]
@@ -123,9 +180,45 @@ struct FeedProcessTests {
         } while api != held && ContinuousClock.now < deadline
         #expect(!api.isEmpty)
         #expect(held == api, "the store holds \(held.count) containers, the API shows \(api.count)")
+        let live = try await offPool { try runner.json("query", "resources").compactMap { $0["pod"] as? String } }
+        #expect(!live.contains(deleted), "\(deleted), deleted while the feed was paused, is still live in the store")
+        // The feed went through the faults as a reflector does: watches restarted, relisted after
+        // the 410, API errors counted by code.
+        let metrics = try await offPool { try Self.fetch(metricsURL) }
+        for family in [#"vpa_store_feed_relists_total{resource="pods"}"#, #"vpa_store_feed_watch_restarts_total{resource="pods"}"#,
+                       #"vpa_store_feed_api_errors_total{"#] {
+            #expect(metrics.contains(family), "the feed's /metrics lacks \(family):\n\(metrics)")
+        }
         let stopped = try await offPool { [store] in [feed.stop(), store.stop(), simulator.stop()] }
         #expect(stopped == [0, 0, 0], "feed, serve and simulate exit statuses")
         let verify = try await offPool { try runner.run("verify") }
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    /// `serve --feed`: the server and the feed in one process, the feed's metrics on the server's
+    /// /metrics, and a clean exit on SIGINT (the feed's API client shut down with it).
+    @Test func serveWithFeedIngestsTheClusterAndStopsCleanly() async throws {
+        let workspace = Workspace()
+        let runner = workspace.runner
+        let kubeconfig = workspace.directory.appendingPathComponent("kubeconfig").path
+        let simulator = try Child(runner, ["simulate", "--api-listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig,
+                                           "--speed", "60", "--bulk-pods", "500", "--log-level", "warning"])
+        _ = try await offPool { try simulator.line(startingWith: "api listening on ") }
+        let store = try Child(runner, ["serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--feed",
+                                       "--kubeconfig", kubeconfig, "--log-level", "warning"])
+        let listening = try await offPool { try store.line(startingWith: "listening on ") }
+        let metricsURL = try #require(listening.components(separatedBy: ", metrics at ").last)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var pods = 0
+        repeat {
+            try await Task.sleep(for: .milliseconds(300))
+            pods = try await offPool { Set(try runner.json("query", "resources").compactMap { $0["podUID"] as? String }).count }
+        } while pods < 509 && ContinuousClock.now < deadline
+        #expect(pods >= 509, "the store holds \(pods) pods; the API serves 500 bulk pods and the scenario's 9")
+        let metrics = try await offPool { try Self.fetch(metricsURL) }
+        #expect(metrics.contains(#"vpa_store_feed_events_received_total{resource="pods",type="LIST"}"#), "\(metrics)")
+        let status = try await offPool { store.stop() }
+        #expect(status == 0, "serve --feed exited \(status): \(store.stderrText())")
+        #expect(try await offPool { simulator.stop() } == 0)
     }
 }

@@ -169,7 +169,9 @@ import VPAStoreServer
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(silent.localAddress?.port)
         let rpc = RPCClient(configuration: RPCClientConfiguration(
-            endpoint: .tcp(host: "127.0.0.1", port: port), connectTimeout: .milliseconds(300), connectAttempts: 1),
+            // 3 s, not less: the same timeout bounds the TCP connect, which a full parallel test run
+            // on 2 cores (TLS handshakes on the same event loops) has delayed past 300 ms.
+            endpoint: .tcp(host: "127.0.0.1", port: port), connectTimeout: .seconds(3), connectAttempts: 1),
                             logger: TestServer.quietLogger)
         let started = ContinuousClock.now
         do throws(RPCStatus) {

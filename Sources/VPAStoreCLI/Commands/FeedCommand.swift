@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import ClusterFeed
 import Foundation
 import KubernetesAPI
@@ -45,12 +46,7 @@ struct FeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-store.feed")
         let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
         let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed")

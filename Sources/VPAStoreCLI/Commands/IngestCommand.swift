@@ -56,15 +56,7 @@ struct IngestCommand: AsyncParsableCommand {
             }
             documents += decoded.documents
             for object in decoded.objects {
-                switch object {
-                case .pod(let pod): observations.append(.pod(pod))
-                case .podDeleted(let pod): observations.append(.podDeleted(pod))
-                case .eviction(let eviction): observations.append(.eviction(eviction))
-                case .vpa(let vpa): observations.append(.vpa(vpa))
-                case .vpaDeleted(let vpa): observations.append(.vpaDeleted(vpa))
-                case .usage(let usage): observations.append(.usage(usage))
-                case .ignored: ignored += 1
-                }
+                if let observation = object.observation { observations.append(observation) } else { ignored += 1 }
             }
         }
         let summary: IngestSummary

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import Foundation
 import Logging
 import NIOCore
@@ -117,12 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-store.serve")
         var token: String?
         if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }
@@ -171,7 +167,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ServerOptions {
     init(server: RPCEndpoint?, tokenFile: String?) {
         self.init()

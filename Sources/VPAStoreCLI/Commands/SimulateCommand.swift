@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import Foundation
 import Logging
 import Simulator
@@ -48,6 +49,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
+    @Option(name: .long, help: "With --api-listen: also serve this many running pods that no kubelet acts on (namespaces bulk-0…bulk-49), to load a feed.")
+    var bulkPods = 0
+
     @Flag(name: .long, help: "With --api-listen: at --duration stop the clock but keep serving until SIGINT/SIGTERM (so clients can stop first).")
     var hold = false
 
@@ -79,6 +83,7 @@ struct SimulateCommand: AsyncParsableCommand {
             if Self.parseListen(apiListen) == nil { throw ValidationError("--api-listen \"\(apiListen)\" is not HOST:PORT (such as 127.0.0.1:6443)") }
             if !(speed > 0 && speed <= 100_000) { throw ValidationError("--speed must be above 0 and at most 100000") }
             if watchHistory < 1 { throw ValidationError("--watch-history must be at least 1") }
+            if bulkPods < 0 || bulkPods > 1_000_000 { throw ValidationError("--bulk-pods must be between 0 and 1000000") }
         } else if server == nil {
             throw ValidationError("give --server HOST:PORT (a vpa-store server to ingest into) or --api-listen HOST:PORT (serve a Kubernetes API)")
         }
@@ -112,6 +117,16 @@ struct SimulateCommand: AsyncParsableCommand {
         await client.close()
     }
 
+    /// A running pod of 100m / 128 Mi in `bulk-(index % 50)`, for `--bulk-pods`.
+    static func bulkPod(_ index: Int) -> PodObservation {
+        let resources = ResourceRequirements(requests: ResourceList(cpuMillicores: 100, memoryBytes: 128 << 20))
+        return PodObservation(uid: "bulk-\(index)", namespace: "bulk-\(index % 50)", name: "pod-\(index)", phase: "Running",
+                              nodeName: "node-a",
+                              containers: [ContainerObservation(name: "app", desired: resources,
+                                                                status: ContainerStatusObservation(resources: resources,
+                                                                                                   state: .running(startedAt: nil)))])
+    }
+
     static func parseListen(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else { return nil }
@@ -123,12 +138,7 @@ struct SimulateCommand: AsyncParsableCommand {
     private func runAPI() async throws {
         guard let apiListen, let kubeconfigOut, let (host, port) = Self.parseListen(apiListen) else { return }
         let step = self.step ?? 1000
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-store.simulate")
         // Whole seconds, as the API's timestamps are; at speed 1 simulated time then follows the wall clock.
         let start = Timestamp(unixMilliseconds: Timestamp.now.unixMilliseconds / 1000 * 1000)
@@ -136,6 +146,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let configuration = SimulatedAPIConfiguration(kubeconfigPath: kubeconfigOut, host: host, port: port,
                                                       clock: .realTime(stepMilliseconds: step, speed: speed), historyLimit: watchHistory)
         let server = try await SimulatedAPIServer.start(simulation: simulation, configuration: configuration, logger: logger)
+        if bulkPods > 0 { await server.putPods((0..<bulkPods).map(Self.bulkPod)) }
         writeLine("api listening on \(server.serverURL), kubeconfig \(kubeconfigOut)")
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let duration = self.duration

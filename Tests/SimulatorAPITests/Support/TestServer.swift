@@ -1,16 +1,9 @@
 import Foundation
 import Logging
+import SimulatedClusterSupport
 import Simulator
 import SimulatorAPI
 import VPAModel
-
-/// A directory of its own for one test, removed afterwards.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("simulator-api-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
 
 /// Logs nothing: tests read behaviour, not logs.
 let quietLogger = Logger(label: "simulator-api-test") { _ in SwiftLogNoOpLogHandler() }
@@ -21,10 +14,7 @@ func withSimulatedAPI<T>(scenario: Scenario = .standardDemo(),
                          configure: (inout SimulatedAPIConfiguration) -> Void = { _ in },
                          _ body: (SimulatedAPIServer, APITestClient, String) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
-        var configuration = SimulatedAPIConfiguration(kubeconfigPath: directory + "/kubeconfig")
-        configure(&configuration)
-        let server = try await SimulatedAPIServer.start(simulation: ClusterSimulation(scenario: scenario),
-                                                        configuration: configuration, logger: quietLogger)
+        let server = try await startSimulatedAPI(scenario: scenario, directory: directory, configure: configure)
         let client = try APITestClient(server: server)
         do {
             let result = try await body(server, client, directory)
@@ -38,23 +28,6 @@ func withSimulatedAPI<T>(scenario: Scenario = .standardDemo(),
             throw error
         }
     }
-}
-
-/// A scenario with one node and one workload of `replicas` pods, no scripted events and no
-/// resize faults, so a test knows exactly what happens.
-func smallScenario(replicas: Int = 2, vpaMode: VPAUpdateMode = .inPlaceOrRecreate) -> Scenario {
-    let mebibyte: Int64 = 1 << 20
-    let resources = ResourceRequirements(requests: ResourceList(cpuMillicores: 200, memoryBytes: 256 * mebibyte),
-                                         limits: ResourceList(cpuMillicores: 400, memoryBytes: 512 * mebibyte))
-    return Scenario(
-        name: "small", seed: 3, start: Timestamp(unixMilliseconds: 1_793_577_600_000),
-        nodes: [NodeSpec(name: "node-a", cpuMillicores: 8000, memoryBytes: 16 << 30)],
-        workloads: [WorkloadSpec(name: "web", namespace: "shop", replicas: replicas,
-                                 containers: [ContainerSpec(name: "app", resources: resources,
-                                                            usage: .steady(cpuMillicores: 150, memoryBytes: 200 * mebibyte))],
-                                 vpa: VPASpec(name: "web", mode: vpaMode))],
-        kubelet: KubeletSettings(minimumResizeMilliseconds: 2000, maximumResizeMilliseconds: 2000, stuckFraction: 0, errorFraction: 0,
-                                 usageIntervalMilliseconds: 10_000))
 }
 
 /// `count` pods that no kubelet runs, for list and watch tests: `bulk/pod-00000`…

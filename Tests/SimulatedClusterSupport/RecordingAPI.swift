@@ -1,32 +1,40 @@
 import Foundation
 import KubernetesAPI
 import KubernetesJSON
-import LeaderElection
 import NIOHTTP1
 
 /// A Kubernetes API that records each request and answers what `answer` says (200 `{}` unless told).
-final class RecordingAPI: KubernetesRequestSending, @unchecked Sendable {
+public final class RecordingAPI: KubernetesRequestSending, @unchecked Sendable {
     // @unchecked: `recorded` and `answer` are read and written under `lock`.
-    struct Request: Hashable, Sendable {
-        var method: String
-        var path: String
-        var contentType: String?
-        var body: String
+    public struct Request: Hashable, Sendable {
+        public var method: String
+        public var path: String
+        public var contentType: String?
+        public var body: String
+
+        public init(method: String, path: String, contentType: String?, body: String) {
+            self.method = method
+            self.path = path
+            self.contentType = contentType
+            self.body = body
+        }
     }
 
     private let lock = NSLock()
     private var recorded: [Request] = []
     private var answer: @Sendable (Request) -> Int = { _ in 200 }
 
+    public init() {}
+
     /// The requests so far, in order.
-    var requests: [Request] { lock.withLock { recorded } }
+    public var requests: [Request] { lock.withLock { recorded } }
 
     /// Answers each request with the HTTP status `status` gives (2xx: `{}`; otherwise a Status).
-    func answer(_ status: @escaping @Sendable (Request) -> Int) {
+    public func answer(_ status: @escaping @Sendable (Request) -> Int) {
         lock.withLock { answer = status }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: [UInt8]?,
+    public func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: [UInt8]?,
               contentType: String?) async throws(KubernetesAPIError) -> [UInt8] {
         let request = Request(method: method.rawValue, path: path, contentType: contentType,
                               body: String(decoding: body ?? [], as: UTF8.self))
