@@ -2,6 +2,7 @@ import Foundation
 import KubernetesAPI
 import Logging
 import ServiceLifecycle
+import Synchronization
 import StoreRPC
 import StoreWire
 import VPAModel
@@ -27,6 +28,10 @@ public final class ClusterFeed: Sendable {
     private let clock: @Sendable () -> Timestamp
     private let queue: IngestQueue
     private let run = UUID().uuidString.prefix(8).lowercased()
+    /// The number of the last batch sent, for idempotency keys: counted over the feed's whole life,
+    /// so that a batch after an overflow's restart never reuses an earlier batch's key (the store
+    /// would answer the earlier call again and append nothing).
+    private let batches = Mutex(0)
     private let totals = FeedTotals()
 
     /// A feed from `api` into `store`.
@@ -98,7 +103,6 @@ public final class ClusterFeed: Sendable {
     /// Sends batches until cancelled; true when the queue overflowed (after the batch in flight,
     /// if any, was acknowledged: the store is back).
     private func flush() async -> Bool {
-        var sequence = 0
         while !Task.isCancelled {
             switch await queue.next(maxObservations: configuration.batchObservations, maxAge: configuration.batchLatency) {
             case .overflowed:
@@ -106,7 +110,7 @@ public final class ClusterFeed: Sendable {
             case .wait(let delay):
                 do { try await Task.sleep(for: max(delay, .milliseconds(2))) } catch { return false }
             case .batch(let batch):
-                sequence += 1
+                let sequence = batches.withLock { $0 += 1; return $0 }
                 let request = IngestRequest(idempotencyKey: "vpa-store-feed/\(run)/\(sequence)", observedAt: batch.observedAt,
                                             observations: batch.observations)
                 guard let response = await send(request) else { return false }

@@ -39,8 +39,11 @@ public final class KubernetesClient: Sendable {
             throw ClusterConnectionError("\(connection.origin): the certificate or key material does not parse as PEM: \(error)")
         }
         if connection.insecureSkipTLSVerify { tls.certificateVerification = .none }
-        let configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
                                                      timeout: .init(connect: .seconds(10), read: nil))
+        // A connection that cannot be made (refused, wrong CA) fails the call at once: the reflector
+        // backs off itself and logs why, instead of the pool retrying silently until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -128,4 +128,62 @@ import VPAStoreTestSupport
             }
         }
     }
+
+    /// An object the decoders refuse (here an Evicted event whose annotation is a number, not a
+    /// string) is counted and skipped; the feed goes on with everything else.
+    @Test func anObjectTheDecodersRefuseIsSkippedAndCounted() async throws {
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
+            await api.putPods(samplePods(0..<2))
+            let bad = #"{"metadata":{"name":"odd.1","namespace":"shop","annotations":{"offending_containers":5}},"reason":"Evicted","#
+                + #""involvedObject":{"kind":"Pod","name":"pod-0","namespace":"shop"},"type":"Warning"}"#
+            try await api.putObject(.events, json: bad)
+            try await withServer { _, store in
+                let registry = PrometheusCollectorRegistry()
+                try await feeding(client, store, registry: registry) { feed in
+                    try await settled(feed, lists: 1)
+                    await api.putPods(samplePods(2..<3))
+                    try await waitFor("the pod added after the bad event") { try await store.allPods().count == 3 }
+                    let text = String(decoding: registry.emitToBuffer(), as: UTF8.self)
+                    #expect(text.contains(#"vpa_store_feed_objects_skipped_total{resource="events"} 1"#), "\(text)")
+                }
+            }
+        }
+    }
+
+    /// The store away long enough for the buffer to fill: the feed drops it, and once the store
+    /// answers again it relists everything; the store ends holding every change.
+    @Test func aFullBufferIsDroppedAndEverythingRelistedWhenTheStoreIsBack() async throws {
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
+            await api.putPods(samplePods(0..<10))
+            let first = try await TestServer.start()
+            let port = first.port
+            let directory = first.directory
+            let store = StoreClient(endpoint: first.endpoint, peerName: "feed test", defaultTimeout: .seconds(2))
+            var configuration = Self.configuration()
+            configuration.bufferLimit = 40
+            configuration.batchObservations = 10
+            configuration.storeBackoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200))
+            var restarted: TestServer?
+            try await feeding(client, store, configuration: configuration) { feed in
+                try await settled(feed, lists: 1)
+                try await first.stop()
+                // 60 changes while the store is away: more than the buffer holds.
+                for round in 0..<6 { await api.putPods(samplePods(0..<10, memoryMebibytes: 200 + Int64(round))) }
+                try await waitFor("the overflow") { await feed.statistics.overflows >= 1 }
+                restarted = try await TestServer.start(directory: directory, port: port)
+                try await waitFor("the relist after the store came back", timeout: .seconds(60)) {
+                    await feed.statistics.lists["pods", default: 0] >= 2
+                }
+                // (Before batch numbers were counted over the feed's life, the first batch after the
+                // restart reused the first batch's idempotency key, and the store answered it again.)
+                try await waitFor("every pod at its last memory request", timeout: .seconds(60)) {
+                    let pods = try await store.allPods()
+                    return pods.count == 10 && pods.allSatisfy { $0.pod.containers.first?.desired.requests.memoryBytes == 205 << 20 }
+                }
+            }
+            await store.close()
+            try await restarted?.stop()
+            restarted?.removeFiles()
+        }
+    }
 }

@@ -145,4 +145,21 @@ import VPAModel
             await client.shutdown()
         }
     }
+
+    /// A resource the API server does not serve (a CRD not installed: 404) is warned about and
+    /// retried with backoff, not given up on.
+    @Test func aResourceTheServerDoesNotServeIsRetried() async throws {
+        try await withSimulatedAPI(scenario: emptyScenario()) { _, client in
+            let missing = APIResource(group: "autoscaling.k8s.io", version: "v9", plural: "verticalpodautoscalers",
+                                      kind: "VerticalPodAutoscaler")
+            let log = ReflectorLog()
+            let reflector = Reflector(client: client, resource: missing, options: Self.options(), logger: quietLogger)
+            try await whileRunning({ await reflector.run { await log.append($0) } }) {
+                try await waitFor("three failed lists") {
+                    await log.incidents.filter { if case .apiError(let error, _, _) = $0 { error.code == 404 } else { false } }.count >= 3
+                }
+            }
+            #expect(await log.lists.isEmpty)
+        }
+    }
 }

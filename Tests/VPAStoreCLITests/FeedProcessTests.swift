@@ -221,4 +221,35 @@ struct FeedProcessTests {
         #expect(status == 0, "serve --feed exited \(status): \(store.stderrText())")
         #expect(try await offPool { simulator.stop() } == 0)
     }
+
+    /// `vpa-store feed` with a kubeconfig whose CA did not sign the server's certificate: a clear
+    /// TLS error naming the kubeconfig, retried (a CA can be fixed without restarting the feed).
+    @Test func aWrongCertificateAuthorityIsAClearErrorNamingTheKubeconfig() async throws {
+        let workspace = Workspace()
+        let runner = workspace.runner
+        let first = workspace.directory.appendingPathComponent("first").path
+        let second = workspace.directory.appendingPathComponent("second").path
+        let simulators = try [first, second].map { path in
+            try Child(runner, ["simulate", "--api-listen", "127.0.0.1:0", "--kubeconfig-out", path, "--log-level", "warning"])
+        }
+        let addresses = try await offPool { try simulators.map { try $0.line(startingWith: "api listening on ") } }
+        // The first simulator's kubeconfig (its CA, its token), pointed at the second one.
+        let secondURL = try #require(addresses[1].split(separator: " ").dropFirst(3).first.map { $0.trimmingCharacters(in: [","]) })
+        let firstURL = try #require(addresses[0].split(separator: " ").dropFirst(3).first.map { $0.trimmingCharacters(in: [","]) })
+        let wrong = try String(contentsOfFile: first, encoding: .utf8).replacingOccurrences(of: firstURL, with: secondURL)
+        let kubeconfig = try workspace.write("wrong-ca", wrong)
+        let store = try Child(runner, ["serve", "--listen", "127.0.0.1:0", "--log-level", "warning"])
+        let address = try await offPool { try store.line(startingWith: "listening on ") }
+        let endpoint = String(address.dropFirst("listening on ".count))
+        let feed = try Child(runner, ["feed", "--server", endpoint, "--kubeconfig", kubeconfig, "--log-level", "warning"])
+        try await Task.sleep(for: .seconds(4))
+        let errors = try await offPool { () -> String in
+            _ = feed.stop()
+            return feed.stderrText()
+        }
+        #expect(errors.contains("TLS: the server's certificate is not signed by the certificate authority of kubeconfig \(kubeconfig)"),
+                "\(errors)")
+        _ = try await offPool { [store] in store.stop() }
+        for simulator in simulators { _ = try await offPool { simulator.stop() } }
+    }
 }
