@@ -138,6 +138,7 @@ public final class ClusterFeed: Sendable {
                                                                      "observations": "\(request.observations.count)"])
                 return IngestResponse(summary: IngestSummary(), headPosition: 0)
             } catch {
+                if Task.isCancelled { return nil }
                 let delay = backoff.next()
                 let pending = await queue.count
                 logger.warning("The store is unavailable; retrying the batch",

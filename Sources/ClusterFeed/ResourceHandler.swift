@@ -147,6 +147,7 @@ final class ResourceHandler {
             do throws(RPCStatus) {
                 return try await read()
             } catch {
+                if Task.isCancelled { return nil }
                 let delay = backoff.next()
                 logger.warning("The store is unavailable; retrying",
                                metadata: ["resource": "\(resource)", "error": "\(error)", "retry_in": "\(delay)"])

@@ -144,6 +144,8 @@ public struct Reflector: Sendable {
     /// Reports `error` and sleeps the backoff (or the server's Retry-After); false when cancelled.
     private func pause(after error: KubernetesAPIError, during call: String, backoff: inout Backoff,
                        _ consumer: (ReflectorOutput) async -> Void) async -> Bool {
+        // A call cut short by the reflector's own cancellation (shutdown) is not a failure to report.
+        if Task.isCancelled { return false }
         var retryAfter: Duration?
         if case .status(_, let after) = error { retryAfter = after }
         let delay = backoff.next(retryAfter: retryAfter)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import KubernetesJSON
 import Testing
 import VPAModel
@@ -108,16 +111,9 @@ struct FeedProcessTests {
         return resources
     }
 
-    /// The body of a plain HTTP GET, with curl.
-    static func fetch(_ url: String) throws -> String {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        curl.arguments = ["curl", "-sf", url]
-        let out = Pipe()
-        curl.standardOutput = out
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
+    /// The body of a plain HTTP GET (a /metrics page).
+    static func fetch(_ url: String) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: try #require(URL(string: url)))
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -184,7 +180,7 @@ struct FeedProcessTests {
         #expect(!live.contains(deleted), "\(deleted), deleted while the feed was paused, is still live in the store")
         // The feed went through the faults as a reflector does: watches restarted, relisted after
         // the 410, API errors counted by code.
-        let metrics = try await offPool { try Self.fetch(metricsURL) }
+        let metrics = try await Self.fetch(metricsURL)
         for family in [#"vpa_store_feed_relists_total{resource="pods"}"#, #"vpa_store_feed_watch_restarts_total{resource="pods"}"#,
                        #"vpa_store_feed_api_errors_total{"#] {
             #expect(metrics.contains(family), "the feed's /metrics lacks \(family):\n\(metrics)")
@@ -215,7 +211,7 @@ struct FeedProcessTests {
             pods = try await offPool { Set(try runner.json("query", "resources").compactMap { $0["podUID"] as? String }).count }
         } while pods < 509 && ContinuousClock.now < deadline
         #expect(pods >= 509, "the store holds \(pods) pods; the API serves 500 bulk pods and the scenario's 9")
-        let metrics = try await offPool { try Self.fetch(metricsURL) }
+        let metrics = try await Self.fetch(metricsURL)
         #expect(metrics.contains(#"vpa_store_feed_events_received_total{resource="pods",type="LIST"}"#), "\(metrics)")
         let status = try await offPool { store.stop() }
         #expect(status == 0, "serve --feed exited \(status): \(store.stderrText())")
