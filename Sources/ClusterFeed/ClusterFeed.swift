@@ -43,7 +43,7 @@ public final class ClusterFeed: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
-        queue = IngestQueue(limit: configuration.bufferLimit)
+        queue = IngestQueue(limit: configuration.bufferLimit, stallLimit: configuration.storeStallLimit)
     }
 
     /// The resources followed, with their field selectors.
@@ -56,7 +56,13 @@ public final class ClusterFeed: Sendable {
     }
 
     /// What the feed has done so far.
-    public var statistics: FeedStatistics { get async { await totals.snapshot() } }
+    public var statistics: FeedStatistics {
+        get async {
+            var statistics = await totals.snapshot()
+            statistics.overflows = await queue.overflows
+            return statistics
+        }
+    }
 
     /// Observations waiting for the store (not counting a batch in flight).
     public var pendingObservations: Int { get async { await queue.count } }
@@ -79,11 +85,10 @@ public final class ClusterFeed: Sendable {
                 return first
             }
             guard overflowed, !Task.isCancelled else { return }
-            let dropped = await queue.droppedTotal
+            let dropped = await queue.droppedByLastOverflow
             metrics.dropped(observations: dropped)
             logger.error("The store was unavailable long enough to fill the buffer: dropped it; relisting every resource",
-                         metadata: ["buffer_limit": "\(configuration.bufferLimit)", "dropped_total": "\(dropped)"])
-            await totals.overflowed()
+                         metadata: ["buffer_limit": "\(configuration.bufferLimit)", "dropped": "\(dropped)"])
         }
     }
 
@@ -114,6 +119,7 @@ public final class ClusterFeed: Sendable {
                 let request = IngestRequest(idempotencyKey: "vpa-store-feed/\(run)/\(sequence)", observedAt: batch.observedAt,
                                             observations: batch.observations)
                 guard let response = await send(request) else { return false }
+                await queue.progressed()
                 let now = ContinuousClock.now
                 for arrival in batch.arrivals {
                     metrics.acknowledged(lag: now - arrival.instant, at: Date().timeIntervalSince1970)
@@ -126,17 +132,32 @@ public final class ClusterFeed: Sendable {
     }
 
     /// Sends one Ingest call, retrying (same idempotency key) while the store is unavailable; nil
-    /// when cancelled. A call the store refuses as invalid is logged and dropped: retrying it
-    /// cannot help, and the rest must go on.
+    /// when cancelled. A call the store refuses as invalid or too large is split in halves, each
+    /// sent on its own, so that one bad observation costs only itself (logged and dropped: sending
+    /// it again cannot help).
     private func send(_ request: IngestRequest) async -> IngestResponse? {
         var backoff = configuration.storeBackoff
         while !Task.isCancelled {
             do throws(RPCStatus) {
                 return try await store.ingest(request)
-            } catch where error.code == .invalidArgument || error.code == .failedPrecondition {
-                logger.error("The store refused a batch", metadata: ["error": "\(error)",
-                                                                     "observations": "\(request.observations.count)"])
-                return IngestResponse(summary: IngestSummary(), headPosition: 0)
+            } catch where error.code == .invalidArgument || error.code == .resourceExhausted {
+                guard request.observations.count > 1 else {
+                    logger.error("The store refused an observation; dropped it",
+                                 metadata: ["error": "\(error)", "observation": "\(Self.describe(request.observations[0]))"])
+                    return IngestResponse(summary: IngestSummary(), headPosition: 0)
+                }
+                let middle = request.observations.count / 2
+                var summary = IngestSummary()
+                var head: Int64 = 0
+                for (part, slice) in [request.observations[..<middle], request.observations[middle...]].enumerated() {
+                    var half = request
+                    half.idempotencyKey = request.idempotencyKey.map { "\($0)/\(part)" }
+                    half.observations = Array(slice)
+                    guard let answer = await send(half) else { return nil }
+                    summary.add(answer.summary)
+                    head = max(head, answer.headPosition)
+                }
+                return IngestResponse(summary: summary, headPosition: head)
             } catch {
                 if Task.isCancelled { return nil }
                 let delay = backoff.next()
@@ -148,16 +169,29 @@ public final class ClusterFeed: Sendable {
         }
         return nil
     }
+
+    /// `pod shop/web-0` or `usage shop/web-0`, for a log line about one observation.
+    static func describe(_ observation: Observation) -> String {
+        switch observation {
+        case .pod(let pod): "pod \(pod.namespace)/\(pod.name)"
+        case .podDeleted(let pod): "deleted pod \(pod.namespace)/\(pod.name)"
+        case .vpa(let vpa): "VPA \(vpa.namespace)/\(vpa.name)"
+        case .vpaDeleted(let vpa): "deleted VPA \(vpa.namespace)/\(vpa.name)"
+        case .usage(let usage): "usage \(usage.namespace)/\(usage.pod)"
+        case .eviction(let eviction): "eviction \(eviction.podNamespace)/\(eviction.podName)"
+        }
+    }
 }
 
 /// Counts of what a feed did, for tests, the bench and the final log line.
 public struct FeedStatistics: Sendable {
-    /// Completed LISTs (first lists and relists) by resource plural.
+    /// Completed LISTs (first lists and relists) by resource (`pods`, `pods.metrics.k8s.io`, …).
     public var lists: [String: Int] = [:]
     public var ingestCalls = 0
     public var observationsSent = 0
     public var eventsAppended = 0
-    /// Times the buffer overflowed and everything was relisted.
+    /// Times the buffer was dropped, the store silent and the buffer full (each followed by a
+    /// relist of everything once the store answers again).
     public var overflows = 0
     /// Lag from a watch event's (or list page's) arrival to the store's acknowledgement.
     public var lags: [Duration] = []
@@ -170,8 +204,7 @@ actor FeedTotals {
     /// Lags kept for percentiles: the most recent ones, bounded.
     private let maxLags = 100_000
 
-    func listed(_ resource: APIResource) { statistics.lists[resource.plural, default: 0] += 1 }
-    func overflowed() { statistics.overflows += 1 }
+    func listed(_ resource: APIResource) { statistics.lists[resource.description, default: 0] += 1 }
 
     func acknowledged(_ batch: IngestQueue.Batch, response: IngestResponse, at instant: ContinuousClock.Instant) {
         statistics.ingestCalls += 1

@@ -8,10 +8,13 @@ public struct FeedConfiguration: Sendable {
     public var batchObservations = 300
     /// …or when its first observation has waited this long, whichever comes first.
     public var batchLatency: Duration = .milliseconds(100)
-    /// Observations held while the store is unavailable. Past this the buffer is dropped and every
-    /// resource is relisted once the store is back: memory stays bounded, and the relist (cheap,
-    /// thanks to the store's unchanged-detection) recovers what was dropped.
+    /// Observations held for the store. Full while the store keeps acknowledging, the reflectors
+    /// wait for room; full with the store silent for `storeStallLimit`, the buffer is dropped and
+    /// every resource is relisted once the store is back: memory stays bounded, and the relist
+    /// (cheap, thanks to the store's unchanged-detection) recovers what was dropped.
     public var bufferLimit = 50_000
+    /// How long without an acknowledgement counts as the store being away (see `bufferLimit`).
+    public var storeStallLimit: Duration = .seconds(10)
     /// How often PodMetrics are listed (metrics.k8s.io cannot be watched).
     public var metricsInterval: Duration = .seconds(60)
     /// Which resources to follow.

@@ -33,23 +33,23 @@ public final class FeedMetrics: Sendable {
     }
 
     func received(_ resource: APIResource, type: String, count: Int = 1) {
-        self.count("vpa_store_feed_events_received_total", [("resource", resource.plural), ("type", type)], by: count)
+        self.count("vpa_store_feed_events_received_total", [("resource", resource.description), ("type", type)], by: count)
     }
 
     func incident(_ incident: ReflectorIncident, resource: APIResource) {
         switch incident {
         case .watchRestarted:
-            count("vpa_store_feed_watch_restarts_total", [("resource", resource.plural)])
+            count("vpa_store_feed_watch_restarts_total", [("resource", resource.description)])
         case .relisting:
-            count("vpa_store_feed_relists_total", [("resource", resource.plural)])
+            count("vpa_store_feed_relists_total", [("resource", resource.description)])
         case .apiError(let error, _, _):
             let code = error.code.map(String.init) ?? "transport"
-            count("vpa_store_feed_api_errors_total", [("resource", resource.plural), ("code", code)])
+            count("vpa_store_feed_api_errors_total", [("resource", resource.description), ("code", code)])
         }
     }
 
     func skipped(_ resource: APIResource) {
-        count("vpa_store_feed_objects_skipped_total", [("resource", resource.plural)])
+        count("vpa_store_feed_objects_skipped_total", [("resource", resource.description)])
     }
 
     func dropped(observations: Int) {

@@ -78,7 +78,12 @@ final class ResourceHandler {
             let arrived = clock()
             metrics.received(resource, type: type.rawValue)
             var observations: [Observation] = []
-            append(item, to: &observations)
+            if !append(item, to: &observations), type == .deleted, resource == .pods, let namespace = item.namespace,
+               let name = item.name {
+                // The pod is gone whatever its last state held: end it by what its metadata says,
+                // rather than leave it live in the store until a relist.
+                observations.append(.podDeleted(PodObservation(uid: item.uid, namespace: namespace, name: name)))
+            }
             return await queue.enqueue(observations, at: arrived)
         case .bookmark:
             metrics.received(resource, type: "BOOKMARK")

@@ -19,6 +19,14 @@ public protocol LoopingRunner: Actor {
     func runOnce(now: Timestamp?) async throws -> Summary
     /// Closes the runner's connection.
     func close() async
+    /// This replica has just become the leader (`--leader-elect`): forget what it remembers of its
+    /// own earlier writes, since another leader may have written since.
+    func startedLeading() async
+}
+
+extension LoopingRunner {
+    /// Nothing to forget by default.
+    public func startedLeading() async {}
 }
 
 /// The command-line plumbing the two autoscaler executables share.
@@ -57,6 +65,7 @@ public enum DaemonCommandLine {
         let outcome = PassOutcome()
         let loop = Task {
             await leaderElector.run {
+                await runner.startedLeading()
                 guard once else { return await runEvery(interval, runner, logger: logger) }
                 do {
                     write(try await runner.runOnce(now: nil).description)

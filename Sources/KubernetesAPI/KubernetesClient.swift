@@ -23,7 +23,12 @@ public final class KubernetesClient: Sendable {
     /// A client of `connection`'s server.
     ///
     /// - Throws: when the certificate or key material does not parse (naming where it came from).
-    public init(connection: ClusterConnection, requestTimeout: Duration = .seconds(30)) throws(ClusterConnectionError) {
+    /// - Parameter readIdleTimeout: A call that receives no byte for this long fails. An API server
+    ///   ends every watch by its `timeoutSeconds` (at most 600 s as the reflector asks), so a
+    ///   healthy stream is never idle this long; a connection that died without a reset (a host
+    ///   gone, a NAT entry dropped) is noticed within it instead of never.
+    public init(connection: ClusterConnection, requestTimeout: Duration = .seconds(30),
+                readIdleTimeout: Duration = .seconds(660)) throws(ClusterConnectionError) {
         self.connection = connection
         self.requestTimeout = requestTimeout
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -39,8 +44,10 @@ public final class KubernetesClient: Sendable {
             throw ClusterConnectionError("\(connection.origin): the certificate or key material does not parse as PEM: \(error)")
         }
         if connection.insecureSkipTLSVerify { tls.certificateVerification = .none }
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
-                                                     timeout: .init(connect: .seconds(10), read: nil))
+        let idle = readIdleTimeout.components
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)))
         // A connection that cannot be made (refused, wrong CA) fails the call at once: the reflector
         // backs off itself and logs why, instead of the pool retrying silently until the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false

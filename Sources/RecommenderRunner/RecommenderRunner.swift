@@ -51,6 +51,10 @@ public actor RecommenderRunner {
     private let statusWriter: VPAStatusWriter?
     /// The recommendation this runner last wrote to each VPA's status through the API, by VPA key.
     private var writtenToAPI: [String: [ContainerRecommendation]] = [:]
+
+    /// Leadership (re)gained: another replica may have written VPA statuses since this one last did,
+    /// so the next pass writes every status again.
+    public func startedLeading() { writtenToAPI.removeAll() }
     /// When this runner first wrote each VPA's `RecommendationProvided` condition (its
     /// `lastTransitionTime`), by VPA key.
     private var providedSince: [String: Timestamp] = [:]

@@ -66,10 +66,17 @@ public struct APIActuator: PodActuator {
         switch (error.code, error) {
         case (404?, _):
             return .podGone(pod: name)
-        case (429?, .status(let status, _)) where operation == "eviction":
+        case (429?, .status(let status, _)) where operation == "eviction" && Self.isDisruptionBudgetRefusal(status):
             return .evictionRefused(pod: name, message: status.message)
         default:
             return .apiFailed(operation: operation, pod: name, message: "\(error)")
         }
+    }
+
+    /// A 429 from a PodDisruptionBudget ("Cannot evict pod as it would violate the pod's disruption
+    /// budget"), as opposed to API Priority and Fairness throttling, which also answers 429 and is
+    /// an API failure to retry, not a budget to wait for.
+    static func isDisruptionBudgetRefusal(_ status: APIStatus) -> Bool {
+        status.message.localizedCaseInsensitiveContains("disruption budget")
     }
 }

@@ -41,6 +41,13 @@ public actor UpdaterRunner {
     private var recorded: [String: RecordedDecision] = [:]
     /// The resize or eviction last sent per pod key, and when (the loop's time).
     private var sent: [String: SentActuation] = [:]
+
+    /// Leadership (re)gained: what this replica decided and sent before may have been overtaken by
+    /// another leader's work, so nothing it remembers suppresses a decision or a request.
+    public func startedLeading() {
+        recorded.removeAll()
+        sent.removeAll()
+    }
     /// Per pod key, the eviction decision the API refused with 429, recorded as a wait instead; the
     /// eviction is recorded when it goes through.
     private var refusedEvictions: [String: RecordedDecision] = [:]

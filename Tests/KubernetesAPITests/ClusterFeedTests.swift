@@ -36,7 +36,7 @@ import VPAStoreTestSupport
         try await waitFor("\(lists) pod lists, sent", timeout: .seconds(120)) {
             let statistics = await feed.statistics
             let pending = await feed.pendingObservations
-            return statistics.lists["pods", default: 0] >= lists && statistics.lists["verticalpodautoscalers", default: 0] >= 1
+            return statistics.lists["pods", default: 0] >= lists && statistics.lists["verticalpodautoscalers.autoscaling.k8s.io", default: 0] >= 1
                 && pending == 0
         }
         // A batch may still be in flight: the next acknowledgement (or none for a while) ends it.
@@ -163,6 +163,7 @@ import VPAStoreTestSupport
             configuration.bufferLimit = 40
             configuration.batchObservations = 10
             configuration.storeBackoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200))
+            configuration.storeStallLimit = .seconds(1)
             var restarted: TestServer?
             try await feeding(client, store, configuration: configuration) { feed in
                 try await settled(feed, lists: 1)

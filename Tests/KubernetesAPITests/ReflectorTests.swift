@@ -21,7 +21,14 @@ import VPAModel
                     _ body: (ReflectorLog) async throws -> Void) async throws {
         let log = ReflectorLog()
         let reflector = Reflector(client: client, resource: .pods, options: options, logger: quietLogger)
-        try await whileRunning({ await reflector.run { await log.append($0) } }) { try await body(log) }
+        do {
+            try await whileRunning({ await reflector.run { await log.append($0) } }) { try await body(log) }
+        } catch {
+            // What the reflector went through, to tell a slow machine from a broken reflector.
+            let incidents = await log.incidents.map { "\($0)" }.joined(separator: "\n")
+            Issue.record("the reflector's incidents:\n\(incidents)")
+            throw error
+        }
     }
 
     @Test func listsInPagesThenWatchesAddedModifiedDeleted() async throws {
