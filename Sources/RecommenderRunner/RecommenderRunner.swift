@@ -217,6 +217,8 @@ public actor RecommenderRunner {
                 providedSince[key] = since
                 summary.statusesWritten += 1
             } catch {
+                // Cut short by shutdown or lost leadership: not a failure to report.
+                if Task.isCancelled { return }
                 summary.statusWriteFailures += 1
                 logger.warning("Could not write the VPA's status; the next loop tries again", metadata: [
                     "vpa": "\(key)", "error": "\(error)"])

@@ -80,6 +80,11 @@ struct CommandRunner {
         // Read before waiting, so a large output cannot fill the pipe and stall the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // Closed here, once, rather than by the handles' deinit: on Linux, Foundation's handles
+        // closed late have been seen to close a descriptor number another thread had reopened
+        // (swiftlang/swift#57827), and this test process opens SQLite files on other threads.
+        try? out.fileHandleForReading.close()
+        try? err.fileHandleForReading.close()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
