@@ -58,6 +58,10 @@ final class WriterLock {
             let code = errno
             let holder = Self.readHolder(descriptor)
             close(descriptor)
+            // A class whose init throws after its properties are set still runs deinit: without this,
+            // `release` would ftruncate and close the closed number again, by then another file's
+            // (another thread's SQLite database, which then failed with fstat and write I/O errors).
+            descriptor = -1
             if code == EWOULDBLOCK {
                 throw .writerLocked(database: databasePath, lockFile: path, holder: holder.description)
             }
