@@ -15,9 +15,21 @@ final class APIHTTPServer: Sendable {
     private let maximumBodyBytes: Int
     private let logger: Logger
     private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    /// Accepted connections not yet served, and whether the server is closing. A connection accepted
+    /// while the listener closes may never be handed to `run`'s loop; NIO traps when such an
+    /// `NIOAsyncChannel` is released without `executeThenClose`, so `run` closes the leftovers
+    /// itself, and none are made once closing has begun.
+    private let admission: NIOLockedValueBox<Admission>
 
-    private init(listener: NIOAsyncChannel<Connection, Never>, router: APIRouter, maximumBodyBytes: Int, logger: Logger) {
+    struct Admission: Sendable {
+        var closing = false
+        var unclaimed: [ObjectIdentifier: Connection] = [:]
+    }
+
+    private init(listener: NIOAsyncChannel<Connection, Never>, admission: NIOLockedValueBox<Admission>, router: APIRouter,
+                 maximumBodyBytes: Int, logger: Logger) {
         self.listener = listener
+        self.admission = admission
         self.router = router
         self.maximumBodyBytes = maximumBodyBytes
         self.logger = logger
@@ -32,19 +44,24 @@ final class APIHTTPServer: Sendable {
         // Go clients offer h2 first; answering http/1.1 keeps them on the one protocol served here.
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
+        let admission = NIOLockedValueBox(Admission())
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if admission.withLockedValue({ $0.closing }) { throw ChannelError.ioOnClosedChannel }
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    let connection = try Connection(wrappingChannelSynchronously: channel)
+                    admission.withLockedValue { $0.unclaimed[ObjectIdentifier(channel)] = connection }
+                    return connection
                 }
             }
         let boundPort = listener.channel.localAddress?.port ?? port
-        return APIHTTPServer(listener: listener, router: router(boundPort), maximumBodyBytes: maximumBodyBytes, logger: logger)
+        return APIHTTPServer(listener: listener, admission: admission, router: router(boundPort),
+                             maximumBodyBytes: maximumBodyBytes, logger: logger)
     }
 
     /// The port bound.
@@ -63,10 +80,18 @@ final class APIHTTPServer: Sendable {
                 logger.debug("Listener ended with an error", metadata: ["error": "\(error)"])
             }
         }
+        // Accepted as the listener closed, never served: closed here, as NIO requires.
+        let leftovers = admission.withLockedValue { admission in
+            admission.closing = true
+            defer { admission.unclaimed.removeAll() }
+            return Array(admission.unclaimed.values)
+        }
+        for connection in leftovers { try? await connection.executeThenClose { _, _ in } }
     }
 
     /// Stops accepting and closes every connection (watches end mid-stream).
     func close() {
+        admission.withLockedValue { $0.closing = true }
         listener.channel.close(promise: nil)
         for channel in connections.withLockedValue({ Array($0.values) }) { channel.close(promise: nil) }
     }
@@ -74,6 +99,7 @@ final class APIHTTPServer: Sendable {
     private func serve(_ connection: Connection) async {
         let channel = connection.channel
         let key = ObjectIdentifier(channel)
+        admission.withLockedValue { _ = $0.unclaimed.removeValue(forKey: key) }
         connections.withLockedValue { $0[key] = channel }
         defer { connections.withLockedValue { _ = $0.removeValue(forKey: key) } }
         do {
