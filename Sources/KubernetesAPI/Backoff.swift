@@ -18,7 +18,7 @@ public struct Backoff: Sendable {
     /// `Retry-After`) wins when given: the server knows when it will have room.
     public mutating func next(retryAfter: Duration? = nil) -> Duration {
         failures += 1
-        if let retryAfter { return min(retryAfter, .seconds(300)) }
+        if let retryAfter { return min(max(retryAfter, .zero), .seconds(300)) }
         let exponent = min(failures - 1, 30)
         let base = min(initial * (1 << exponent), maximum)
         return base * (1 + Double.random(in: 0..<max(jitter, .leastNonzeroMagnitude)))

@@ -18,5 +18,8 @@ import Testing
         var backoff = Backoff()
         #expect(backoff.next(retryAfter: .seconds(7)) == .seconds(7))
         #expect(backoff.consecutiveFailures == 1)
+        // A server's number is bounded both ways.
+        #expect(backoff.next(retryAfter: .seconds(-5)) == .zero)
+        #expect(backoff.next(retryAfter: .seconds(Int64.max)) == .seconds(300))
     }
 }

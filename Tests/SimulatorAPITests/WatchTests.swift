@@ -88,6 +88,16 @@ struct WatchTests {
         }
     }
 
+    @Test("A watch asking for an enormous timeoutSeconds is served, and the server goes on answering")
+    func enormousTimeout() async throws {
+        try await withSimulatedAPI(scenario: smallScenario()) { server, client, _ in
+            let watch = try await client.watch("/api/v1/pods?watch=1&resourceVersion=\(await server.resourceVersion)&timeoutSeconds=9223372036854775807")
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await client.get("/api/v1/pods").status == 200)
+            watch.cancel()
+        }
+    }
+
     @Test("Events can be listed and watched with fieldSelector=reason=Evicted")
     func evictedEvents() async throws {
         try await withSimulatedAPI(scenario: smallScenario()) { server, client, _ in

@@ -105,7 +105,9 @@ struct APIRouter: Sendable {
                 }
                 resourceVersion = value
             }
-            let timeout = request.query["timeoutSeconds"].flatMap(Int64.init).flatMap { $0 > 0 ? Duration.seconds($0) : nil }
+            // Capped at a day: a client's number must never reach clock arithmetic unbounded (a sleep
+            // of Int64.max seconds overflows the deadline computation and traps).
+            let timeout = request.query["timeoutSeconds"].flatMap(Int64.init).flatMap { $0 > 0 ? Duration.seconds(min($0, 86_400)) : nil }
             let filter = WatchFilter(resource: resource, namespace: namespace, selector: selector)
             return .watch(await state.watch(filter, from: resourceVersion, bookmarks: request.flag("allowWatchBookmarks"),
                                             timeout: timeout))
