@@ -163,6 +163,9 @@ final class APIHTTPServer: Sendable {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Transfer-Encoding", value: "chunked")
         headers.add(name: "Cache-Control", value: "no-cache, private")
+        // The connection ends with the watch (`serve` returns after it): say so, or a client that
+        // pools connections may send its next request on one already closing ("I/O on closed channel").
+        headers.add(name: "Connection", value: "close")
         var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))]
         parts += subscription.initial.map { .body(.byteBuffer(ByteBuffer(bytes: $0))) }
         guard let live = subscription.live else {
