@@ -147,7 +147,12 @@ extension ProcessTests {
             #expect(verify.status == 0, "\(verify.stderr)")
             #expect(verify.stdout.hasPrefix("ok: "))
             // Writing is another matter: it says why.
-            let ingest = try asUser("ingest", "--db", copy, CommandRunner.example("02-resize-deferred.yaml"))
+            // The input is copied next to the workspace: the checkout may sit in a directory `nobody`
+            // cannot enter (a `mktemp -d` clone is 0700), and the lock, not the input, is under test.
+            let input = try workspace.write("input.yaml", String(contentsOfFile: CommandRunner.example("02-resize-deferred.yaml"),
+                                                                 encoding: .utf8))
+            try manager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: input)
+            let ingest = try asUser("ingest", "--db", copy, input)
             #expect(ingest.status != 0)
             #expect(ingest.stderr.contains("cannot lock \(copy) for writing: its lock file \(copy).lock: Permission denied"), "\(ingest.stderr)")
             #expect(try manager.contentsOfDirectory(atPath: directory.path) == ["store.db"])
