@@ -3,11 +3,11 @@ import VPAModel
 /// Decodes one top-level document by its shape: a single object (`kind: Pod`, `kind: Event`, …), a
 /// list (`PodList`, `EventList`, `List`), or a watch event (`{"type": …, "object": …}`).
 enum DocumentDecoder {
-    static func decode(_ document: JSONValue, lenientScalars: Bool) throws(FieldError) -> [KubernetesObject] {
+    static func decode(_ document: JSONValue, lenientScalars: Bool, notes: DecodeNotes? = nil) throws(FieldError) -> [KubernetesObject] {
         guard case .object(let object) = document else {
             throw FieldError(path: .root, message: "expected an object (a Kubernetes object or a watch event), found \(document.typeName)")
         }
-        let reader = FieldReader(object: object, path: .root, lenientScalars: lenientScalars)
+        let reader = FieldReader(object: object, path: .root, lenientScalars: lenientScalars, notes: notes)
         let kind = try reader.nonEmptyString("kind")
         // A watch event has no kind of its own (some printers say `WatchEvent`); its object has one.
         if kind == nil || kind == "WatchEvent", reader.contains("type"), reader.contains("object") {

@@ -24,7 +24,7 @@ enum EventDecoder {
         }
 
         let metadata = try event.object("metadata")
-            ?? FieldReader(object: JSONObject(), path: event.path.appending("metadata"), lenientScalars: event.lenientScalars)
+            ?? FieldReader(object: JSONObject(), path: event.path.appending("metadata"), lenientScalars: event.lenientScalars, notes: event.notes)
         let annotations = try metadata.stringMap("annotations") ?? [:]
         // Upstream splits each annotation on commas; an absent one is an empty list, but a present
         // empty one is a list of one empty string (Go's strings.Split). No trimming, as upstream.

@@ -12,19 +12,23 @@ struct FieldReader {
     /// (`name: 2024` written without quotes), with its text unchanged, as `sigs.k8s.io/yaml` does
     /// when `kubectl apply` reads a manifest.
     let lenientScalars: Bool
+    /// Where a decode says what it accepted but changed (a quantity beyond 64 bits, capped); nil
+    /// when nobody listens.
+    let notes: DecodeNotes?
 
-    init(object: JSONObject, path: FieldPath, lenientScalars: Bool) {
+    init(object: JSONObject, path: FieldPath, lenientScalars: Bool, notes: DecodeNotes? = nil) {
         self.object = object
         self.path = path
         self.lenientScalars = lenientScalars
+        self.notes = notes
     }
 
     /// A reader over `value`, which must be an object.
-    init(_ value: JSONValue, path: FieldPath, lenientScalars: Bool) throws(FieldError) {
+    init(_ value: JSONValue, path: FieldPath, lenientScalars: Bool, notes: DecodeNotes? = nil) throws(FieldError) {
         guard case .object(let object) = value else {
             throw FieldError(path: path, message: "expected an object, found \(value.typeName)")
         }
-        self.init(object: object, path: path, lenientScalars: lenientScalars)
+        self.init(object: object, path: path, lenientScalars: lenientScalars, notes: notes)
     }
 
     /// The member's value, or `nil` when it is absent or `null`.
@@ -89,7 +93,7 @@ struct FieldReader {
     /// The member as an object, or `nil` when it is absent or `null`.
     func object(_ key: String) throws(FieldError) -> FieldReader? {
         guard let value = value(key) else { return nil }
-        return try FieldReader(value, path: path.appending(key), lenientScalars: lenientScalars)
+        return try FieldReader(value, path: path.appending(key), lenientScalars: lenientScalars, notes: notes)
     }
 
     /// The member as an array of objects (empty when absent or `null`).
@@ -103,7 +107,7 @@ struct FieldReader {
         readers.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
             readers.append(try FieldReader(element, path: arrayPath.appending(index: index),
-                                           lenientScalars: lenientScalars))
+                                           lenientScalars: lenientScalars, notes: notes))
         }
         return readers
     }
@@ -146,7 +150,13 @@ struct FieldReader {
         var kubernetesMap: [String: String] = [:]
         for quantity in quantities { kubernetesMap[quantity.key] = quantity.text }
         do throws(ResourceListError) {
-            return try ResourceList(kubernetes: kubernetesMap)
+            var saturated: [String] = []
+            let list = try ResourceList(kubernetes: kubernetesMap, saturated: &saturated)
+            for key in saturated {
+                notes?.add(path: map.path.appending(key), "\(kubernetesMap[key].map { $0.debugDescription } ?? "") is beyond 64 bits; "
+                           + "counted as \(Int64.max) \(key == "cpu" ? "millicores" : "units"), as the API server caps it")
+            }
+            return list
         } catch {
             // The whole-map parse names the alphabetically first bad key; a reader fixing the file goes
             // top to bottom, so parse entry by entry to name the first bad one in document order.

@@ -38,6 +38,8 @@ public enum KubernetesInput {
     static func decodeJSON(_ bytes: [UInt8], file: String) throws(KubernetesInputError) -> DecodedInput {
         var reader = JSONStreamReader(bytes: bytes)
         var objects: [KubernetesObject] = []
+        let notes = DecodeNotes()
+        var noted: [String] = []
         var document = 0
         while true {
             document += 1
@@ -48,9 +50,10 @@ public enum KubernetesInput {
                 throw KubernetesInputError(file: file, document: document, line: reader.line(atOffset: error.offset),
                                            fieldPath: "", message: "invalid JSON: \(error.message)")
             }
-            guard let next else { return DecodedInput(objects: objects, documents: document - 1) }
+            guard let next else { return DecodedInput(objects: objects, documents: document - 1, notes: noted) }
             do throws(FieldError) {
-                objects += try DocumentDecoder.decode(next.value, lenientScalars: false)
+                objects += try DocumentDecoder.decode(next.value, lenientScalars: false, notes: notes)
+                notes.flush(file: file, document: document, into: &noted)
             } catch {
                 // Lines are found only now, on the error path: a clean decode never pays for them.
                 throw KubernetesInputError(file: file, document: document,
@@ -63,6 +66,8 @@ public enum KubernetesInput {
     static func decodeYAML(_ bytes: [UInt8], file: String) throws(KubernetesInputError) -> DecodedInput {
         var reader = YAMLReader(bytes: bytes)
         var objects: [KubernetesObject] = []
+        let notes = DecodeNotes()
+        var noted: [String] = []
         var document = 0
         var emptyDocuments = 0
         while true {
@@ -74,14 +79,17 @@ public enum KubernetesInput {
                 throw KubernetesInputError(file: file, document: document, line: error.line,
                                            fieldPath: "", message: error.message)
             }
-            guard let next else { return DecodedInput(objects: objects, documents: document - 1 - emptyDocuments) }
+            guard let next else {
+                return DecodedInput(objects: objects, documents: document - 1 - emptyDocuments, notes: noted)
+            }
             // `---` with nothing after it (or a trailing `---`) is an empty document, not an error.
             if case .null = next.value {
                 emptyDocuments += 1
                 continue
             }
             do throws(FieldError) {
-                objects += try DocumentDecoder.decode(next.value, lenientScalars: true)
+                objects += try DocumentDecoder.decode(next.value, lenientScalars: true, notes: notes)
+                notes.flush(file: file, document: document, into: &noted)
             } catch {
                 throw KubernetesInputError(file: file, document: document, line: reader.line(of: error.path) ?? next.line,
                                            fieldPath: error.path.description, message: error.message)
@@ -97,9 +105,14 @@ public struct DecodedInput: Hashable, Sendable {
     /// How many documents held them: YAML documents (empty ones not counted) or JSON values.
     public var documents: Int
 
+    /// What was accepted but changed, one line each (`FILE: document N: FIELD: …`): quantities
+    /// beyond 64 bits, capped as the API server caps them.
+    public var notes: [String]
+
     /// Creates a result; decoding creates these.
-    public init(objects: [KubernetesObject], documents: Int) {
+    public init(objects: [KubernetesObject], documents: Int, notes: [String] = []) {
         self.objects = objects
         self.documents = documents
+        self.notes = notes
     }
 }

@@ -4,7 +4,7 @@ import VPAModel
 enum PodDecoder {
     static func decode(_ pod: FieldReader) throws(FieldError) -> PodObservation {
         let metadata = try pod.object("metadata")
-            ?? FieldReader(object: JSONObject(), path: pod.path.appending("metadata"), lenientScalars: pod.lenientScalars)
+            ?? FieldReader(object: JSONObject(), path: pod.path.appending("metadata"), lenientScalars: pod.lenientScalars, notes: pod.notes)
         let spec = try pod.object("spec")
         let status = try pod.object("status")
 

@@ -6,8 +6,12 @@
 /// `value` or `milliValue`, and it means every quantity Kubernetes can tell apart is represented
 /// exactly. Quantities compare by value, so `1k`, `1000` and `1e3` are equal.
 ///
-/// Unlike Go, which silently caps or wraps, parsing rejects any quantity whose magnitude, rounded up
-/// to a whole unit, exceeds `Int64.max`, so `value` is always exact.
+/// A magnitude beyond 64 bits saturates, as the API server lets it through: apimachinery caps a
+/// binary-suffixed quantity (`9Ei`, `9223372036854775807Ki`) at `Int64.max` when it parses it
+/// (quantity.go `maxAllowed`, and its `TestQuantityParse` cases "Things that saturate"), and keeps a
+/// larger decimal one (`12E`, `1e30`) exactly, whose `Value()` Go then leaves undefined (the low 64
+/// bits of a big integer). Here both cap at `Int64.max` units (sign kept) and say so in
+/// `isSaturated`, so `value` is always defined and one absurd pod does not fail its whole document.
 public struct Quantity: Hashable, Sendable {
     /// Whole units of the magnitude. Invariant: `whole + (nanos > 0 ? 1 : 0) <= Int64.max`.
     private var whole: UInt64
@@ -15,11 +19,30 @@ public struct Quantity: Hashable, Sendable {
     private var nanos: UInt32
     /// True when the quantity is below zero. Zero is never negative, so `-0` equals `0`.
     public private(set) var isNegative: Bool
+    /// True when the text stood for more than `Int64.max` units and the magnitude was capped there.
+    /// Not part of equality: `9Ei` equals `9223372036854775807`, as in Go.
+    public private(set) var isSaturated: Bool
 
-    private init(negative: Bool, whole: UInt64, nanos: UInt32) {
+    private init(negative: Bool, whole: UInt64, nanos: UInt32, saturated: Bool = false) {
         self.whole = whole
         self.nanos = nanos
         self.isNegative = negative && (whole != 0 || nanos != 0)
+        self.isSaturated = saturated
+    }
+
+    /// The largest magnitude, `Int64.max` units, with the sign of the text.
+    private static func saturated(negative: Bool) -> Quantity {
+        Quantity(negative: negative, whole: UInt64(Int64.max), nanos: 0, saturated: true)
+    }
+
+    public static func == (lhs: Quantity, rhs: Quantity) -> Bool {
+        lhs.whole == rhs.whole && lhs.nanos == rhs.nanos && lhs.isNegative == rhs.isNegative
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(whole)
+        hasher.combine(nanos)
+        hasher.combine(isNegative)
     }
 
     /// Parses a quantity such as `250m`, `0.5`, `128Mi`, `1Gi` or `1e3`.
@@ -27,8 +50,8 @@ public struct Quantity: Hashable, Sendable {
     /// Accepts exactly `[+-]<number><suffix>`, where the number is `1`, `1.5`, `1.` or `.5` and the
     /// suffix is empty, a decimal SI suffix (`n u m k M G T P E`), a binary SI suffix
     /// (`Ki Mi Gi Ti Pi Ei`) or a decimal exponent (`e3`, `E-3`, `e+3`). No whitespace anywhere.
-    /// Throws when the text does not match, or when the magnitude rounded up exceeds `Int64.max`
-    /// (reason `"is too large"`).
+    /// Throws when the text does not match. A magnitude beyond `Int64.max` units saturates there
+    /// (`isSaturated`).
     public static func parse(_ text: String) throws(QuantityError) -> Quantity {
         try parse(text, arithmetic: .automatic)
     }
@@ -67,7 +90,6 @@ public struct Quantity: Hashable, Sendable {
     ///
     /// A magnitude too large for `Int64` thousandths (above about 9.2e15, e.g. `1Ei`) is clamped to
     /// `Int64.max` (or `-Int64.max`); Go would return an undefined value there.
-    /// `ResourceList(kubernetes:)` rejects such a CPU amount instead.
     public var milliValue: Int64 {
         exactMilliValue ?? (isNegative ? -Int64.max : Int64.max)
     }
@@ -92,10 +114,10 @@ extension Quantity {
         case noNumber
         case extraDecimalPoint
         case unknownSuffix(String)
-        case tooLarge
     }
 
-    private static var tooLarge: Result<Quantity, ParseFailure> { .failure(.tooLarge) }
+    /// What a magnitude beyond `Int64.max` units becomes: the cap, flagged, with the text's sign.
+    private static func tooLarge(_ negative: Bool) -> Result<Quantity, ParseFailure> { .success(saturated(negative: negative)) }
 
     private static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>,
                               arithmetic: Arithmetic) -> Result<Quantity, ParseFailure> {
@@ -151,7 +173,7 @@ extension Quantity {
         let nanoExponent = exponent + 9
 
         // The largest magnitude allowed is Int64.max units < 10^28 nanounits, and N ≥ 10^(digitCount-1).
-        if digitCount - 1 + nanoExponent >= 28 { return tooLarge }
+        if digitCount - 1 + nanoExponent >= 28 { return tooLarge(negative) }
         // N × 2^60 < 10^(digitCount+19), so below that many places the value is a nonzero fraction of a nanounit.
         if nanoExponent < 0, -nanoExponent >= digitCount + 19 {
             return .success(Quantity(negative: negative, whole: 0, nanos: 1))
@@ -229,13 +251,13 @@ extension Quantity {
             // The caller's size check bounds exponent by 19, so 10^exponent fits.
             let (scaled, overflow1) = significand.multipliedReportingOverflow(by: powerOfTen(exponent))
             let (whole, overflow2) = scaled.multipliedReportingOverflow(by: binary)
-            guard !overflow1, !overflow2 else { return tooLarge }
+            guard !overflow1, !overflow2 else { return tooLarge(negative) }
             return make(negative: negative, whole: whole, nanos: 0)
         }
         let divisor = powerOfTen(-exponent)
         let product = significand.multipliedFullWidth(by: binary)
         // Otherwise the whole part would not fit in 64 bits.
-        guard product.high < divisor else { return tooLarge }
+        guard product.high < divisor else { return tooLarge(negative) }
         let (whole, remainder) = divisor.dividingFullWidth(product)
         // remainder < divisor, so the quotient is below 10^9.
         let (nanos, rest) = divisor.dividingFullWidth(remainder.multipliedFullWidth(by: 1_000_000_000))
@@ -282,22 +304,22 @@ extension Quantity {
             if inexact { multiplyAdd(&limbs, 1, 1) }
         }
         let nanos = divide(&limbs, by: 1_000_000_000)
-        guard limbs.count <= 2 else { return tooLarge }
+        guard limbs.count <= 2 else { return tooLarge(negative) }
         let whole = limbs.reversed().reduce(UInt64(0)) { $0 << 32 | UInt64($1) }
         return make(negative: negative, whole: whole, nanos: nanos)
     }
 
-    /// A quantity from a magnitude whose nanounits may have rounded up to a full unit, or `.tooLarge`.
+    /// A quantity from a magnitude whose nanounits may have rounded up to a full unit, saturated beyond `Int64.max`.
     private static func make(negative: Bool, whole: UInt64, nanos: UInt64) -> Result<Quantity, ParseFailure> {
         var whole = whole
         var nanos = nanos
         if nanos == 1_000_000_000 {
-            guard whole < UInt64.max else { return tooLarge }
+            guard whole < UInt64.max else { return tooLarge(negative) }
             whole += 1
             nanos = 0
         }
         let limit = UInt64(Int64.max)
-        guard whole < limit || (whole == limit && nanos == 0) else { return tooLarge }
+        guard whole < limit || (whole == limit && nanos == 0) else { return tooLarge(negative) }
         return .success(Quantity(negative: negative, whole: whole, nanos: UInt32(nanos)))
     }
 
@@ -341,19 +363,16 @@ extension Quantity {
 
 // MARK: - Errors
 
-/// A text that is not a Kubernetes quantity, or one too large to count in 64 bits.
+/// A text that is not a Kubernetes quantity.
 public struct QuantityError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The rejected input, as given.
     public var text: String
-    /// What is wrong, as a sentence fragment: `unknown suffix "KiB"`, `is too large`, `contains whitespace`.
+    /// What is wrong, as a sentence fragment: `unknown suffix "KiB"`, `contains whitespace`.
     public var reason: String
-    /// Size problems get a different hint from syntax problems: showing example syntax would mislead.
-    var isTooLarge: Bool
 
-    init(text: String, reason: String, isTooLarge: Bool) {
+    init(text: String, reason: String) {
         self.text = text
         self.reason = reason
-        self.isTooLarge = isTooLarge
     }
 
     init(text: String, failure: Quantity.ParseFailure) {
@@ -363,18 +382,13 @@ public struct QuantityError: Error, Hashable, Sendable, CustomStringConvertible 
         case .noNumber: "does not start with a number"
         case .extraDecimalPoint: "has more than one decimal point"
         case .unknownSuffix(let suffix): "unknown suffix \(suffix.debugDescription)"
-        case .tooLarge: "is too large"
         }
-        let isTooLarge = if case .tooLarge = failure { true } else { false }
-        self.init(text: text, reason: reason, isTooLarge: isTooLarge)
+        self.init(text: text, reason: reason)
     }
 
     /// `invalid quantity "1KiB": unknown suffix "KiB" (expected a number with an optional suffix such as …)`.
     public var description: String {
-        let hint = isTooLarge
-            ? "it must fit in a signed 64-bit integer"
-            : "expected a number with an optional suffix such as 250m, 1.5, 128Mi, 1Gi, 1e3"
-        return "invalid quantity \(text.debugDescription): \(reason) (\(hint))"
+        "invalid quantity \(text.debugDescription): \(reason) (expected a number with an optional suffix such as 250m, 1.5, 128Mi, 1Gi, 1e3)"
     }
 }
 
@@ -384,10 +398,19 @@ extension ResourceList {
     /// Builds a list from a Kubernetes resource map (`["cpu": "250m", "memory": "128Mi"]`).
     ///
     /// Keys other than `cpu` and `memory` (such as `nvidia.com/gpu`) are validated as quantities but not
-    /// kept. Negative values are errors, and so is a CPU amount whose millicores do not fit in `Int64`.
+    /// kept. Negative values are errors. An amount beyond 64 bits saturates (see `Quantity`), and so
+    /// does a CPU amount whose millicores do not fit in `Int64` (`Int64.max`).
     /// When several entries are bad, the error names the alphabetically first key, so the message does
     /// not depend on dictionary order.
     public init(kubernetes map: [String: String]) throws(ResourceListError) {
+        var saturated: [String] = []
+        try self.init(kubernetes: map, saturated: &saturated)
+    }
+
+    /// `init(kubernetes:)`, adding to `saturated` the keys whose amounts were capped, in key order,
+    /// so a decoder can say which field of which object it changed.
+    public init(kubernetes map: [String: String], saturated: inout [String]) throws(ResourceListError) {
+        var cappedKeys: [String] = []
         var cpuMillicores: Int64?
         var memoryBytes: Int64?
         var firstError: ResourceListError?
@@ -398,13 +421,12 @@ extension ResourceList {
                 if quantity.isNegative {
                     problem = ResourceListError(resource: resource, underlying: nil, text: text)
                 } else if resource == "cpu" {
-                    cpuMillicores = quantity.exactMilliValue
-                    problem = cpuMillicores != nil ? nil : ResourceListError(
-                        resource: resource,
-                        underlying: QuantityError(text: text, reason: "is too large in millicores", isTooLarge: true),
-                        text: text)
+                    cpuMillicores = quantity.milliValue
+                    if quantity.isSaturated || quantity.exactMilliValue == nil { cappedKeys.append(resource) }
+                    problem = nil
                 } else {
                     if resource == "memory" { memoryBytes = quantity.value }
+                    if quantity.isSaturated { cappedKeys.append(resource) }
                     problem = nil
                 }
             } catch {
@@ -415,15 +437,16 @@ extension ResourceList {
             }
         }
         if let firstError { throw firstError }
+        saturated += cappedKeys.sorted()
         self.init(cpuMillicores: cpuMillicores, memoryBytes: memoryBytes)
     }
 }
 
-/// A bad entry of a Kubernetes resource map: not a quantity, too large, or negative.
+/// A bad entry of a Kubernetes resource map: not a quantity, or negative.
 public struct ResourceListError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The key of the bad entry, such as `memory`.
     public var resource: String
-    /// Why the value is not a quantity (or is too large); `nil` when the problem is a negative value.
+    /// Why the value is not a quantity; `nil` when the problem is a negative value.
     public var underlying: QuantityError?
     /// The rejected value, for the message about negative values.
     var text: String

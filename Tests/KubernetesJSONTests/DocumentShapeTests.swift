@@ -174,6 +174,43 @@ struct DocumentShapeTests {
         #expect(try KubernetesInput.decodeCounting([], file: "-") == DecodedInput(objects: [], documents: 0))
     }
 
+    /// Issue 14, item 4: a quantity beyond 64 bits no longer fails its document; it is capped as the
+    /// API server caps it, and the decode says which field of which document it changed.
+    @Test("a quantity beyond 64 bits is capped and noted, not refused")
+    func saturatedQuantities() throws {
+        func yaml(limit: String) -> [UInt8] {
+            Array("""
+                kind: Pod
+                metadata: {name: a, namespace: shop}
+                ---
+                kind: Pod
+                metadata: {name: b, namespace: shop}
+                spec:
+                  containers:
+                    - name: app
+                      resources:
+                        requests: {cpu: 1Ei, memory: 9Ei}
+                        limits: {memory: "\(limit)"}
+                """.utf8)
+        }
+        let decoded = try KubernetesInput.decodeCounting(yaml(limit: "12E"), file: "big.yaml")
+        #expect(decoded.objects.count == 2)
+        #expect(decoded.notes == [
+            #"big.yaml: document 2: spec.containers[0].resources.requests.cpu: "1Ei" is beyond 64 bits; counted as 9223372036854775807 millicores, as the API server caps it"#,
+            #"big.yaml: document 2: spec.containers[0].resources.requests.memory: "9Ei" is beyond 64 bits; counted as 9223372036854775807 units, as the API server caps it"#,
+            #"big.yaml: document 2: spec.containers[0].resources.limits.memory: "12E" is beyond 64 bits; counted as 9223372036854775807 units, as the API server caps it"#,
+        ])
+        guard case .pod(let pod)? = decoded.objects.last else { Issue.record("not a pod"); return }
+        let resources = try #require(pod.containers.first?.desired)
+        #expect(resources.requests == ResourceList(cpuMillicores: .max, memoryBytes: .max))
+        #expect(resources.limits.memoryBytes == .max)
+        // A real syntax error is still refused, with its precise message.
+        let error = try #require(throws: KubernetesInputError.self) {
+            try KubernetesInput.decodeCounting(yaml(limit: "12EB"), file: "big.yaml")
+        }
+        #expect(error.fieldPath == "spec.containers[0].resources.limits.memory")
+    }
+
     @Test("empty YAML documents are skipped but still counted")
     func emptyYAMLDocuments() throws {
         let yaml = """

@@ -146,20 +146,6 @@ import VPAModel
         Invalid(text: "0x10", reason: #"unknown suffix "x10""#),
         Invalid(text: "1-", reason: #"unknown suffix "-""#),
         Invalid(text: "1,5", reason: #"unknown suffix ",5""#),
-        // Too large: the magnitude rounded up must fit in Int64.
-        Invalid(text: "12345678901234567890", reason: "is too large"),
-        Invalid(text: "9223372036854775808", reason: "is too large"),
-        Invalid(text: "9223372036854775807.1", reason: "is too large"),
-        Invalid(text: "9223372036854775807001m", reason: "is too large"),
-        Invalid(text: "-9223372036854775808", reason: "is too large"),
-        Invalid(text: "8Ei", reason: "is too large"),
-        Invalid(text: "-8Ei", reason: "is too large"),
-        Invalid(text: "8192Pi", reason: "is too large"),
-        Invalid(text: "10E", reason: "is too large"),
-        Invalid(text: "1e19", reason: "is too large"),
-        Invalid(text: "1e400", reason: "is too large"),
-        Invalid(text: "1e99999999999999999999999", reason: "is too large"),
-        Invalid(text: "1000000000000000000000000000000e-11", reason: "is too large"),
     ]
 
     @Test(arguments: invalid)
@@ -174,9 +160,31 @@ import VPAModel
         #expect(error.description == #"invalid quantity "1KiB": unknown suffix "KiB" (expected a number with an optional suffix such as 250m, 1.5, 128Mi, 1Gi, 1e3)"#)
     }
 
-    @Test func tooLargeErrorDescriptionExplainsTheLimit() throws {
-        let error = try #require(throws: QuantityError.self) { try Quantity.parse("8Ei") }
-        #expect(error.description == #"invalid quantity "8Ei": is too large (it must fit in a signed 64-bit integer)"#)
+    /// Beyond 64 bits a quantity saturates at Int64.max units with its sign, and says so (issue 14,
+    /// item 4). apimachinery quantity_test.go `TestQuantityParse`, "Things that saturate": `9Ei` and
+    /// `9223372036854775807Ki` parse to `maxAllowed` (Int64.max). Go keeps `12E` exactly (and its
+    /// `Value()` is then undefined); here every magnitude past the cap saturates.
+    @Test(arguments: [
+        ("9Ei", false), ("9223372036854775807Ki", false), ("-9Ei", true), ("+9Ei", false),
+        ("12E", false), ("10E", false), ("8Ei", false), ("-8Ei", true), ("8192Pi", false),
+        ("12345678901234567890", false), ("9223372036854775808", false), ("9223372036854775807.1", false),
+        ("9223372036854775807001m", false), ("-9223372036854775808", true), ("1e19", false), ("1e400", false),
+        ("1e99999999999999999999999", false), ("1000000000000000000000000000000e-11", false),
+    ])
+    func beyond64BitsSaturatesAtTheLargestValue(_ text: String, negative: Bool) throws {
+        let quantity = try Quantity.parse(text)
+        #expect(quantity.isSaturated, "\(text)")
+        #expect(quantity.value == (negative ? -Int64.max : Int64.max), "\(text)")
+        // Equal by value to the largest exact quantity, as `maxAllowed` is in Go.
+        #expect(quantity == (try Quantity.parse(negative ? "-9223372036854775807" : "9223372036854775807")))
+    }
+
+    @Test func theLargestExactValuesDoNotSaturate() throws {
+        for text in ["9223372036854775807", "-9223372036854775807", "7Ei", "9223372036854775807000m", "8191Pi", "1e18"] {
+            let quantity = try Quantity.parse(text)
+            #expect(!quantity.isSaturated, "\(text)")
+        }
+        #expect(try Quantity.parse("9223372036854775807").value == Int64.max)
     }
 
     @Test func errorDescriptionEscapesControlCharacters() throws {
@@ -220,7 +228,8 @@ import VPAModel
         #expect(scaled == belowOne)
         let tiny = try Quantity.parse("0." + String(repeating: "0", count: 100_000) + "1")
         #expect(tiny.value == 1 && tiny.milliValue == 1)
-        #expect(throws: QuantityError.self) { try Quantity.parse("1" + String(repeating: "0", count: 100_000)) }
+        let huge = try Quantity.parse("1" + String(repeating: "0", count: 100_000))
+        #expect(huge.isSaturated && huge.value == Int64.max)
         let manyZeros = try Quantity.parse("2" + String(repeating: "0", count: 100_000) + "e-100000")
         #expect(manyZeros.value == 2)
     }
@@ -300,15 +309,19 @@ import VPAModel
         #expect(try ResourceList(kubernetes: ["cpu": "-0", "memory": "-0Mi"]) == ResourceList(cpuMillicores: 0, memoryBytes: 0))
     }
 
-    @Test func resourceListRejectsCPUTooLargeForMillicores() throws {
-        // 1Ei bytes of memory fit in Int64; 1Ei cores in millicores do not.
-        #expect(try ResourceList(kubernetes: ["memory": "1Ei"]) == ResourceList(memoryBytes: 1_152_921_504_606_846_976))
-        let error = try #require(throws: ResourceListError.self) { try ResourceList(kubernetes: ["cpu": "1Ei"]) }
-        #expect(error.resource == "cpu")
-        #expect(error.underlying?.reason == "is too large in millicores")
-        // The largest CPU amount that still fits.
-        let largest = try ResourceList(kubernetes: ["cpu": "9223372036854775807m"])
+    @Test func resourceListSaturatesAndNamesWhatItCapped() throws {
+        // 1Ei bytes of memory fit in Int64; 1Ei cores in millicores do not, and saturate.
+        var saturated: [String] = []
+        #expect(try ResourceList(kubernetes: ["memory": "1Ei"], saturated: &saturated) == ResourceList(memoryBytes: 1_152_921_504_606_846_976))
+        #expect(saturated.isEmpty)
+        let list = try ResourceList(kubernetes: ["cpu": "1Ei", "memory": "9Ei", "nvidia.com/gpu": "1"], saturated: &saturated)
+        #expect(list == ResourceList(cpuMillicores: Int64.max, memoryBytes: Int64.max))
+        #expect(saturated == ["cpu", "memory"])
+        // The largest CPU amount that still fits is exact.
+        saturated = []
+        let largest = try ResourceList(kubernetes: ["cpu": "9223372036854775807m"], saturated: &saturated)
         #expect(largest.cpuMillicores == Int64.max)
+        #expect(saturated.isEmpty)
     }
 
     @Test func resourceListReportsTheAlphabeticallyFirstBadKey() throws {
