@@ -115,13 +115,36 @@ struct AggregateContainerStateTests {
     }
 
     /// Extreme timestamps saturate instead of trapping.
-    @Test func extremeTimestampsDoNotTrap() {
+    /// (Issue 11, item 8: it checked only that nothing trapped; now it checks what the state holds.)
+    @Test func extremeTimestampsSaturateAndTheStateStaysUsable() throws {
         var state = AggregateContainerState()
-        state.addCPUSample(millicores: 100, at: Timestamp(unixMilliseconds: .min))
-        state.addCPUSample(millicores: 100, at: Timestamp(unixMilliseconds: .max))
-        state.addMemorySample(bytes: .max, at: Timestamp(unixMilliseconds: .max - 1))
-        state.recordOOM(at: Timestamp(unixMilliseconds: .max), memoryRequestBytes: .max)
-        _ = Estimator().estimate(state, containerCount: 1)
-        _ = state.checkpoint(at: Timestamp(unixMilliseconds: .min))
+        let taken = [state.addCPUSample(millicores: 100, at: Timestamp(unixMilliseconds: .min)),
+                     state.addCPUSample(millicores: 100, at: Timestamp(unixMilliseconds: .max))]
+        #expect(taken == [true, true])
+        #expect(state.firstSampleStart == Timestamp(unixMilliseconds: .min))
+        #expect(state.lastSampleStart == Timestamp(unixMilliseconds: .max))
+        #expect(state.totalCPUSamples == 2)
+        let memoryTaken = state.addMemorySample(bytes: .max, at: Timestamp(unixMilliseconds: .max - 1))
+        #expect(memoryTaken)
+        // The bump of a kill at the largest request saturates at the largest amount.
+        let oom = state.recordOOM(at: Timestamp(unixMilliseconds: .max), memoryRequestBytes: .max)
+        #expect(oom == .recorded(memoryNeededBytes: .max))
+
+        let estimate = Estimator().estimate(state, containerCount: 1)
+        for resources in [estimate.lowerBound, estimate.target, estimate.upperBound] {
+            let cpu = try #require(resources.cpuMillicores), memory = try #require(resources.memoryBytes)
+            #expect(cpu >= 0 && memory >= 0)
+        }
+        #expect(try #require(estimate.lowerBound.cpuMillicores) <= (try #require(estimate.target.cpuMillicores)))
+        #expect(try #require(estimate.target.cpuMillicores) <= (try #require(estimate.upperBound.cpuMillicores)))
+        #expect(try #require(estimate.lowerBound.memoryBytes) <= (try #require(estimate.target.memoryBytes)))
+        #expect(try #require(estimate.target.memoryBytes) <= (try #require(estimate.upperBound.memoryBytes)))
+
+        // The checkpoint taken at the other end of time restores to the same sample counts.
+        let checkpoint = state.checkpoint(at: Timestamp(unixMilliseconds: .min))
+        let restored = try AggregateContainerState(checkpoint: checkpoint)
+        #expect(restored.totalCPUSamples == 2)
+        #expect(restored.firstSampleStart == state.firstSampleStart && restored.lastSampleStart == state.lastSampleStart)
+        #expect(!restored.cpuUsage.isEmpty)
     }
 }
