@@ -3,7 +3,7 @@
 # code is current, build (the end-to-end tests run the built vpa-store binary), run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 scripts/check-generated.sh
 swift build --build-tests
 swift test --skip-build

@@ -1447,6 +1447,141 @@ void   vpa__store__v1__watch_response__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__watch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__backup_request__init
+                     (Vpa__Store__V1__BackupRequest         *message)
+{
+  static const Vpa__Store__V1__BackupRequest init_value = VPA__STORE__V1__BACKUP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__backup_request__get_packed_size
+                     (const Vpa__Store__V1__BackupRequest *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__backup_request__pack
+                     (const Vpa__Store__V1__BackupRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__backup_request__pack_to_buffer
+                     (const Vpa__Store__V1__BackupRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__BackupRequest *
+       vpa__store__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__BackupRequest *)
+     protobuf_c_message_unpack (&vpa__store__v1__backup_request__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__backup_request__free_unpacked
+                     (Vpa__Store__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__backup_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__backup_info__init
+                     (Vpa__Store__V1__BackupInfo         *message)
+{
+  static const Vpa__Store__V1__BackupInfo init_value = VPA__STORE__V1__BACKUP_INFO__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__backup_info__get_packed_size
+                     (const Vpa__Store__V1__BackupInfo *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__backup_info__pack
+                     (const Vpa__Store__V1__BackupInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__backup_info__pack_to_buffer
+                     (const Vpa__Store__V1__BackupInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__BackupInfo *
+       vpa__store__v1__backup_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__BackupInfo *)
+     protobuf_c_message_unpack (&vpa__store__v1__backup_info__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__backup_info__free_unpacked
+                     (Vpa__Store__V1__BackupInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__backup_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__backup_chunk__init
+                     (Vpa__Store__V1__BackupChunk         *message)
+{
+  static const Vpa__Store__V1__BackupChunk init_value = VPA__STORE__V1__BACKUP_CHUNK__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__backup_chunk__get_packed_size
+                     (const Vpa__Store__V1__BackupChunk *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_chunk__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__backup_chunk__pack
+                     (const Vpa__Store__V1__BackupChunk *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_chunk__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__backup_chunk__pack_to_buffer
+                     (const Vpa__Store__V1__BackupChunk *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__backup_chunk__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__BackupChunk *
+       vpa__store__v1__backup_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__BackupChunk *)
+     protobuf_c_message_unpack (&vpa__store__v1__backup_chunk__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__backup_chunk__free_unpacked
+                     (Vpa__Store__V1__BackupChunk *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__backup_chunk__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 #define vpa__store__v1__get_server_info_request__field_descriptors NULL
 #define vpa__store__v1__get_server_info_request__field_indices_by_name NULL
 #define vpa__store__v1__get_server_info_request__number_ranges NULL
@@ -3837,7 +3972,179 @@ const ProtobufCMessageDescriptor vpa__store__v1__watch_response__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__watch_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors[12] =
+#define vpa__store__v1__backup_request__field_descriptors NULL
+#define vpa__store__v1__backup_request__field_indices_by_name NULL
+#define vpa__store__v1__backup_request__number_ranges NULL
+const ProtobufCMessageDescriptor vpa__store__v1__backup_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.BackupRequest",
+  "BackupRequest",
+  "Vpa__Store__V1__BackupRequest",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__BackupRequest),
+  0,
+  vpa__store__v1__backup_request__field_descriptors,
+  vpa__store__v1__backup_request__field_indices_by_name,
+  0,  vpa__store__v1__backup_request__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__backup_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__backup_info__field_descriptors[4] =
+{
+  {
+    "head_position",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupInfo, head_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupInfo, event_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_bytes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupInfo, total_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "store_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupInfo, store_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__backup_info__field_indices_by_name[] = {
+  1,   /* field[1] = event_count */
+  0,   /* field[0] = head_position */
+  3,   /* field[3] = store_id */
+  2,   /* field[2] = total_bytes */
+};
+static const ProtobufCIntRange vpa__store__v1__backup_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__backup_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.BackupInfo",
+  "BackupInfo",
+  "Vpa__Store__V1__BackupInfo",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__BackupInfo),
+  4,
+  vpa__store__v1__backup_info__field_descriptors,
+  vpa__store__v1__backup_info__field_indices_by_name,
+  1,  vpa__store__v1__backup_info__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__backup_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__backup_chunk__field_descriptors[4] =
+{
+  {
+    "info",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupChunk, info),
+    &vpa__store__v1__backup_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupChunk, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "data",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupChunk, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__BackupChunk, sha256),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__backup_chunk__field_indices_by_name[] = {
+  2,   /* field[2] = data */
+  0,   /* field[0] = info */
+  1,   /* field[1] = offset */
+  3,   /* field[3] = sha256 */
+};
+static const ProtobufCIntRange vpa__store__v1__backup_chunk__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__backup_chunk__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.BackupChunk",
+  "BackupChunk",
+  "Vpa__Store__V1__BackupChunk",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__BackupChunk),
+  4,
+  vpa__store__v1__backup_chunk__field_descriptors,
+  vpa__store__v1__backup_chunk__field_indices_by_name,
+  1,  vpa__store__v1__backup_chunk__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__backup_chunk__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors[13] =
 {
   { "GetServerInfo", &vpa__store__v1__get_server_info_request__descriptor, &vpa__store__v1__server_info__descriptor },
   { "CheckHealth", &vpa__store__v1__check_health_request__descriptor, &vpa__store__v1__health_status__descriptor },
@@ -3851,9 +4158,11 @@ static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors
   { "Watch", &vpa__store__v1__watch_request__descriptor, &vpa__store__v1__watch_response__descriptor },
   { "ListVpas", &vpa__store__v1__list_vpas_request__descriptor, &vpa__store__v1__list_vpas_response__descriptor },
   { "ListPods", &vpa__store__v1__list_pods_request__descriptor, &vpa__store__v1__list_pods_response__descriptor },
+  { "Backup", &vpa__store__v1__backup_request__descriptor, &vpa__store__v1__backup_chunk__descriptor },
 };
 const unsigned vpa__store__v1__store__method_indices_by_name[] = {
   2,        /* Append */
+  12,        /* Backup */
   1,        /* CheckHealth */
   4,        /* GetActualResources */
   5,        /* GetResizeState */
@@ -3873,7 +4182,7 @@ const ProtobufCServiceDescriptor vpa__store__v1__store__descriptor =
   "Store",
   "Vpa__Store__V1__Store",
   "vpa.store.v1",
-  12,
+  13,
   vpa__store__v1__store__method_descriptors,
   vpa__store__v1__store__method_indices_by_name
 };
@@ -3972,6 +4281,14 @@ void vpa__store__v1__store__list_pods(ProtobufCService *service,
 {
   assert(service->descriptor == &vpa__store__v1__store__descriptor);
   service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void vpa__store__v1__store__backup(ProtobufCService *service,
+                                   const Vpa__Store__V1__BackupRequest *input,
+                                   Vpa__Store__V1__BackupChunk_Closure closure,
+                                   void *closure_data)
+{
+  assert(service->descriptor == &vpa__store__v1__store__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
                                   Vpa__Store__V1__Store_ServiceDestroy destroy)

@@ -64,6 +64,25 @@ public final class ClusterFeed: Sendable {
         }
     }
 
+    /// Why the feed is not ready to be counted on, or nil when it is: ready once every resource
+    /// was listed once (the store holds the cluster as it was then) and, while observations wait,
+    /// the store acknowledged within `storeStallLimit`. For `/readyz`.
+    public var notReadyReason: String? {
+        get async {
+            let statistics = await statistics
+            let unlisted = sources.map(\.resource.description).filter { (statistics.lists[$0] ?? 0) == 0 }
+            if !unlisted.isEmpty { return "not listed yet: \(unlisted.joined(separator: ", "))" }
+            let pending = await queue.count
+            guard pending > 0 else { return nil }
+            guard let acknowledged = statistics.lastAcknowledged else { return "\(pending) observations wait; the store has acknowledged none" }
+            let silence = ContinuousClock.now - acknowledged
+            if silence > configuration.storeStallLimit {
+                return "\(pending) observations wait; the store last acknowledged \(silence.components.seconds) s ago"
+            }
+            return nil
+        }
+    }
+
     /// Observations waiting for the store (not counting a batch in flight).
     public var pendingObservations: Int { get async { await queue.count } }
 

@@ -37,10 +37,13 @@ public enum DaemonCommandLine {
     /// With `leaderElector` (`--leader-elect`), passes run only while it leads: it campaigns first,
     /// a pass in progress is cancelled when leadership is lost, and the lease is released when the
     /// command stops, so another replica takes over at once.
+    ///
+    /// `activity` (for `/healthz`) is told when the loop runs and each time a pass starts.
     public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
-                                                    leaderElector: LeaderElector? = nil, logger: Logger) async throws {
+                                                    leaderElector: LeaderElector? = nil, activity: LoopActivity? = nil,
+                                                    logger: Logger) async throws {
         if let leaderElector {
-            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, logger: logger)
+            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, activity: activity, logger: logger)
             return
         }
         if once {
@@ -53,7 +56,8 @@ public enum DaemonCommandLine {
             await runner.close()
             return
         }
-        let loop = Task { await runEvery(interval, runner, logger: logger) }
+        activity?.startMonitoring()
+        let loop = Task { await runEvery(interval, runner, activity: activity, logger: logger) }
         let signals = cancelOnSignals(loop)
         await loop.value
         signals.forEach { $0.cancel() }
@@ -61,12 +65,15 @@ public enum DaemonCommandLine {
     }
 
     private static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
-                                                     leaderElector: LeaderElector, logger: Logger) async throws {
+                                                     leaderElector: LeaderElector, activity: LoopActivity?,
+                                                     logger: Logger) async throws {
         let outcome = PassOutcome()
         let loop = Task {
             await leaderElector.run {
                 await runner.startedLeading()
-                guard once else { return await runEvery(interval, runner, logger: logger) }
+                activity?.startMonitoring()
+                defer { activity?.stopMonitoring() }
+                guard once else { return await runEvery(interval, runner, activity: activity, logger: logger) }
                 do {
                     write(try await runner.runOnce(now: nil).description)
                     await outcome.succeeded()
@@ -87,10 +94,12 @@ public enum DaemonCommandLine {
     /// A pass every `interval` until the task is cancelled, each pass's summary printed. A pass that
     /// fails is logged and the next one runs at the next interval; one cut short by cancellation
     /// (shutdown) is not reported, and the next start resumes the work.
-    static func runEvery<Runner: LoopingRunner>(_ interval: Duration, _ runner: Runner, logger: Logger) async {
+    static func runEvery<Runner: LoopingRunner>(_ interval: Duration, _ runner: Runner, activity: LoopActivity? = nil,
+                                                logger: Logger) async {
         let clock = ContinuousClock()
         while !Task.isCancelled {
             let started = clock.now
+            activity?.recordActivity()
             do {
                 write(try await runner.runOnce(now: nil).description)
             } catch {

@@ -49,10 +49,16 @@ public final class EventStore {
     /// How long usage samples are kept, counted back from the newest sample; nil keeps them forever.
     /// Applied after each ingest that appended usage (see `expireUsage`).
     public var usageRetention: Duration? = EventStore.defaultUsageRetention
+    /// How much history the server keeps: with a value, `compactIfDue` compacts the log that much
+    /// before the data's clock (`serve --compact-keep`); nil never compacts.
+    public var compactionKeep: Duration?
     private var statementCache: [String: SQLiteStatement] = [:]
 
     /// The random id this database was given when it was created.
     public private(set) var storeID = ""
+
+    /// Where the log was compacted (see `compact(before:)`); nil when it never was.
+    public internal(set) var compaction: CompactionState?
 
     /// Position of the last event in the log (0 when empty).
     public var headPosition: Int64 { projection.position }
@@ -167,9 +173,17 @@ public final class EventStore {
                 }
                 fresh.rebuildNameIndex()
             }
+            compaction = try readCompactionState()
+            var replayFrom = snapshotPosition
+            if let cut = compaction, cut.throughPosition > snapshotPosition {
+                // The snapshot is older than the compaction cut (a migration dropped it): the log
+                // before the cut is gone, so memory starts from the projection kept at the cut.
+                fresh = try compactionBase(streams: Array(fresh.streams.values))?.projection ?? fresh
+                replayFrom = cut.throughPosition
+            }
             projection = fresh
-            dirtyStreams = []
-            try forEachEvent(after: snapshotPosition) { event in
+            dirtyStreams = replayFrom > snapshotPosition ? Set(fresh.pods.keys) : []
+            try forEachEvent(after: replayFrom) { event in
                 markChanged(by: event)
                 try projection.apply(event, sink: DiscardingSink())
             }

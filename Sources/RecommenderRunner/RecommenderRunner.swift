@@ -95,11 +95,11 @@ public actor RecommenderRunner {
     }
 
     /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
-    /// is the configuration's `name`).
+    /// is the configuration's `name`), over TLS with `tls`.
     public init(endpoint: RPCEndpoint, token: String = "",
                 configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
-                statusWriter: VPAStatusWriter? = nil, logger: Logger) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger),
+                statusWriter: VPAStatusWriter? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
+        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls),
                   configuration: configuration, statusWriter: statusWriter, logger: logger)
     }
 

@@ -85,10 +85,10 @@ public actor UpdaterRunner {
     }
 
     /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
-    /// is the configuration's `name`).
+    /// is the configuration's `name`), over TLS with `tls`.
     public init(endpoint: RPCEndpoint, token: String = "", configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
-                actuator: (any PodActuator)? = nil, logger: Logger) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger),
+                actuator: (any PodActuator)? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
+        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls),
                   configuration: configuration, actuator: actuator, logger: logger)
     }
 

@@ -5,8 +5,8 @@ public struct VPAStoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "vpa-store",
         abstract: "Record pod observations, resizes and OOM kills in an append-only log, and audit them.",
-        subcommands: [ServeCommand.self, IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self, BenchCommand.self, SimulateCommand.self, FeedCommand.self, DemoCommand.self,
-                      MigrateCommand.self])
+        subcommands: [ServeCommand.self, IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, SimulateCommand.self, FeedCommand.self, DemoCommand.self,
+                      MigrateCommand.self, CompactCommand.self])
 
     public init() {}
 

@@ -25,10 +25,11 @@ public final class StoreClient: Sendable {
         self.defaultTimeout = defaultTimeout
     }
 
+    /// A client of the server at `endpoint`; with `tls`, over TLS (`--tls-ca`…).
     public convenience init(endpoint: RPCEndpoint, token: String = "", peerName: String = "vpa-store-client",
                             defaultTimeout: Duration? = .seconds(30), logger: Logger = Logger(label: "vpa-store.client"),
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        self.init(rpc: RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: peerName, token: token),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: RPCClientTLS? = nil) {
+        self.init(rpc: RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: peerName, token: token, tls: tls),
                                  logger: logger, group: group),
                   defaultTimeout: defaultTimeout)
     }
@@ -162,6 +163,56 @@ public final class StoreClient: Sendable {
         }
     }
 
+    /// Takes a backup on the server (`Backup`: a consistent copy of its database file, made while it
+    /// goes on writing) and hands the file's bytes to `write`, in order. Checks that the whole file
+    /// arrived: every chunk where the last one ended, `BackupInfo.totalBytes` bytes in all, and the
+    /// SHA-256 the server sent last; throws `DATA_LOSS` otherwise, and whatever `write` or the call
+    /// throws. No deadline unless `timeout` is given (a large database takes a while).
+    public func backup(timeout: Duration? = nil, write: ([UInt8]) async throws -> Void) async throws -> ReceivedBackup {
+        var info: BackupInfo?
+        var received: UInt64 = 0
+        var hash = BackupChecksum()
+        var digest: [UInt8]?
+        for try await bytes in rpc.serverStream(StoreMethod.backup.rawValue, BackupRequest().encoded(), timeout: timeout) {
+            let chunk: BackupChunk
+            do throws(WireError) {
+                chunk = try BackupChunk(decoding: bytes)
+            } catch {
+                throw RPCStatus(.internal, "the server's Backup message could not be read: \(error)")
+            }
+            switch (chunk, info, digest) {
+            case (.info(let first), nil, nil):
+                info = first
+            case (.data(let offset, let data), let info?, nil) where offset == received && received + UInt64(data.count) <= info.totalBytes:
+                hash.update(data)
+                received += UInt64(data.count)
+                try await write(data)
+            case (.end(let sha256), let info?, nil) where received == info.totalBytes:
+                digest = sha256
+            default:
+                throw RPCStatus(.dataLoss, "the Backup stream is out of order at byte \(received) of \(info.map { "\($0.totalBytes)" } ?? "?") "
+                                + "(a \(Self.kind(of: chunk)) message where it cannot be); take the backup again")
+            }
+        }
+        guard let info, let digest else {
+            throw RPCStatus(.dataLoss, "the Backup stream ended after \(received) bytes without its digest; take the backup again")
+        }
+        let computed = hash.finalize()
+        guard computed == digest else {
+            throw RPCStatus(.dataLoss, "the backup's SHA-256 is \(BackupChecksum.hex(computed)), the server sent \(BackupChecksum.hex(digest)): "
+                            + "the bytes were damaged on the way; take the backup again")
+        }
+        return ReceivedBackup(info: info, sha256: digest)
+    }
+
+    private static func kind(of chunk: BackupChunk) -> String {
+        switch chunk {
+        case .info: "BackupInfo"
+        case .data: "data"
+        case .end: "sha256"
+        }
+    }
+
     /// Closes the connection; a later call opens a new one.
     public func close() async {
         await rpc.close()
@@ -239,4 +290,12 @@ public struct StoreWatch: AsyncSequence, Sendable {
             stream = client.rpc.serverStream(StoreMethod.watch.rawValue, request.encoded()).makeAsyncIterator()
         }
     }
+}
+
+/// A backup received whole from a server (see `StoreClient.backup`).
+public struct ReceivedBackup: Hashable, Sendable {
+    /// What it holds.
+    public var info: BackupInfo
+    /// The SHA-256 of the file, checked against the bytes received.
+    public var sha256: [UInt8]
 }

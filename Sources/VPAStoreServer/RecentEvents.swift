@@ -18,6 +18,9 @@ final class RecentEvents: Sendable {
         var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
         var shuttingDown = false
+        /// The last position compaction removed: a page from at or below it is read from the log,
+        /// which answers OUT_OF_RANGE.
+        var compactedThrough: Int64 = 0
     }
 
     /// A watcher waiting for the head, and the timer that ends its wait.
@@ -66,7 +69,7 @@ final class RecentEvents: Sendable {
                 let page = EventPage(events: [], nextPosition: from, headPosition: head)
                 return (page, page.encoded())
             }
-            guard let oldest = state.buffer.first?.record.event.position, from >= oldest else { return nil }
+            guard let oldest = state.buffer.first?.record.event.position, from >= oldest, from > state.compactedThrough else { return nil }
             var events: [EventRecord] = []
             var encodedEvents: [[UInt8]] = []
             var next = from
@@ -128,6 +131,15 @@ final class RecentEvents: Sendable {
         } onCancel: {
             // A cancelled watch (client cancel, deadline) stops waiting at once.
             self.expire(id)
+        }
+    }
+
+    /// Forgets the events compaction removed from the log (through `position`), so memory serves
+    /// no event the file no longer has.
+    func compacted(through position: Int64) {
+        state.withLockedValue { state in
+            state.compactedThrough = max(state.compactedThrough, position)
+            while let first = state.buffer.first, first.record.event.position <= position { state.buffer.removeFirst() }
         }
     }
 

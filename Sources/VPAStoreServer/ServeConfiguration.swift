@@ -24,10 +24,15 @@ public struct ServeConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// How long usage samples are kept, counted back from the newest one; nil keeps them forever.
     public var usageRetention: Duration?
+    /// How much history to keep: the log is compacted this long before the data's clock
+    /// (`serve --compact-keep`); nil never compacts.
+    public var compactionKeep: Duration?
     /// A connection that has not said hello within this time is closed.
     public var handshakeTimeout: Duration = .seconds(10)
     /// Connections, calls in flight and bytes a client may hold (`RPCLimits`).
     public var limits = RPCLimits()
+    /// TLS on the RPC socket (`--tls-cert`, `--tls-key`, `--tls-client-ca`); nil = plaintext.
+    public var tls: RPCServerTLS?
     /// The shortest progress interval a Watch may ask for.
     public var minimumWatchProgressInterval: Duration = .milliseconds(100)
 

@@ -35,6 +35,8 @@ actor StoreCore {
     var inPlaceMode: (mode: InPlaceMode, detected: Bool) { store.inPlaceMode }
 
     func firstPosition() throws(StoreError) -> Int64 { try store.firstPosition() }
+    /// Where the log was compacted, if it was.
+    var compaction: CompactionState? { store.compaction }
 
     // MARK: - Writes
 
@@ -98,6 +100,8 @@ actor StoreCore {
                 call.reply.resume(throwing: error)
             }
         }
+        // After the answers: the calls of this group do not wait for a compaction chunk.
+        compactIfDue(now: calls.last?.now ?? .now)
     }
 
     func append(_ request: AppendRequest, now: Timestamp) throws(StoreError) -> AppendResponse {
@@ -134,6 +138,16 @@ actor StoreCore {
         } catch {
             throw .corruptEvent(position: -1, error)
         }
+    }
+
+    /// `serve --compact-keep`: one chunk of compaction once one is due (see `EventStore.compactIfDue`).
+    /// Like the usage retention sweep, a failure never fails the writes already committed; the
+    /// next commit tries again.
+    private func compactIfDue(now: Timestamp) {
+        guard let keep = store.compactionKeep else { return }
+        let before = store.compaction?.throughPosition
+        try? store.compactIfDue(keep: keep, now: now)
+        if let through = store.compaction?.throughPosition, through != before { recent.compacted(through: through) }
     }
 
     /// Hands the events committed after `position` to the recent buffer (which wakes the
@@ -221,6 +235,8 @@ actor StoreCore {
     func page(from: Int64, selector: EventSelector, limit: Int) throws(StoreError) -> EventPage {
         let head = store.headPosition
         guard from <= head else { return EventPage(events: [], nextPosition: from, headPosition: head) }
+        // A watcher still behind a compaction that just ran is told so, not silently moved on.
+        try store.checkNotCompacted(position: from, what: "position")
         let filter = EventFilter(pod: selector.pod.map { ($0.namespace, $0.name) }, type: selector.type,
                                  since: selector.since, until: selector.until, fromPosition: from, limit: limit)
         let events = try store.events(filter)

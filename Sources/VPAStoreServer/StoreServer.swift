@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import OperationsHTTP
 import ServiceLifecycle
 import StoreRPC
 import StoreWire
@@ -20,7 +21,8 @@ public final class StoreServer: Service, Sendable {
     private let rpcServer: RPCServer
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let metricsEndpoint = NIOLockedValueBox<MetricsEndpoint?>(nil)
+    private let metricsEndpoint = NIOLockedValueBox<OperationsEndpoint?>(nil)
+    private let readinessChecks = NIOLockedValueBox<[(String, @Sendable () async -> String?)]>([])
     /// The one thread that runs every SQLite call of the store (see `StoreCore`).
     private let storeThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -32,6 +34,7 @@ public final class StoreServer: Service, Sendable {
         self.group = group
         let store = try EventStore(path: configuration.databasePath, access: .readWrite)
         store.usageRetention = configuration.usageRetention
+        store.compactionKeep = configuration.compactionKeep
         metrics = StoreMetrics()
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
                          executor: storeThread.next().executor)
@@ -41,6 +44,7 @@ public final class StoreServer: Service, Sendable {
                                                       shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
         rpcConfiguration.handshakeTimeout = configuration.handshakeTimeout
         rpcConfiguration.limits = configuration.limits
+        rpcConfiguration.tls = configuration.tls
         rpcServer = RPCServer(configuration: rpcConfiguration, service: service, logger: logger, group: group)
     }
 
@@ -49,11 +53,35 @@ public final class StoreServer: Service, Sendable {
     public func bind() async throws -> SocketAddress? {
         let address = try await rpcServer.bind()
         if case .tcp(let host, let port)? = configuration.metricsListen {
-            let endpoint = try await MetricsEndpoint.start(host: host, port: port, group: group) { [metrics] in metrics.exposition() }
+            let endpoint = try await OperationsEndpoint.start(host: host, port: port, group: group,
+                                                              exposition: { [metrics] in metrics.exposition() },
+                                                              probes: probes)
             metricsEndpoint.withLockedValue { $0 = endpoint }
             logger.info("Serving metrics", metadata: ["metrics.address": "\(endpoint.localAddress.map { "\($0)" } ?? "")"])
         }
         return address
+    }
+
+    /// `/healthz` and `/readyz` on the metrics listener. Alive while the process answers; ready
+    /// once the database is open and migrated (`init` does both or throws), the RPC socket is
+    /// bound, the store's thread answers, no shutdown has begun (a draining server takes no new
+    /// work, so the Service stops sending it before the process exits), and every check added with
+    /// `addReadinessCheck` passes.
+    public var probes: HealthProbes {
+        HealthProbes(readiness: { [core, rpcServer, readinessChecks] in
+            guard await !core.shuttingDown else { return .failing("shutting down") }
+            guard rpcServer.localAddress != nil else { return .failing("not listening yet") }
+            for (name, check) in readinessChecks.withLockedValue({ $0 }) {
+                if let reason = await check() { return .failing("\(name): \(reason)") }
+            }
+            return .ok("ok: serving, head position \(await core.headPosition)")
+        })
+    }
+
+    /// Makes `/readyz` also depend on `check` (nil = ready, else why not), for what runs beside
+    /// the store in this process (`serve --feed`).
+    public func addReadinessCheck(named name: String, _ check: @escaping @Sendable () async -> String?) {
+        readinessChecks.withLockedValue { $0.append((name, check)) }
     }
 
     /// The bound RPC address.

@@ -11,7 +11,7 @@ final class StoreService: RPCService {
     let metrics: StoreMetrics
     let configuration: ServeConfiguration
     let startedAt: Timestamp
-    private let logger: Logger
+    let logger: Logger
     private let clock: @Sendable () -> Timestamp
 
     init(core: StoreCore, metrics: StoreMetrics, configuration: ServeConfiguration, logger: Logger,
@@ -91,6 +91,8 @@ final class StoreService: RPCService {
         case .listPods:
             let request = try decode(PodListRequest.self, call)
             try await call.respond { await core.pods(request, now: clock(), defaults: configuration.timeouts).encoded() }
+        case .backup:
+            try await backup(try decode(BackupRequest.self, call), call)
         }
     }
 
@@ -137,6 +139,9 @@ final class StoreService: RPCService {
     func checkRange(_ position: Int64, field: String) async throws(RPCStatus) {
         let first = try await store { core throws(StoreError) in try await core.firstPosition() }
         let head = await core.headPosition
+        if let compaction = await core.compaction, position <= compaction.throughPosition {
+            throw RPCStatus(.outOfRange, compaction.compactedMessage("\(field) \(position)", firstPosition: first))
+        }
         if position < first && first <= head {
             throw RPCStatus(.outOfRange, "\(field) \(position) is below the first position still in the log, \(first)")
         }

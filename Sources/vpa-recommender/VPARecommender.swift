@@ -34,6 +34,9 @@ struct VPARecommender: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
+    @OptionGroup(title: "TLS to the store")
+    var storeTLS: StoreTLSOptions
+
     @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
     var interval: Duration = .seconds(60)
 
@@ -131,6 +134,9 @@ struct VPARecommender: AsyncParsableCommand {
     @OptionGroup(title: "Leader election")
     var leaderElection: LeaderElectionOptions
 
+    @OptionGroup(title: "Probes")
+    var health: HealthOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -204,8 +210,12 @@ struct VPARecommender: AsyncParsableCommand {
                                                               clock: nowFromLog ? .log : .wall,
                                                               checkpointEveryLoops: checkpointEvery),
                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
-                logger: logger)
-            try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector, logger: logger)
+                logger: logger, tls: storeTLS.configuration)
+            try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-recommender probes", tls: storeTLS.configuration) },
+                                     logger: logger) { activity in
+                try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
+                                                  activity: activity, logger: logger)
+            }
         } catch {
             await api?.shutdown()
             throw error

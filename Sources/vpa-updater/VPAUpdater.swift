@@ -47,6 +47,9 @@ struct VPAUpdater: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
+    @OptionGroup(title: "TLS to the store")
+    var storeTLS: StoreTLSOptions
+
     @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
     var interval: Duration = .seconds(60)
 
@@ -104,6 +107,9 @@ struct VPAUpdater: AsyncParsableCommand {
     @OptionGroup(title: "Leader election")
     var leaderElection: LeaderElectionOptions
 
+    @OptionGroup(title: "Probes")
+    var health: HealthOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -151,8 +157,12 @@ struct VPAUpdater: AsyncParsableCommand {
                 endpoint: server, token: token,
                 configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
                                                           resendAfter: resendAfter),
-                actuator: actuator, logger: logger)
-            try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector, logger: logger)
+                actuator: actuator, logger: logger, tls: storeTLS.configuration)
+            try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-updater probes", tls: storeTLS.configuration) },
+                                     logger: logger) { activity in
+                try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
+                                                  activity: activity, logger: logger)
+            }
         } catch {
             await api?.shutdown()
             throw error

@@ -67,6 +67,23 @@ import VPAStoreTestSupport
         }
     }
 
+    /// `/readyz` of the feed: not ready before every resource was listed once, ready after.
+    @Test func theFeedIsReadyOnceEveryResourceWasListed() async throws {
+        try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
+            await api.putPods(samplePods(0..<50))
+            try await withServer { _, store in
+                let idle = ClusterFeed(api: client, store: store, configuration: Self.configuration(),
+                                       metrics: FeedMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
+                                       logger: quietLogger)
+                #expect(await idle.notReadyReason == "not listed yet: pods, verticalpodautoscalers.autoscaling.k8s.io, events")
+                try await feeding(client, store) { feed in
+                    try await settled(feed, lists: 1)
+                    #expect(await feed.notReadyReason == nil)
+                }
+            }
+        }
+    }
+
     @Test func aRelistEndsThePodsThatVanishedWhileTheFeedWasAway() async throws {
         try await withSimulatedAPI(scenario: emptyScenario()) { api, client in
             await api.putPods(samplePods(0..<3_000))

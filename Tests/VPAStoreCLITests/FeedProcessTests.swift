@@ -17,8 +17,8 @@ struct FeedProcessTests {
         let out: Pipe
         let err: Pipe
 
-        init(_ runner: CommandRunner, _ arguments: [String]) throws {
-            (process, out, err) = try runner.start(arguments)
+        init(_ runner: CommandRunner, _ arguments: [String], executable: URL? = nil) throws {
+            (process, out, err) = try runner.start(arguments, executable: executable)
         }
 
         /// The next line of standard output, or nil at its end.
@@ -131,9 +131,13 @@ struct FeedProcessTests {
         let feed = try Child(runner, ["feed", "--server", "unix:\(socket)", "--kubeconfig", kubeconfig, "--batch-latency", "10ms",
                                       "--metrics-interval", "1s", "--metrics-listen", "127.0.0.1:0", "--log-level", "error"])
         let metricsLine = try await offPool { try feed.line(startingWith: "metrics at ") }
-        let metricsURL = String(metricsLine.dropFirst("metrics at ".count))
+        // "metrics at http://HOST:PORT/metrics, probes at /healthz and /readyz"
+        let metricsURL = String(metricsLine.dropFirst("metrics at ".count).prefix { $0 != "," })
+        let probesBase = String(metricsURL.dropLast("/metrics".count))
         try await Task.sleep(for: .seconds(4))
         #expect(try await offPool { try !Self.storeResources(runner).isEmpty }, "the feed ingested nothing in 4 s")
+        // Listed everything and the store keeps up: ready.
+        #expect(try await Self.fetch(probesBase + "/readyz") == "ok\n")
 
         kill(store.process.processIdentifier, SIGKILL)
         try await offPool { [store] in store.process.waitUntilExit() }
@@ -213,6 +217,9 @@ struct FeedProcessTests {
         #expect(pods >= 509, "the store holds \(pods) pods; the API serves 500 bulk pods and the scenario's 9")
         let metrics = try await Self.fetch(metricsURL)
         #expect(metrics.contains(#"vpa_store_feed_events_received_total{resource="pods",type="LIST"}"#), "\(metrics)")
+        // The store's readiness includes the feed's: everything listed, the store keeping up.
+        let ready = try await Self.fetch(String(metricsURL.dropLast("/metrics".count)) + "/readyz")
+        #expect(ready.hasPrefix("ok: serving, head position "), "\(ready)")
         let status = try await offPool { store.stop() }
         #expect(status == 0, "serve --feed exited \(status): \(store.stderrText())")
         #expect(try await offPool { simulator.stop() } == 0)

@@ -50,20 +50,28 @@ public struct ReplaySummary: Hashable, Sendable {
 extension EventStore {
     /// Drops every projection and snapshot and rebuilds them from the log, in one transaction:
     /// readers see the old projections until it commits, then the new ones.
+    ///
+    /// A compacted log has no events before its cut: the rebuild starts from the projection kept
+    /// at the cut (`compaction_base`) and the table rows from before it, and replays the log after.
     @discardableResult
     public func replay(progress: (Int64, Int64) -> Void = { _, _ in }) throws(StoreError) -> ReplaySummary {
         guard access == .readWrite else { throw .invalidArgument("replay needs a writable store") }
         let saved = projection
         do {
             let summary = try connection.transaction {
-                for table in ProjectionTable.allCases { try connection.execute("DELETE FROM \(table.rawValue)") }
+                let base = try compactionBase(streams: Array(projection.streams.values))
+                if let base {
+                    try resetTablesToCut(base)
+                } else {
+                    for table in ProjectionTable.allCases { try connection.execute("DELETE FROM \(table.rawValue)") }
+                }
                 try connection.execute("DELETE FROM pod_snapshot")
-                var fresh = Projection()
-                for stream in projection.streams.values { fresh.register(stream) }
+                var fresh = base?.projection ?? Projection()
+                if base == nil { for stream in projection.streams.values { fresh.register(stream) } }
                 let sink = try SQLiteProjectionSink(statement: statement)
                 let head = projection.position
                 var count: Int64 = 0
-                try forEachEvent(after: 0) { event in
+                try forEachEvent(after: base?.state.throughPosition ?? 0) { event in
                     try fresh.apply(event, sink: sink)
                     count += 1
                     if count % 10_000 == 0 { progress(count, head) }

@@ -67,14 +67,14 @@ final class RecordingSink: ProjectionSink {
         }
     }
 
-    private func put(_ table: ProjectionTable, _ row: [SQLiteValue], keyColumns: Int) {
+    func put(_ table: ProjectionTable, _ row: [SQLiteValue], keyColumns: Int) {
         tables[table, default: [:]][Array(row.prefix(keyColumns))] = row
     }
 }
 
 extension EventStore {
     /// Checks the log and the projections:
-    /// - positions start at 1 and every missing one is accounted for by a later `UsageExpired`
+    /// - positions start at 1 (after the cut of a compacted log) and every missing one is accounted for by a later `UsageExpired`
     ///   marker (the usage retention's only way to remove events); every body decodes; every
     ///   `caused_by` points at an earlier event; every `stream_prev` points at the stream's previous
     ///   linked event, and usage samples are not linked;
@@ -87,15 +87,21 @@ extension EventStore {
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             try loadInTransaction()
-            var expected: Int64 = 1
+            // A compacted log starts after its cut, from the projection kept at the cut (see
+            // EventStore+Compaction.swift): each stream's chain continues from the base's head.
+            let base = try compactionBase(streams: Array(projection.streams.values))
+            let cut = base?.state.throughPosition ?? 0
+            var expected: Int64 = cut + 1
             var missing: Int64 = 0, lastMissing: Int64 = 0
             var gaps: [ClosedRange<Int64>] = []
             var expired: Int64 = 0, lastExpiry: Int64 = 0
-            var lastOfStream: [Int64: Int64] = [:]
-            var lastUsageOfStream: [Int64: Int64] = [:]
-            var fresh = Projection()
-            for stream in projection.streams.values { fresh.register(stream) }
+            var lastOfStream: [Int64: Int64] = base?.projection.otherHeads ?? [:]
+            var lastUsageOfStream: [Int64: Int64] = base?.projection.lastUsage.mapValues(\.position) ?? [:]
+            for pod in base.map({ Array($0.projection.pods.values) }) ?? [] where pod.head > 0 { lastOfStream[pod.streamID] = pod.head }
+            var fresh = base?.projection ?? Projection()
+            if base == nil { for stream in projection.streams.values { fresh.register(stream) } }
             let sink = RecordingSink()
+            if let base { try seedRowsAtCut(sink, base: base) }
             let select = try connection.prepare("""
                 SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
                 FROM events ORDER BY position
@@ -132,7 +138,7 @@ extension EventStore {
                     let last = lastUsageOfStream[event.streamID]
                     if event.streamPrevious != last {
                         let removed = event.streamPrevious.map { previous in
-                            previous > (last ?? 0) && Self.isMissing(previous, in: gaps)
+                            previous > (last ?? 0) && (previous <= cut || Self.isMissing(previous, in: gaps))
                         } ?? false
                         if !removed {
                             report.problems.append(
@@ -154,9 +160,11 @@ extension EventStore {
                 try fresh.apply(event, sink: sink)
                 if report.eventsChecked % 10_000 == 0 { progress(report.eventsChecked, projection.position) }
             }
-            if missing != expired {
+            // Markers after a compaction cut may have removed samples at or below it.
+            let removedAtOrBelowCut = base?.state.usageRemovalsAtOrBelowCut ?? 0
+            if missing + removedAtOrBelowCut != expired {
                 report.problems.append(
-                    "\(missing) position(s) below the head have no event, but UsageExpired markers account for \(expired): the log has a gap")
+                    "\(missing) position(s) below the head have no event, but UsageExpired markers account for \(expired - removedAtOrBelowCut): the log has a gap")
             } else if lastMissing > lastExpiry {
                 report.problems.append(
                     "position \(lastMissing) has no event but comes after the last UsageExpired marker (\(lastExpiry)): the log has a gap")

@@ -42,6 +42,11 @@ extension EventStore {
         let condition: String
         let transitionCondition: String
         let value: Int64
+        // Below a compaction cut the history rows are gone: say so rather than answer with less.
+        switch point {
+        case .time(let time): try checkNotCompacted(time: time, what: "history at")
+        case .position(let position): try checkNotCompacted(position: position, what: "position")
+        }
         switch point {
         case .time(let time):
             condition = "h.valid_from_ms <= ?1 AND (h.valid_to_ms IS NULL OR h.valid_to_ms > ?1)"

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import StoreWire
 
 /// One open client connection: writes requests, reads frames on its own task and routes them to
@@ -45,11 +46,18 @@ final class ClientConnection: Sendable {
 
     /// Connects and completes the handshake. Throws the server's refusal (UNAUTHENTICATED,
     /// FAILED_PRECONDITION) or UNAVAILABLE when the server cannot be reached.
-    static func open(_ configuration: RPCClientConfiguration, group: any EventLoopGroup, logger: Logger)
-        async throws(RPCStatus) -> ClientConnection {
+    static func open(_ configuration: RPCClientConfiguration, tls: ReloadingTLSContext? = nil, group: any EventLoopGroup,
+                     logger: Logger) async throws(RPCStatus) -> ClientConnection {
         let maximumFrameBytes = configuration.maximumFrameBytes
+        let tlsContext: NIOSSLContext?
+        do throws(TLSSetupError) { tlsContext = try tls?.current() } catch { throw RPCStatus(.failedPrecondition, "\(error)") }
+        let tlsFailure = TLSFailureRecorder()
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<Frame, Frame>> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let tlsContext, let tls = configuration.tls {
+                    try channel.pipeline.syncOperations.addClientTLS(context: tlsContext, tls: tls, endpoint: configuration.endpoint,
+                                                                      failure: tlsFailure)
+                }
                 try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
                 return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
             }
@@ -96,9 +104,12 @@ final class ClientConnection: Sendable {
                         try await outbound.write(Frame(callID: 0, .hello(hello)))
                         var frames = inbound.makeAsyncIterator()
                         guard let first = try await frames.next() else {
+                            // A failed TLS handshake may end the stream without an error: report its reason.
+                            if let error = tlsFailure.error { throw error }
                             resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
                                 ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
-                                : "\(configuration.endpoint) closed the connection during the handshake")))
+                                : "\(configuration.endpoint) closed the connection during the handshake"
+                                    + (configuration.tls == nil ? "; it may require TLS: pass --tls-ca FILE" : ""))))
                             return
                         }
                         switch first.kind {
@@ -116,7 +127,9 @@ final class ClientConnection: Sendable {
                 } catch let error as FrameError {
                     ending = RPCStatus(.internal, "the server's frames could not be read: \(error)")
                 } catch {
-                    ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
+                    ending = await ClientTLSFailure.status(for: tlsFailure.error ?? error, configuration: configuration,
+                                                           context: tlsContext, group: group)
+                        ?? RPCStatus(.unavailable, "the connection to \(configuration.endpoint) failed: \(error)")
                 }
                 if timedOut.withLockedValue({ $0 }) {
                     // The handshake timeout closed the channel; whatever failed then failed because of it.

@@ -106,6 +106,8 @@ actor Connector {
     private let logger: Logger
     private var current: ClientConnection?
     private var opening: Task<Result<ClientConnection, RPCStatus>, Never>?
+    /// The TLS context, re-read when its files change; nil for plaintext.
+    private let tls: ReloadingTLSContext?
     /// The open connection, readable without a hop onto the actor: every call starts here.
     private nonisolated let usable = NIOLockedValueBox<ClientConnection?>(nil)
 
@@ -113,6 +115,7 @@ actor Connector {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        self.tls = configuration.tls.map { ReloadingTLSContext.client($0, logger: logger) }
     }
 
     /// The open connection, opening one (one at a time, with backoff) when there is none.
@@ -124,13 +127,13 @@ actor Connector {
     private func open() async throws(RPCStatus) -> ClientConnection {
         if let current, current.isUsable { return current }
         if let opening { return try await opening.value.get() }
-        let configuration = self.configuration, group = self.group, logger = self.logger
+        let configuration = self.configuration, group = self.group, logger = self.logger, tls = self.tls
         let task = Task { () -> Result<ClientConnection, RPCStatus> in
             var delay = configuration.initialBackoff
             var attempt = 1
             while true {
                 do throws(RPCStatus) {
-                    return .success(try await ClientConnection.open(configuration, group: group, logger: logger))
+                    return .success(try await ClientConnection.open(configuration, tls: tls, group: group, logger: logger))
                 } catch {
                     // Refusals (bad token, wrong version) will not change by retrying.
                     guard error.code == .unavailable, attempt < configuration.connectAttempts, !Task.isCancelled else {

@@ -13,11 +13,13 @@ public struct RPCClientConfiguration: Sendable {
     public var maximumBackoff: Duration
     /// Attempts to connect before a call fails with UNAVAILABLE.
     public var connectAttempts: Int
+    /// TLS to the server (`--tls-ca`…); nil = plaintext.
+    public var tls: RPCClientTLS?
 
     public init(endpoint: RPCEndpoint, peerName: String = "vpa-store-client", token: String = "",
                 maximumFrameBytes: Int = 4 * 1024 * 1024, connectTimeout: Duration = .seconds(5),
                 initialBackoff: Duration = .milliseconds(50), maximumBackoff: Duration = .seconds(2),
-                connectAttempts: Int = 5) {
+                connectAttempts: Int = 5, tls: RPCClientTLS? = nil) {
         self.endpoint = endpoint
         self.peerName = peerName
         self.token = token
@@ -26,5 +28,6 @@ public struct RPCClientConfiguration: Sendable {
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.connectAttempts = connectAttempts
+        self.tls = tls
     }
 }

@@ -32,12 +32,15 @@ public final class RPCServer: Sendable {
     public func bind() async throws -> SocketAddress? {
         let maximumFrameBytes = configuration.maximumFrameBytes
         let maximumHelloBytes = configuration.limits.maximumHelloBytes
+        // Read before binding: unusable certificate files stop the server with the file and the reason.
+        let tls = try configuration.tls.map { tls throws(TLSSetupError) in try ServerTLSInstaller(tls, logger: logger) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<Frame, Frame>> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                try tls?.install(on: channel)
                 try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes,
                                                                   maximumFirstFrameBytes: maximumHelloBytes)
                 return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)

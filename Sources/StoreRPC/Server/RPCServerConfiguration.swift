@@ -11,6 +11,8 @@ public struct RPCServerConfiguration: Sendable {
     public var requiredToken: String?
     /// Connections, calls and bytes a client may hold.
     public var limits = RPCLimits()
+    /// TLS on every connection (`--tls-cert`, `--tls-key`, `--tls-client-ca`); nil = plaintext.
+    public var tls: RPCServerTLS?
 
     public init(listen: RPCEndpoint, maximumFrameBytes: Int = 4 * 1024 * 1024, shutdownGrace: Duration = .seconds(10),
                 requiredToken: String? = nil) {

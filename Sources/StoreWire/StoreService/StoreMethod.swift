@@ -12,12 +12,13 @@ public enum StoreMethod: String, CaseIterable, Hashable, Sendable {
     case watch = "/vpa.store.v1.Store/Watch"
     case listVPAs = "/vpa.store.v1.Store/ListVpas"
     case listPods = "/vpa.store.v1.Store/ListPods"
+    case backup = "/vpa.store.v1.Store/Backup"
 
     /// The method's name without the service ("GetActualResources"), for logs and metric labels.
     public var shortName: String { String(rawValue.split(separator: "/").last ?? "") }
 
     /// Whether the method answers with a stream of messages rather than exactly one.
-    public var isStreaming: Bool { self == .watch }
+    public var isStreaming: Bool { self == .watch || self == .backup }
 }
 
 /// A request or response message of the Store service, with its protobuf encoding.

@@ -4,6 +4,7 @@ import ClusterFeed
 import Foundation
 import KubernetesAPI
 import Logging
+import OperationsHTTP
 import NIOCore
 import NIOPosix
 import Prometheus
@@ -32,9 +33,11 @@ struct FeedCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
 
+    @OptionGroup(title: "TLS to the server") var tls: StoreTLSOptions
+
     @OptionGroup var feed: FeedOptions
 
-    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"),
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics, and the probes /healthz and /readyz.", valueName: "host:port"),
             transform: ServerOptions.parseEndpoint)
     var metricsListen: RPCEndpoint?
 
@@ -49,16 +52,18 @@ struct FeedCommand: AsyncParsableCommand {
         DaemonCommandLine.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "vpa-store.feed")
         let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
-        let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed")
+        let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed", tls: tls.configuration)
         let registry = PrometheusCollectorRegistry()
         let clusterFeed = try feed.feed(into: store, factory: PrometheusMetricsFactory(registry: registry), logger: logger)
-        var endpoint: MetricsEndpoint?
+        var endpoint: OperationsEndpoint?
         if case .tcp(let host, let port)? = metricsListen {
-            endpoint = try await MetricsEndpoint.start(host: host, port: port, group: MultiThreadedEventLoopGroup.singleton) {
-                registry.emitToBuffer()
-            }
-            if let address = endpoint?.localAddress {
-                FileHandle.standardOutput.write(Data("metrics at http://\(address.ipAddress ?? ""):\(address.port ?? 0)/metrics\n".utf8))
+            let probes = HealthProbes(readiness: {
+                await clusterFeed.notReadyReason.map { ProbeResult.failing($0) } ?? .ok()
+            })
+            endpoint = try await OperationsEndpoint.start(host: host, port: port, exposition: { registry.emitToBuffer() },
+                                                          probes: probes)
+            if let endpoint {
+                FileHandle.standardOutput.write(Data("metrics at \(endpoint.baseURL)/metrics, probes at /healthz and /readyz\n".utf8))
             }
         }
         let group = ServiceGroup(configuration: .init(services: [.init(service: FeedService(feed: clusterFeed))],

@@ -55,13 +55,15 @@ struct IngestCommand: AsyncParsableCommand {
                 throw CLIError("\(error)")
             }
             documents += decoded.documents
+            // Accepted as the API server accepts them, but changed: said before anything is written.
+            for note in decoded.notes { writeToStandardError("note: \(note)\n") }
             for object in decoded.objects {
                 if let observation = object.observation { observations.append(observation) } else { ignored += 1 }
             }
         }
         let summary: IngestSummary
         if let endpoint = server.server {
-            let client = StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store ingest")
+            let client = StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store ingest", tls: server.clientTLS)
             summary = try await RemoteIngest(client: client, endpoint: endpoint)
                 .send(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
         } else {

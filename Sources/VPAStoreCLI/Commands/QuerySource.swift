@@ -13,7 +13,8 @@ enum QuerySource {
     /// The source the options name: the server with `--server`, the file otherwise.
     static func open(_ database: DatabaseOptions, _ server: ServerOptions) throws -> QuerySource {
         if let endpoint = server.server {
-            return .server(StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store query"),
+            return .server(StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store query",
+                                       tls: server.clientTLS),
                            endpoint: endpoint)
         }
         return .file(try database.openForReading(), path: database.path)
@@ -78,6 +79,11 @@ enum QuerySource {
     func events(_ filter: EventFilter) async throws -> [EventRecord] {
         switch self {
         case .file(let store, _):
+            // Over RPC a read below the cut is OUT_OF_RANGE; here the history is shown from the cut, and said so.
+            if let compaction = store.compaction, filter.fromPosition <= compaction.throughPosition {
+                writeToStandardError("note: the log was compacted: the history starts at position \(compaction.firstPosition) "
+                                     + "(\(compaction.before.rfc3339)); events before it were removed\n")
+            }
             return try store.events(filter).map { EventRecord(event: $0, stream: store.stream($0.streamID)) }
         case .server(let client, _):
             let selector = EventSelector(pod: filter.pod.map { PodName(namespace: $0.namespace, name: $0.name) },

@@ -5,7 +5,8 @@ import EventStore
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Drop every projection and snapshot and rebuild them from the event log, in one transaction.")
+        abstract: "Drop every projection and snapshot and rebuild them from the event log, in one transaction.",
+        discussion: "A compacted log is rebuilt from the projection kept at its cut (see `vpa-store compact`), then the events after it.")
 
     @OptionGroup var database: DatabaseOptions
 

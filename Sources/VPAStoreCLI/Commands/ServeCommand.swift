@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Require the token in this file in every handshake.", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"),
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics, and the probes /healthz and /readyz.", valueName: "host:port"),
             transform: ServerOptions.parseEndpoint)
     var metricsListen: RPCEndpoint?
 
@@ -55,6 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var retention: UsageRetentionOptions
 
+    @Option(name: .long, help: ArgumentHelp("Compact the log as it goes, keeping this much history before the newest event (e.g. 30d; see `vpa-store compact`). Default: keep everything.",
+                                            valueName: "duration"), transform: TimeArgument.parseDuration)
+    var compactKeep: Int64?
+
     @Option(name: .long, help: "Recent events kept in memory for Watch.")
     var watchBuffer: Int = 16_384
 
@@ -63,6 +67,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Listen on a non-loopback address without --token-file (anyone who reaches it can write).")
     var insecureListen = false
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "Serve TLS with this certificate (PEM, intermediates after it); re-read when it changes.", valueName: "file"))
+    var tlsCertificateFile: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The private key of --tls-cert (PEM); re-read when it changes.",
+                                                             valueName: "file"))
+    var tlsKeyFile: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp(
+        "Mutual TLS: require a client certificate signed by a CA in this PEM file (then no token is needed off loopback).",
+        valueName: "file"))
+    var tlsClientCAFile: String?
 
     @Option(name: .long, help: "Open connections in all.")
     var maxConnections = RPCLimits().maximumConnections
@@ -93,16 +110,28 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if case .unix? = metricsListen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
         if watchBuffer < 1 { throw ValidationError("--watch-buffer must be at least 1") }
+        if let compactKeep, compactKeep <= 0 { throw ValidationError("--compact-keep must be longer than zero") }
         for (flag, value) in [("--max-connections", maxConnections), ("--max-pending-handshakes", maxPendingHandshakes),
                               ("--max-hello-bytes", maxHelloBytes), ("--max-calls-per-connection", maxCallsPerConnection),
                               ("--max-queued-bytes-per-connection", maxQueuedBytesPerConnection)] where value < 1 {
             throw ValidationError("\(flag) must be at least 1")
         }
+        if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give the server's certificate and its private key")
+        }
+        if tlsClientCAFile != nil, tlsCertificateFile == nil {
+            throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key: mutual TLS is TLS with client certificates")
+        }
+        if tlsCertificateFile != nil, feed {
+            throw ValidationError("--feed connects to the server's own socket without TLS credentials; with --tls-cert, run "
+                                  + "`vpa-store feed --server HOST:PORT --tls-ca FILE …` as a process of its own")
+        }
         let endpoint = unix.map { RPCEndpoint.unix(path: $0) } ?? listen
-        if !endpoint.isLoopbackOnly, tokenFile == nil, !insecureListen {
+        // A client certificate signed by --tls-client-ca authenticates the client as a token does.
+        if !endpoint.isLoopbackOnly, tokenFile == nil, tlsClientCAFile == nil, !insecureListen {
             throw ValidationError("--listen \(endpoint) can be reached from other machines, and without --token-file anyone "
-                                  + "who reaches it can write to the store; give --token-file FILE, listen on 127.0.0.1, "
-                                  + "or pass --insecure-listen to accept that")
+                                  + "who reaches it can write to the store; give --token-file FILE or --tls-client-ca FILE "
+                                  + "(mutual TLS), listen on 127.0.0.1, or pass --insecure-listen to accept that")
         }
     }
 
@@ -128,6 +157,10 @@ struct ServeCommand: AsyncParsableCommand {
             timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout, inProgressMilliseconds: inProgressTimeout),
             watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace), usageRetention: retention.retention)
         configuration.limits = limits
+        configuration.tls = tlsCertificateFile.map {
+            RPCServerTLS(certificateFile: $0, privateKeyFile: tlsKeyFile ?? "", clientCertificateAuthorityFile: tlsClientCAFile)
+        }
+        configuration.compactionKeep = compactKeep.map { .milliseconds($0) }
         configuration.minimumWatchProgressInterval = .milliseconds(minWatchProgressInterval)
         let server = try await StoreServer(configuration: configuration, logger: logger)
         let address = try await server.bind()
@@ -146,6 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
             let clusterFeed = try feedOptions.feed(into: client, factory: server.metrics.factory,
                                                    logger: Logger(label: "vpa-store.feed"))
             services.append(.init(service: FeedService(feed: clusterFeed)))
+            server.addReadinessCheck(named: "feed") { await clusterFeed.notReadyReason }
             feedClient = client
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

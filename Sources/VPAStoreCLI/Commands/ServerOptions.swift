@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import Foundation
 import StoreRPC
 
@@ -13,6 +14,11 @@ struct ServerOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
     var tokenFile: String?
+
+    @OptionGroup(title: "TLS to the server") var tls: StoreTLSOptions
+
+    /// TLS to the server from `--tls-ca`…; nil for plaintext.
+    var clientTLS: RPCClientTLS? { tls.configuration }
 
     static func parseEndpoint(_ text: String) throws -> RPCEndpoint {
         guard let endpoint = RPCEndpoint(parsing: text) else {

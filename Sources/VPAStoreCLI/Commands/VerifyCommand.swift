@@ -16,7 +16,8 @@ struct VerifyCommand: ParsableCommand {
         Progress.finish()
         if report.isClean {
             print("ok: \(report.eventsChecked) events, positions accounted for; \(report.podsCompared) pods and "
-                  + "\(report.rowsCompared) projection rows equal a fresh replay (store \(store.storeID), head \(store.headPosition))")
+                  + "\(report.rowsCompared) projection rows equal a fresh replay (store \(store.storeID), head \(store.headPosition))"
+                  + (store.compaction.map { "; compacted through position \($0.throughPosition), replayed from the projection kept at the cut" } ?? ""))
             return
         }
         print("FAILED: \(report.problems.count) problem(s) in \(database.path):")

@@ -49,6 +49,9 @@ typedef struct Vpa__Store__V1__ListPodsRequest Vpa__Store__V1__ListPodsRequest;
 typedef struct Vpa__Store__V1__PodRecord Vpa__Store__V1__PodRecord;
 typedef struct Vpa__Store__V1__ListPodsResponse Vpa__Store__V1__ListPodsResponse;
 typedef struct Vpa__Store__V1__WatchResponse Vpa__Store__V1__WatchResponse;
+typedef struct Vpa__Store__V1__BackupRequest Vpa__Store__V1__BackupRequest;
+typedef struct Vpa__Store__V1__BackupInfo Vpa__Store__V1__BackupInfo;
+typedef struct Vpa__Store__V1__BackupChunk Vpa__Store__V1__BackupChunk;
 
 
 /* --- enums --- */
@@ -656,6 +659,59 @@ struct  Vpa__Store__V1__WatchResponse
 #define VPA__STORE__V1__WATCH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__watch_response__descriptor) \
     , 0,NULL, 0, 0 }
+
+
+struct  Vpa__Store__V1__BackupRequest
+{
+  ProtobufCMessage base;
+};
+#define VPA__STORE__V1__BACKUP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__backup_request__descriptor) \
+     }
+
+
+/*
+ * What a backup holds, as of the snapshot it copied.
+ */
+struct  Vpa__Store__V1__BackupInfo
+{
+  ProtobufCMessage base;
+  /*
+   * The last event's position: the backup holds every event up to it.
+   */
+  int64_t head_position;
+  /*
+   * Events in the backup (fewer than head_position where events were removed, as by usage retention).
+   */
+  int64_t event_count;
+  /*
+   * The size of the file that follows, in bytes.
+   */
+  uint64_t total_bytes;
+  char *store_id;
+};
+#define VPA__STORE__V1__BACKUP_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__backup_info__descriptor) \
+    , 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One message of a Backup stream. The first carries `info` only; then `data` messages carry the
+ * file in order, each at most 1 MiB, at `offset` (0 for the first, then the sum of the lengths
+ * before it); the last carries `sha256` only: the 32-byte SHA-256 of the whole file. A client that
+ * did not receive `info.total_bytes` bytes with that digest before the OK status has no backup.
+ */
+struct  Vpa__Store__V1__BackupChunk
+{
+  ProtobufCMessage base;
+  Vpa__Store__V1__BackupInfo *info;
+  uint64_t offset;
+  ProtobufCBinaryData data;
+  ProtobufCBinaryData sha256;
+};
+#define VPA__STORE__V1__BACKUP_CHUNK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__backup_chunk__descriptor) \
+    , NULL, 0, {0,NULL}, {0,NULL} }
 
 
 /* Vpa__Store__V1__GetServerInfoRequest methods */
@@ -1266,6 +1322,63 @@ Vpa__Store__V1__WatchResponse *
 void   vpa__store__v1__watch_response__free_unpacked
                      (Vpa__Store__V1__WatchResponse *message,
                       ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__BackupRequest methods */
+void   vpa__store__v1__backup_request__init
+                     (Vpa__Store__V1__BackupRequest         *message);
+size_t vpa__store__v1__backup_request__get_packed_size
+                     (const Vpa__Store__V1__BackupRequest   *message);
+size_t vpa__store__v1__backup_request__pack
+                     (const Vpa__Store__V1__BackupRequest   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__backup_request__pack_to_buffer
+                     (const Vpa__Store__V1__BackupRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__BackupRequest *
+       vpa__store__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__backup_request__free_unpacked
+                     (Vpa__Store__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__BackupInfo methods */
+void   vpa__store__v1__backup_info__init
+                     (Vpa__Store__V1__BackupInfo         *message);
+size_t vpa__store__v1__backup_info__get_packed_size
+                     (const Vpa__Store__V1__BackupInfo   *message);
+size_t vpa__store__v1__backup_info__pack
+                     (const Vpa__Store__V1__BackupInfo   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__backup_info__pack_to_buffer
+                     (const Vpa__Store__V1__BackupInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__BackupInfo *
+       vpa__store__v1__backup_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__backup_info__free_unpacked
+                     (Vpa__Store__V1__BackupInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__BackupChunk methods */
+void   vpa__store__v1__backup_chunk__init
+                     (Vpa__Store__V1__BackupChunk         *message);
+size_t vpa__store__v1__backup_chunk__get_packed_size
+                     (const Vpa__Store__V1__BackupChunk   *message);
+size_t vpa__store__v1__backup_chunk__pack
+                     (const Vpa__Store__V1__BackupChunk   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__backup_chunk__pack_to_buffer
+                     (const Vpa__Store__V1__BackupChunk   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__BackupChunk *
+       vpa__store__v1__backup_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__backup_chunk__free_unpacked
+                     (Vpa__Store__V1__BackupChunk *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Vpa__Store__V1__GetServerInfoRequest_Closure)
@@ -1364,6 +1477,15 @@ typedef void (*Vpa__Store__V1__ListPodsResponse_Closure)
 typedef void (*Vpa__Store__V1__WatchResponse_Closure)
                  (const Vpa__Store__V1__WatchResponse *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__BackupRequest_Closure)
+                 (const Vpa__Store__V1__BackupRequest *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__BackupInfo_Closure)
+                 (const Vpa__Store__V1__BackupInfo *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__BackupChunk_Closure)
+                 (const Vpa__Store__V1__BackupChunk *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1419,6 +1541,10 @@ struct Vpa__Store__V1__Store_Service
                     const Vpa__Store__V1__ListPodsRequest *input,
                     Vpa__Store__V1__ListPodsResponse_Closure closure,
                     void *closure_data);
+  void (*backup)(Vpa__Store__V1__Store_Service *service,
+                 const Vpa__Store__V1__BackupRequest *input,
+                 Vpa__Store__V1__BackupChunk_Closure closure,
+                 void *closure_data);
 };
 typedef void (*Vpa__Store__V1__Store_ServiceDestroy)(Vpa__Store__V1__Store_Service *);
 void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
@@ -1438,7 +1564,8 @@ void vpa__store__v1__store__init (Vpa__Store__V1__Store_Service *service,
       function_prefix__ ## read_events,\
       function_prefix__ ## watch,\
       function_prefix__ ## list_vpas,\
-      function_prefix__ ## list_pods  }
+      function_prefix__ ## list_pods,\
+      function_prefix__ ## backup  }
 void vpa__store__v1__store__get_server_info(ProtobufCService *service,
                                             const Vpa__Store__V1__GetServerInfoRequest *input,
                                             Vpa__Store__V1__ServerInfo_Closure closure,
@@ -1487,6 +1614,10 @@ void vpa__store__v1__store__list_pods(ProtobufCService *service,
                                       const Vpa__Store__V1__ListPodsRequest *input,
                                       Vpa__Store__V1__ListPodsResponse_Closure closure,
                                       void *closure_data);
+void vpa__store__v1__store__backup(ProtobufCService *service,
+                                   const Vpa__Store__V1__BackupRequest *input,
+                                   Vpa__Store__V1__BackupChunk_Closure closure,
+                                   void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1523,6 +1654,9 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__list_pods_request__descr
 extern const ProtobufCMessageDescriptor vpa__store__v1__pod_record__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__list_pods_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__watch_response__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__backup_request__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__backup_info__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__backup_chunk__descriptor;
 extern const ProtobufCServiceDescriptor vpa__store__v1__store__descriptor;
 
 PROTOBUF_C__END_DECLS
