@@ -5,8 +5,9 @@ import NIOPosix
 import NIOSSL
 import StoreWire
 
-/// One open client connection: writes requests, reads frames on its own task and routes them to
-/// the calls waiting for them by call id.
+/// One open client connection: reads frames on its own task and routes them to the calls waiting
+/// for them by call id; every frame it sends goes through one queue and one writer, so frames leave
+/// in the order they were made (a call's cancel never before its request).
 final class ClientConnection: Sendable {
     /// What a call in flight waits with.
     enum Waiter {
@@ -15,12 +16,15 @@ final class ClientConnection: Sendable {
     }
 
     private struct State {
-        var outbound: NIOAsyncChannelOutboundWriter<Frame>?
+        /// The queue of the connection's one writer. Frames are queued under the lock that also
+        /// registers the call, so the order of the queue is the order of the calls' events.
+        var outgoing: AsyncStream<Frame>.Continuation?
         var waiters: [UInt64: Waiter] = [:]
         var nextCallID: UInt64 = 1
         var closed: RPCStatus?
         var goingAway = false
-        var pings: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Pings waiting for their pong: resumed with nil, or with the status the connection closed with.
+        var pings: [UInt64: CheckedContinuation<RPCStatus?, Never>] = [:]
         /// Client-side deadline timers of calls in flight, cancelled when the call ends.
         var deadlines: [UInt64: Scheduled<Void>] = [:]
 
@@ -100,28 +104,39 @@ final class ClientConnection: Sendable {
                 var ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) closed")
                 do {
                     try await asyncChannel.executeThenClose { inbound, outbound in
-                        state.withLockedValue { $0.outbound = outbound }
-                        try await outbound.write(Frame(callID: 0, .hello(hello)))
-                        var frames = inbound.makeAsyncIterator()
-                        guard let first = try await frames.next() else {
-                            // A failed TLS handshake may end the stream without an error: report its reason.
-                            if let error = tlsFailure.error { throw error }
-                            resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
-                                ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
-                                : "\(configuration.endpoint) closed the connection during the handshake"
-                                    + (configuration.tls == nil ? "; it may require TLS: pass --tls-ca FILE" : ""))))
-                            return
-                        }
-                        switch first.kind {
-                        case .welcome(let welcome):
-                            welcomed.withLockedValue { $0 = true }
-                            let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
-                            resume(.success((welcome, connection)))
-                            while let frame = try await frames.next() { connection.deliver(frame) }
-                        case .status(let status):
-                            resume(.failure(status))
-                        default:
-                            resume(.failure(RPCStatus(.internal, "the server answered the hello with a \(first.kind.name) frame")))
+                        try await withThrowingTaskGroup(of: Void.self) { writer in
+                            let (queued, outgoing) = AsyncStream<Frame>.makeStream()
+                            // Every way out of the reader ends the writer, so the group can end.
+                            defer { outgoing.finish() }
+                            // The one writer. A failed write means the connection is going: the reader sees it end.
+                            writer.addTask {
+                                for await frame in queued {
+                                    do { try await outbound.write(frame) } catch { return }
+                                }
+                            }
+                            state.withLockedValue { $0.outgoing = outgoing }
+                            outgoing.yield(Frame(callID: 0, .hello(hello)))
+                            var frames = inbound.makeAsyncIterator()
+                            guard let first = try await frames.next() else {
+                                // A failed TLS handshake may end the stream without an error: report its reason.
+                                if let error = tlsFailure.error { throw error }
+                                resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
+                                    ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
+                                    : "\(configuration.endpoint) closed the connection during the handshake"
+                                        + (configuration.tls == nil ? "; it may require TLS: pass --tls-ca FILE" : ""))))
+                                return
+                            }
+                            switch first.kind {
+                            case .welcome(let welcome):
+                                welcomed.withLockedValue { $0 = true }
+                                let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
+                                resume(.success((welcome, connection)))
+                                while let frame = try await frames.next() { connection.deliver(frame) }
+                            case .status(let status):
+                                resume(.failure(status))
+                            default:
+                                resume(.failure(RPCStatus(.internal, "the server answered the hello with a \(first.kind.name) frame")))
+                            }
                         }
                     }
                 } catch let error as FrameError {
@@ -182,10 +197,9 @@ final class ClientConnection: Sendable {
             }
         case .pong(let opaque):
             let waiter = state.withLockedValue { $0.pings.removeValue(forKey: opaque) }
-            waiter?.resume()
+            waiter?.resume(returning: nil)
         case .ping(let opaque):
-            let outbound = state.withLockedValue { $0.outbound }
-            Task { try? await outbound?.write(Frame(callID: 0, .pong(opaque))) }
+            state.withLockedValue { _ = $0.outgoing?.yield(Frame(callID: 0, .pong(opaque))) }
         case .goAway:
             state.withLockedValue { $0.goingAway = true }
         case .hello, .welcome, .request, .cancel:
@@ -195,7 +209,7 @@ final class ClientConnection: Sendable {
 
     /// Fails every call in flight with `status` and marks the connection closed.
     private static func closeAll(_ state: NIOLockedValueBox<State>, _ status: RPCStatus) {
-        let (waiters, pings) = state.withLockedValue { state -> ([Waiter], [CheckedContinuation<Void, Never>]) in
+        let (waiters, pings) = state.withLockedValue { state -> ([Waiter], [CheckedContinuation<RPCStatus?, Never>]) in
             if state.closed == nil { state.closed = status }
             defer {
                 state.waiters.removeAll()
@@ -211,14 +225,14 @@ final class ClientConnection: Sendable {
             case .stream(let continuation): continuation.finish(throwing: status)
             }
         }
-        for ping in pings { ping.resume() }
+        for ping in pings { ping.resume(returning: status) }
     }
 
-    /// Registers a waiter under a new call id and sends the request. With a `timeout`, the call
+    /// Registers a waiter under a new call id and queues the request. With a `timeout`, the call
     /// also ends locally with DEADLINE_EXCEEDED a little after it, for a server that cannot answer.
     func start(_ request: Frame.Request, timeout: Duration? = nil, waiter: (UInt64) -> Waiter) -> UInt64? {
-        let (callID, outbound): (UInt64?, NIOAsyncChannelOutboundWriter<Frame>?) = state.withLockedValue { state in
-            guard state.closed == nil else { return (nil, nil) }
+        state.withLockedValue { state in
+            guard state.closed == nil, let outgoing = state.outgoing else { return nil }
             let callID = state.nextCallID
             state.nextCallID += 1
             state.waiters[callID] = waiter(callID)
@@ -228,24 +242,16 @@ final class ClientConnection: Sendable {
                     self?.cancel(callID, RPCStatus(.deadlineExceeded, "no answer within \(timeout)"))
                 }
             }
-            return (callID, state.outbound)
+            outgoing.yield(Frame(callID: callID, .request(request)))
+            return callID
         }
-        guard let callID, let outbound else { return nil }
-        Task {
-            do {
-                try await outbound.write(Frame(callID: callID, .request(request)))
-            } catch {
-                self.fail(callID, RPCStatus(.unavailable, "the request could not be sent: \(error)"))
-            }
-        }
-        return callID
     }
 
-    /// Ends call `callID` locally with `status` and tells the server to cancel it.
+    /// Ends call `callID` locally with `status` and tells the server to cancel it. The cancel is
+    /// queued after the call's request, which `start` queued before handing out the id.
     func cancel(_ callID: UInt64, _ status: RPCStatus) {
         fail(callID, status)
-        let outbound = state.withLockedValue { $0.outbound }
-        Task { try? await outbound?.write(Frame(callID: callID, .cancel)) }
+        state.withLockedValue { _ = $0.outgoing?.yield(Frame(callID: callID, .cancel)) }
     }
 
     private func fail(_ callID: UInt64, _ status: RPCStatus) {
@@ -257,17 +263,23 @@ final class ClientConnection: Sendable {
         }
     }
 
-    /// Round trip of a ping to the server.
+    /// Round trip of a ping to the server. Checking for a closed connection and registering the
+    /// ping happen under one lock, so a close either comes first (the ping fails at once) or finds
+    /// the ping and ends it.
     func ping() async throws(RPCStatus) -> Duration {
         let opaque = UInt64.random(in: 1...UInt64.max)
         let start = ContinuousClock.now
-        let outbound: NIOAsyncChannelOutboundWriter<Frame>? = state.withLockedValue { $0.closed == nil ? $0.outbound : nil }
-        guard let outbound else { throw RPCStatus(.unavailable, "the connection is closed") }
-        await withCheckedContinuation { continuation in
-            state.withLockedValue { $0.pings[opaque] = continuation }
-            Task { try? await outbound.write(Frame(callID: 0, .ping(opaque))) }
+        let failure: RPCStatus? = await withCheckedContinuation { continuation in
+            let closed: RPCStatus? = state.withLockedValue { state in
+                if let closed = state.closed { return closed }
+                guard let outgoing = state.outgoing else { return RPCStatus(.unavailable, "the connection is not open") }
+                state.pings[opaque] = continuation
+                outgoing.yield(Frame(callID: 0, .ping(opaque)))
+                return nil
+            }
+            if let closed { continuation.resume(returning: closed) }
         }
-        if let closed = state.withLockedValue({ $0.closed }) { throw closed }
+        if let failure { throw failure }
         return .now - start
     }
 

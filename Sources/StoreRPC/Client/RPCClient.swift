@@ -62,23 +62,34 @@ public final class RPCClient: Sendable {
                                     metadata: metadata, payload: payload)
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream(bufferingPolicy: .unbounded)
         let connector = self.connector
-        let task = Task {
+        // The reader may stop before the call has started (or before its id is known): whichever of
+        // the two comes second sends the cancel, so no call outlives its reader.
+        let call = NIOLockedValueBox(StreamCall())
+        continuation.onTermination = { termination in
+            guard case .cancelled = termination else { return }
+            let started = call.withLockedValue { call -> (ClientConnection, UInt64)? in
+                call.readerStopped = true
+                return call.started
+            }
+            if let (connection, id) = started { connection.cancel(id, RPCStatus(.cancelled, "the caller stopped reading")) }
+        }
+        Task {
             do throws(RPCStatus) {
+                if call.withLockedValue({ $0.readerStopped }) { return }
                 let connection = try await connector.connection()
                 guard let id = connection.start(request, waiter: { _ in .stream(continuation) }) else {
                     continuation.finish(throwing: RPCStatus(.unavailable, "the connection closed"))
                     return
                 }
-                continuation.onTermination = { termination in
-                    if case .cancelled = termination {
-                        connection.cancel(id, RPCStatus(.cancelled, "the caller stopped reading"))
-                    }
+                let readerStopped = call.withLockedValue { call in
+                    call.started = (connection, id)
+                    return call.readerStopped
                 }
+                if readerStopped { connection.cancel(id, RPCStatus(.cancelled, "the caller stopped reading")) }
             } catch {
                 continuation.finish(throwing: error)
             }
         }
-        _ = task
         return stream
     }
 
@@ -97,6 +108,12 @@ public final class RPCClient: Sendable {
         let (seconds, attoseconds) = duration.components
         return UInt64(max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     }
+}
+
+/// A server-streaming call as its reader and its starter see it.
+private struct StreamCall {
+    var started: (ClientConnection, UInt64)?
+    var readerStopped = false
 }
 
 /// Opens connections one at a time, with backoff, and hands out the current one.
