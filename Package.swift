@@ -64,11 +64,15 @@ let package = Package(
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
-        // The HTTP side every process shows its cluster: /metrics, /healthz, /readyz.
+        // The HTTP side every process shows its cluster: /metrics, /healthz, /readyz; the help text
+        // of every metric family, and the process_* metrics.
         .target(name: "OperationsHTTP",
-                dependencies: [.product(name: "NIOCore", package: "swift-nio"),
+                dependencies: ["VPAModel",
+                               .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio")],
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         // The service: RPC methods -> EventStore, Watch, metrics, the `serve` lifecycle.
         .target(name: "VPAStoreServer",
@@ -89,13 +93,15 @@ let package = Package(
         .target(name: "RecommenderRunner",
                 dependencies: ["Recommender", "VPAStoreClient", "StoreRPC", "StoreWire", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
                                .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics")],
                 swiftSettings: swiftSettings),
         // vpa-updater's loop: read VPAs and pods from the store, decide, record, actuate.
         .target(name: "UpdaterRunner",
                 dependencies: ["Updater", "VPAStoreClient", "StoreRPC", "StoreWire", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
                                .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics")],
                 swiftSettings: swiftSettings),
         // The cluster simulator: nodes, workloads, a kubelet that resizes in place, on a fast clock.
         .target(name: "Simulator",
@@ -144,7 +150,8 @@ let package = Package(
         .target(name: "DaemonSupport",
                 dependencies: ["StoreRPC", "StoreWire", "VPAModel", "KubernetesAPI", "LeaderElection", "OperationsHTTP", "VPAStoreClient",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vpa-recommender",
                           dependencies: ["DaemonSupport", "RecommenderRunner", "KubernetesAPI", "LeaderElection", "Recommender", "VPAStoreClient", "StoreRPC", "VPAModel",
@@ -180,7 +187,7 @@ let package = Package(
         .testTarget(name: "KubernetesJSONTests", dependencies: ["KubernetesJSON", "VPAModel"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "EventStoreTests",
-                    dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire"],
+                    dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire", "VPAStoreTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
         .testTarget(name: "UpdaterTests", dependencies: ["Updater", "VPAModel"], swiftSettings: swiftSettings),
@@ -261,7 +268,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "VPAStoreCLITests",
                     dependencies: ["VPAStoreCLI", "EventStore", "VPAModel", "KubernetesJSON", "TLSTestSupport", "DaemonSupport", "OperationsHTTP",
-                                   .product(name: "Yams", package: "Yams")],
+                                   "VPAStoreTestSupport",
+                                   .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -5,7 +5,7 @@ import Synchronization
 /// The feed's metrics: watch restarts and relists by resource, events received by resource and
 /// type, API errors by code, objects skipped, and the lag from a watch event's arrival to the
 /// store's acknowledgement. Label values come from closed sets (resource names, event types,
-/// HTTP codes).
+/// HTTP codes). Each family's help text is in `MetricHelp` (OperationsHTTP).
 public final class FeedMetrics: Sendable {
     private let factory: any MetricsFactory
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
@@ -19,6 +19,8 @@ public final class FeedMetrics: Sendable {
         lag = CoreMetrics.Timer(label: "vpa_store_feed_ingest_lag_seconds", preferredDisplayUnit: .seconds, factory: factory)
         pending = CoreMetrics.Gauge(label: "vpa_store_feed_pending_observations", factory: factory)
         lastAcknowledged = CoreMetrics.Gauge(label: "vpa_store_feed_last_acknowledged_timestamp_seconds", factory: factory)
+        // Shown at 0 from the start, so an alert on its increase has a series to read.
+        dropped(observations: 0)
     }
 
     func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {

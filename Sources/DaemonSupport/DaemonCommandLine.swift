@@ -38,17 +38,20 @@ public enum DaemonCommandLine {
     /// a pass in progress is cancelled when leadership is lost, and the lease is released when the
     /// command stops, so another replica takes over at once.
     ///
-    /// `activity` (for `/healthz`) is told when the loop runs and each time a pass starts.
+    /// `activity` (for `/healthz`) is told when the loop runs and each time a pass starts;
+    /// `observer` (for `/metrics`) how long each pass took, whether it failed, and what it did.
     public static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
                                                     leaderElector: LeaderElector? = nil, activity: LoopActivity? = nil,
+                                                    observer: PassObserver<Runner.Summary>? = nil,
                                                     logger: Logger) async throws {
         if let leaderElector {
-            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, activity: activity, logger: logger)
+            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, activity: activity,
+                            observer: observer, logger: logger)
             return
         }
         if once {
             do {
-                write(try await runner.runOnce(now: nil).description)
+                try await pass(runner, observer: observer)
             } catch {
                 await runner.close()
                 throw LoopFailure(message: "the loop failed: \(error)")
@@ -57,7 +60,7 @@ public enum DaemonCommandLine {
             return
         }
         activity?.startMonitoring()
-        let loop = Task { await runEvery(interval, runner, activity: activity, logger: logger) }
+        let loop = Task { await runEvery(interval, runner, activity: activity, observer: observer, logger: logger) }
         let signals = cancelOnSignals(loop)
         await loop.value
         signals.forEach { $0.cancel() }
@@ -66,6 +69,7 @@ public enum DaemonCommandLine {
 
     private static func drive<Runner: LoopingRunner>(_ runner: Runner, once: Bool, interval: Duration,
                                                      leaderElector: LeaderElector, activity: LoopActivity?,
+                                                     observer: PassObserver<Runner.Summary>?,
                                                      logger: Logger) async throws {
         let outcome = PassOutcome()
         let loop = Task {
@@ -73,9 +77,9 @@ public enum DaemonCommandLine {
                 await runner.startedLeading()
                 activity?.startMonitoring()
                 defer { activity?.stopMonitoring() }
-                guard once else { return await runEvery(interval, runner, activity: activity, logger: logger) }
+                guard once else { return await runEvery(interval, runner, activity: activity, observer: observer, logger: logger) }
                 do {
-                    write(try await runner.runOnce(now: nil).description)
+                    try await pass(runner, observer: observer)
                     await outcome.succeeded()
                 } catch {
                     await outcome.failed("the loop failed: \(error)")
@@ -95,13 +99,13 @@ public enum DaemonCommandLine {
     /// fails is logged and the next one runs at the next interval; one cut short by cancellation
     /// (shutdown) is not reported, and the next start resumes the work.
     static func runEvery<Runner: LoopingRunner>(_ interval: Duration, _ runner: Runner, activity: LoopActivity? = nil,
-                                                logger: Logger) async {
+                                                observer: PassObserver<Runner.Summary>? = nil, logger: Logger) async {
         let clock = ContinuousClock()
         while !Task.isCancelled {
             let started = clock.now
             activity?.recordActivity()
             do {
-                write(try await runner.runOnce(now: nil).description)
+                try await pass(runner, observer: observer)
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
                 logger.error("Loop failed; the next loop retries", metadata: ["error": "\(error)"])
@@ -112,6 +116,22 @@ public enum DaemonCommandLine {
                 return
             }
         }
+    }
+
+    /// Runs one pass and prints its summary; tells `observer` how long it took and how it ended,
+    /// except for a pass cut short by cancellation (shutdown, leadership lost), which is neither.
+    static func pass<Runner: LoopingRunner>(_ runner: Runner, observer: PassObserver<Runner.Summary>?) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let summary: Runner.Summary
+        do {
+            summary = try await runner.runOnce(now: nil)
+        } catch {
+            if !(Task.isCancelled || error is CancellationError) { observer?.failed(after: clock.now - started) }
+            throw error
+        }
+        observer?.succeeded(summary, after: clock.now - started)
+        write(summary.description)
     }
 
     /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
@@ -156,17 +176,16 @@ public enum DaemonCommandLine {
         }
     }
 
-    /// The token in `file`, without surrounding whitespace; "" without a file.
-    /// Sends every log line at `level` or above to standard error, as each long-running command
-    /// (serve, feed, simulate, the recommender and the updater) logs. Call once, first thing.
-    public static func bootstrapLogging(level: Logger.Level) {
+    /// Sends every log record at `level` or above to standard error as one line in `format`, as each
+    /// long-running command (serve, feed, simulate, the recommender and the updater) logs (see
+    /// `LoggingOptions`). Call once, first thing.
+    public static func bootstrapLogging(level: Logger.Level, format: LogFormat = .text) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            LineLogHandler(label: label, format: format, level: level)
         }
     }
 
+    /// The token in `file`, without surrounding whitespace; "" without a file.
     public static func token(from file: String?) throws -> String {
         guard let file else { return "" }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {

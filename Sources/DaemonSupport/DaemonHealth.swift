@@ -54,32 +54,36 @@ public final class LoopActivity: Sendable {
     }
 }
 
-/// `--health-listen HOST:PORT`: `/healthz` and `/readyz` for the kubelet's probes.
+/// `--metrics-listen HOST:PORT`: `/metrics` for Prometheus,
+/// and `/healthz` and `/readyz` for the kubelet's probes, on one listener, as `vpa-store serve` and
+/// `feed` serve them on their `--metrics-listen`.
 public struct HealthOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Serve the probes http://HOST:PORT/healthz and /readyz.",
+    @Option(name: .customLong("metrics-listen"), help: ArgumentHelp(
+        "Serve Prometheus metrics at http://HOST:PORT/metrics, and the probes /healthz and /readyz.",
         discussion: "healthz fails when no loop started for 5 intervals (upstream's rule); readyz fails while the store does not answer.",
         valueName: "host:port"), transform: DaemonCommandLine.parseEndpoint)
-    public var healthListen: RPCEndpoint?
+    public var listen: RPCEndpoint?
 
     public init() {}
 
     public func validate() throws {
-        if case .unix? = healthListen { throw ValidationError("--health-listen takes HOST:PORT, not a Unix socket") }
+        if case .unix? = listen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
     }
 
-    /// Runs `body` with the probes served when `--health-listen` was given, and stops them after.
-    /// `store` makes the probe's own connection, so a readiness check never queues behind a loop's
-    /// calls; `body` hands `activity` to `DaemonCommandLine.drive`.
-    public func serving(interval: Duration, store makeStore: () -> StoreClient, logger: Logger,
+    /// Runs `body` with `metrics` and the probes served when `--metrics-listen` was given, and stops
+    /// them after. `store` makes the probe's own connection, so a readiness check never queues
+    /// behind a loop's calls; `body` hands `activity` to `DaemonCommandLine.drive`.
+    public func serving(interval: Duration, store makeStore: () -> StoreClient, metrics: DaemonMetrics, logger: Logger,
                         _ body: (_ activity: LoopActivity) async throws -> Void) async throws {
         let activity = LoopActivity(interval: interval)
-        guard case .tcp(let host, let port)? = healthListen else { return try await body(activity) }
+        guard case .tcp(let host, let port)? = listen else { return try await body(activity) }
         let store = makeStore()
         let probes = HealthProbes(liveness: { activity.liveness() },
                                   readiness: { await Self.readiness(of: store) })
-        let endpoint = try await OperationsEndpoint.start(host: host, port: port, probes: probes)
-        logger.info("Serving probes", metadata: ["health.address": "\(endpoint.baseURL)"])
+        let endpoint = try await OperationsEndpoint.start(host: host, port: port, exposition: { await metrics.exposition() },
+                                                          probes: probes)
+        logger.info("Serving metrics and probes", metadata: ["metrics.address": "\(endpoint.baseURL)"])
+        DaemonCommandLine.write("metrics at \(endpoint.baseURL)/metrics")
         DaemonCommandLine.write("probes at \(endpoint.baseURL)/healthz and /readyz")
         do {
             try await body(activity)

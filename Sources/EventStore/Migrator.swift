@@ -47,6 +47,11 @@ struct Migrator {
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
                 """)
             let current = try currentVersion(connection)
+            // Views (0008) name tables, and a migration may rebuild a table (0006: create, copy, drop,
+            // rename the copy). Since SQLite 3.26 that rename fails while a view names the dropped
+            // table; in legacy mode views keep naming the table and read the rebuilt one, as meant.
+            try connection.execute("PRAGMA legacy_alter_table = ON")
+            defer { try? connection.execute("PRAGMA legacy_alter_table = OFF") }
             for migration in migrations.sorted(by: { $0.version < $1.version }) where migration.version > current {
                 try connection.transaction {
                     try connection.execute(migration.sql)

@@ -22,7 +22,7 @@ public final class OperationsEndpoint: Sendable {
     ///   - exposition: renders `/metrics`; nil serves no `/metrics`.
     ///   - probes: answers `/healthz` and `/readyz`; nil serves neither.
     public static func start(host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             exposition: (@Sendable () -> [UInt8])? = nil,
+                             exposition: (@Sendable () async -> [UInt8])? = nil,
                              probes: HealthProbes? = nil) async throws -> OperationsEndpoint {
         let routes = Routes(exposition: exposition, probes: probes)
         let channel = try await ServerBootstrap(group: group)
@@ -55,7 +55,7 @@ public final class OperationsEndpoint: Sendable {
 
 /// What each path answers.
 struct Routes: Sendable {
-    let exposition: (@Sendable () -> [UInt8])?
+    let exposition: (@Sendable () async -> [UInt8])?
     let probes: HealthProbes?
 
     struct Answer: Sendable {
@@ -71,7 +71,7 @@ struct Routes: Sendable {
         }
         switch path {
         case "/metrics" where exposition != nil:
-            return Answer(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: exposition!())
+            return Answer(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: await exposition!())
         case "/healthz" where probes != nil:
             return Self.probeAnswer(await HealthProbes.run(probes!.liveness, timeout: probes!.timeout))
         case "/readyz" where probes != nil:

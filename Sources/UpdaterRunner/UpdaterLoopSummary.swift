@@ -1,3 +1,4 @@
+import Updater
 import VPAModel
 
 /// What one updater loop did.
@@ -28,6 +29,13 @@ public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
     /// Evictions the API refused with 429 (a PodDisruptionBudget): recorded as waits, counted in
     /// `waiting` and not in `evictions`.
     public var evictionsRefused: Int
+    /// Of `actuated`, the in-place resizes (the rest are evictions).
+    public var resizesActuated: Int = 0
+    /// Of `actuationFailures`, the in-place resizes (the rest are evictions).
+    public var resizeFailures: Int = 0
+    /// The planner's decisions, per action and cause (before actuation: a refused eviction or a
+    /// failed resize is counted as planned).
+    public var decisions: [PlannedDecision: Int] = [:]
 
     public init(loop: Int, now: Timestamp, vpas: Int = 0, pods: Int = 0, resizes: Int = 0, evictions: Int = 0,
                 waiting: Int = 0, decisionsRecorded: Int = 0, actuated: Int = 0, actuationFailures: Int = 0,
@@ -59,5 +67,16 @@ public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
 
     static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+}
+
+/// A decision's action and cause: the `action` and `cause` labels of `vpa_updater_pod_decisions`.
+public struct PlannedDecision: Hashable, Sendable {
+    public var action: UpdaterDecisionRecord.Action
+    public var cause: DecisionCause
+
+    public init(action: UpdaterDecisionRecord.Action, cause: DecisionCause) {
+        self.action = action
+        self.cause = cause
     }
 }

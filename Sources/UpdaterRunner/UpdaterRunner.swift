@@ -127,6 +127,7 @@ public actor UpdaterRunner {
                 case .wait: summary.waiting += 1
                 case .none: break
                 }
+                summary.decisions[PlannedDecision(action: Self.recordedAction(decision.action), cause: decision.cause), default: 0] += 1
                 let key = RecordedDecision(action: decision.action, cause: decision.cause, vpa: group.vpa.vpa.key,
                                            mode: group.vpa.vpa.updateMode)
                 if let refused = refusedEvictions[pod] {
@@ -258,11 +259,13 @@ public actor UpdaterRunner {
                 try await actuator.resize(pod, targets: targets)
                 sent[key] = SentActuation(resize: targets, at: now)
                 summary.actuated += 1
+                summary.resizesActuated += 1
                 logger.info("Resized pod in place", metadata: ["pod": "\(name)", "cause": "\(decision.cause.rawValue)"])
             } catch ActuationError.podGone {
                 logger.debug("Pod gone before its resize", metadata: ["pod": "\(name)"])
             } catch {
                 summary.actuationFailures += 1
+                summary.resizeFailures += 1
                 logger.warning("In-place resize failed", metadata: ["pod": "\(name)", "error": "\(error)"])
                 await fallBack(from: decision, failure: error, pod: pod, group: group, actuator: actuator, now: now,
                                summary: &summary)

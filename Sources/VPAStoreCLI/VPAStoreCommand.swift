@@ -1,12 +1,14 @@
 import ArgumentParser
+import VPAModel
 
 /// `vpa-store`: the durable memory of the Vertical Pod Autoscaler.
 public struct VPAStoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "vpa-store",
         abstract: "Record pod observations, resizes and OOM kills in an append-only log, and audit them.",
+        version: VPAStoreVersion.current,
         subcommands: [ServeCommand.self, IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, SimulateCommand.self, FeedCommand.self, DemoCommand.self,
-                      MigrateCommand.self, CompactCommand.self])
+                      MigrateCommand.self, CompactCommand.self, VersionCommand.self])
 
     public init() {}
 

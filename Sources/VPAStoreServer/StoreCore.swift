@@ -83,7 +83,8 @@ actor StoreCore {
                                                     }))
         })
         published(after: before)
-        metrics.groupCommitted(calls: calls.count)
+        metrics.groupCommitted(calls: calls.count, committed: outcomes.contains { if case .failed = $0 { false } else { true } },
+                               at: calls[calls.count - 1].now)
         for (call, outcome) in zip(calls, outcomes) {
             switch outcome {
             case .appended(let summary, let head):
@@ -257,6 +258,14 @@ actor StoreCore {
         let more = start + page.count < all.count
         return PodListResponse(position: store.headPosition, pods: page,
                                nextPageAfter: more ? page.last.map { "\($0.pod.namespace)/\($0.pod.name)" } : nil)
+    }
+
+    /// The store's state for /metrics; nil once the store is closed.
+    func gauges(now: Timestamp, timeouts: ResizeTimeouts) -> StoreGauges? {
+        guard let usage = try? store.fileUsage() else { return nil }
+        return StoreGauges(resizeStates: store.resizeStateCounts(now: now, timeouts: timeouts),
+                           databaseBytes: usage.pages * usage.pageSize, databaseFreeBytes: usage.freePages * usage.pageSize,
+                           writeAheadLogBytes: StoreGauges.fileSize(store.path + "-wal"))
     }
 
     // MARK: - Waiting for the head

@@ -23,6 +23,8 @@ public final class StoreServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let metricsEndpoint = NIOLockedValueBox<OperationsEndpoint?>(nil)
     private let readinessChecks = NIOLockedValueBox<[(String, @Sendable () async -> String?)]>([])
+    /// Closed at the end of `run`, before the store's thread stops (see `CoreAccessGate`).
+    private let coreGate = CoreAccessGate()
     /// The one thread that runs every SQLite call of the store (see `StoreCore`).
     private let storeThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -39,6 +41,10 @@ public final class StoreServer: Service, Sendable {
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
                          executor: storeThread.next().executor)
         if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
+        // Weak: the core keeps the metrics, which keep this collector.
+        metrics.collect { [weak core, coreGate, timeouts = configuration.timeouts] in
+            await coreGate.pass { await core?.gauges(now: .now, timeouts: timeouts) } ?? nil
+        }
         let service = StoreService(core: core, metrics: metrics, configuration: configuration, logger: logger)
         var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
                                                       shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
@@ -54,7 +60,7 @@ public final class StoreServer: Service, Sendable {
         let address = try await rpcServer.bind()
         if case .tcp(let host, let port)? = configuration.metricsListen {
             let endpoint = try await OperationsEndpoint.start(host: host, port: port, group: group,
-                                                              exposition: { [metrics] in metrics.exposition() },
+                                                              exposition: { [metrics] in await metrics.exposition() },
                                                               probes: probes)
             metricsEndpoint.withLockedValue { $0 = endpoint }
             logger.info("Serving metrics", metadata: ["metrics.address": "\(endpoint.localAddress.map { "\($0)" } ?? "")"])
@@ -68,13 +74,15 @@ public final class StoreServer: Service, Sendable {
     /// work, so the Service stops sending it before the process exits), and every check added with
     /// `addReadinessCheck` passes.
     public var probes: HealthProbes {
-        HealthProbes(readiness: { [core, rpcServer, readinessChecks] in
-            guard await !core.shuttingDown else { return .failing("shutting down") }
+        HealthProbes(readiness: { [core, rpcServer, readinessChecks, coreGate] in
+            guard let shuttingDown = await coreGate.pass({ await core.shuttingDown }) else { return .failing("stopped") }
+            guard !shuttingDown else { return .failing("shutting down") }
             guard rpcServer.localAddress != nil else { return .failing("not listening yet") }
             for (name, check) in readinessChecks.withLockedValue({ $0 }) {
                 if let reason = await check() { return .failing("\(name): \(reason)") }
             }
-            return .ok("ok: serving, head position \(await core.headPosition)")
+            guard let head = await coreGate.pass({ await core.headPosition }) else { return .failing("stopped") }
+            return .ok("ok: serving, head position \(head)")
         })
     }
 
@@ -98,6 +106,8 @@ public final class StoreServer: Service, Sendable {
             self.shutdown()
         }
         await metricsEndpoint.withLockedValue { $0 }?.close()
+        // A probe or scrape already past the endpoint finishes before the store closes.
+        await coreGate.close()
         await core.close()
         let head = await core.headPosition
         try await storeThread.shutdownGracefully()

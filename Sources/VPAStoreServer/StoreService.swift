@@ -55,10 +55,20 @@ final class StoreService: RPCService {
             try await call.respond(HealthStatus(serving: serving, headPosition: await core.headPosition).encoded())
         case .append:
             let request = try decode(AppendRequest.self, call)
-            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }.encoded())
+            let started = ContinuousClock.now
+            let response = try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }
+            try await call.respond(response.encoded())
+            logWrite("Appended", call, started: started, head: response.headPosition, replayed: response.replayed, [
+                "append.events": .stringConvertible(request.events.count)])
         case .ingest:
             let request = try decode(IngestRequest.self, call)
-            try await call.respond(try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }.encoded())
+            let started = ContinuousClock.now
+            let response = try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }
+            try await call.respond(response.encoded())
+            logWrite("Ingested", call, started: started, head: response.headPosition, replayed: response.replayed, [
+                "ingest.observations": .stringConvertible(response.summary.observations),
+                "ingest.unchanged": .stringConvertible(response.summary.unchanged),
+                "ingest.events_appended": .stringConvertible(response.summary.eventsAppended)])
         case .getActualResources:
             let request = try decode(ActualResourcesRequest.self, call)
             // One pod's containers are a small answer; a namespace or the cluster may fill a frame.
@@ -110,6 +120,18 @@ final class StoreService: RPCService {
                 timeouts: configuration.timeouts, watchBufferEvents: UInt32(clamping: configuration.watchBufferEvents),
                 watchProgressIntervalMilliseconds: Int64(RPCClient.milliseconds(configuration.watchProgressInterval)),
                 shutdownGraceMilliseconds: Int64(RPCClient.milliseconds(configuration.shutdownGrace))))
+    }
+
+    /// The info line each Append and Ingest call leaves, built from the counts the store returned
+    /// (no work per event): the peer, what it wrote, the head after it, whether it was a retry
+    /// answered from its idempotency key, and how long the store took.
+    private func logWrite(_ message: Logger.Message, _ call: ServerCall, started: ContinuousClock.Instant, head: Int64,
+                          replayed: Bool, _ counts: Logger.Metadata) {
+        guard logger.logLevel <= .info else { return }
+        let microseconds = ((ContinuousClock.now - started) / .microseconds(1)).rounded()
+        logger.info(message, metadata: counts.merging([
+            "rpc.peer": "\(call.peer)", "store.head": .stringConvertible(head), "write.replayed": .stringConvertible(replayed),
+            "write.duration_ms": .stringConvertible(microseconds / 1000)]) { count, _ in count })
     }
 
     /// Decodes a request; a malformed or invalid one is INVALID_ARGUMENT naming the field.

@@ -25,7 +25,8 @@ struct VPARecommender: AsyncParsableCommand {
             status.recommendation and RecommendationProvided condition through the Kubernetes API, where admission \
             reads them; with --leader-elect, only the replica holding the Lease works. Prints one line per loop on \
             standard output; logs go to standard error. SIGTERM or SIGINT stops it (a loop cut short is resumed by the next start).
-            """)
+            """,
+        version: VPAStoreVersion.current)
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
             transform: DaemonCommandLine.parseEndpoint)
@@ -134,11 +135,11 @@ struct VPARecommender: AsyncParsableCommand {
     @OptionGroup(title: "Leader election")
     var leaderElection: LeaderElectionOptions
 
-    @OptionGroup(title: "Probes")
+    @OptionGroup(title: "Metrics and probes")
     var health: HealthOptions
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         for (name, value) in [("--target-cpu-percentile", targetCPUPercentile),
@@ -198,7 +199,7 @@ struct VPARecommender: AsyncParsableCommand {
     }
 
     func run() async throws {
-        DaemonCommandLine.bootstrapLogging(level: logLevel)
+        logging.bootstrap()
         let logger = Logger(label: "vpa-recommender")
         let token = try DaemonCommandLine.token(from: tokenFile)
         let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
@@ -211,10 +212,12 @@ struct VPARecommender: AsyncParsableCommand {
                                                               checkpointEveryLoops: checkpointEvery),
                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
                 logger: logger, tls: storeTLS.configuration)
+            let metrics = DaemonMetrics(prefix: "vpa_recommender")
+            let observer = PassObserver(metrics: metrics, record: RecommenderMetrics(factory: metrics.factory).record)
             try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-recommender probes", tls: storeTLS.configuration) },
-                                     logger: logger) { activity in
+                                     metrics: metrics, logger: logger) { activity in
                 try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
-                                                  activity: activity, logger: logger)
+                                                  activity: activity, observer: observer, logger: logger)
             }
         } catch {
             await api?.shutdown()

@@ -28,7 +28,8 @@ struct VPAUpdater: AsyncParsableCommand {
             shows its result or --resend-after passes. With --leader-elect, only the replica holding the Lease acts. \
             Prints one line per loop on standard output; logs go to standard error. SIGTERM or SIGINT stops it (a \
             loop cut short is resumed by the next start).
-            """)
+            """,
+        version: VPAStoreVersion.current)
 
     /// What the updater does besides recording its decisions.
     enum Actuation: String, ExpressibleByArgument, CaseIterable {
@@ -107,11 +108,11 @@ struct VPAUpdater: AsyncParsableCommand {
     @OptionGroup(title: "Leader election")
     var leaderElection: LeaderElectionOptions
 
-    @OptionGroup(title: "Probes")
+    @OptionGroup(title: "Metrics and probes")
     var health: HealthOptions
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         for (name, value) in [("--interval", interval), ("--deferred-timeout", deferredTimeout), ("--resend-after", resendAfter),
@@ -141,7 +142,7 @@ struct VPAUpdater: AsyncParsableCommand {
     }
 
     func run() async throws {
-        DaemonCommandLine.bootstrapLogging(level: logLevel)
+        logging.bootstrap()
         let logger = Logger(label: "vpa-updater")
         let token = try DaemonCommandLine.token(from: tokenFile)
         let api = actuate == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
@@ -158,10 +159,12 @@ struct VPAUpdater: AsyncParsableCommand {
                 configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
                                                           resendAfter: resendAfter),
                 actuator: actuator, logger: logger, tls: storeTLS.configuration)
+            let metrics = DaemonMetrics(prefix: "vpa_updater")
+            let observer = PassObserver(metrics: metrics, record: UpdaterMetrics(factory: metrics.factory).record)
             try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-updater probes", tls: storeTLS.configuration) },
-                                     logger: logger) { activity in
+                                     metrics: metrics, logger: logger) { activity in
                 try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
-                                                  activity: activity, logger: logger)
+                                                  activity: activity, observer: observer, logger: logger)
             }
         } catch {
             await api?.shutdown()

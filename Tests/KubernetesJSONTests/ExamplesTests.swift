@@ -17,6 +17,7 @@ struct ExamplesTests {
     func everyExampleDecodes() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .filter { $0 != "alerts.yaml" }  // Prometheus rules, not Kubernetes objects: PromtoolMetricsTests checks them
             .sorted()
         #expect(names.count >= 7)
         for name in names {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPAStoreTestSupport
 
 /// `vpa-store bench --quick` as CI runs it: it must run through and print the whole table. Its
 /// figures are never asserted (a timed test would fail on a busy machine and prove nothing).

@@ -99,7 +99,7 @@ extension ProcessTests {
             let badTime = try cli.run("query", "resources", "--at", "yesterday")
             #expect(badTime.status != 0)
             #expect(badTime.stderr.contains("yesterday"))
-            let badPod = try cli.run("query", "timeline", "--pod", "nonamespace")
+            let badPod = try cli.run("query", "timeline", "--pod", "shop/web/extra")
             #expect(badPod.stderr.contains("NAMESPACE/NAME"))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPAStoreTestSupport
 
 /// Runs the built `vpa-store` binary as a separate process, as a user would.
 struct CommandRunner {
@@ -133,14 +134,5 @@ final class Workspace {
         let path = directory.appendingPathComponent(name).path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
-    }
-}
-
-/// Runs blocking work (waiting on a child process or its pipes) on a thread of its own. Swift's
-/// cooperative pool has as many threads as cores (2 here): a test that blocks one for the length of
-/// a demo starves every async test running beside it, and their servers miss their deadlines.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

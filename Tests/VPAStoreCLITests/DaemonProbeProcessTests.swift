@@ -3,8 +3,9 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import VPAStoreTestSupport
 
-/// Issue 10, item 2: `vpa-updater --health-listen` (and the recommender, which shares the code in
+/// Issue 10, item 2: `vpa-updater --metrics-listen` (and the recommender, which shares the code in
 /// DaemonSupport) as the kubelet probes it: ready while the store answers, not ready once it is
 /// gone, alive throughout (restarting the updater would not bring the store back).
 struct DaemonProbeProcessTests {
@@ -14,7 +15,7 @@ struct DaemonProbeProcessTests {
         let store = try FeedProcessTests.Child(runner, ["serve", "--listen", "127.0.0.1:0", "--log-level", "warning"])
         let listening = try await offPool { try store.line(startingWith: "listening on ") }
         let address = String(listening.dropFirst("listening on ".count).prefix { $0 != "," })
-        let updater = try FeedProcessTests.Child(runner, ["--server", address, "--interval", "1s", "--health-listen", "127.0.0.1:0",
+        let updater = try FeedProcessTests.Child(runner, ["--server", address, "--interval", "1s", "--metrics-listen", "127.0.0.1:0",
                                                           "--log-level", "critical"],
                                                  executable: try CommandRunner.binary(named: "vpa-updater"))
         // "probes at http://127.0.0.1:PORT/healthz and /readyz"

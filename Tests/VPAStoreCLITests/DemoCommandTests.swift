@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPAStoreTestSupport
 
 /// `vpa-store demo` as a user runs it: five processes on the production path (a simulated
 /// Kubernetes API, the feed, the server, the recommender and the updater), a report, and a log

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Yams
+import VPAStoreTestSupport
 
 /// Issue 10, item 3: the kustomize base in deploy/ renders with the real kubectl (offline), every
 /// object validates against the Kubernetes 1.33 schema (`kubernetes-validate --strict`, PyPI), and

@@ -5,6 +5,7 @@ import FoundationNetworking
 import KubernetesJSON
 import Testing
 import VPAModel
+import VPAStoreTestSupport
 
 /// `vpa-store simulate --api-listen`, `vpa-store serve` and `vpa-store feed` as three processes, as
 /// an operator runs them: the store is SIGKILLed and restarted under the feed, and what it holds

@@ -10,7 +10,7 @@ import VPAStoreTestSupport
 /// running), and a stream ended before its call had started was never cancelled at all. `ping()`
 /// checked for a closed connection and registered its continuation under two locks, so a close in
 /// between left it waiting forever.
-@Suite struct CallOrderingTests {
+@Suite(.timeLimit(.minutes(1))) struct CallOrderingTests {
     /// Watches whose reader stopped before the call could start: each must still be cancelled.
     @Test func watchesDroppedBeforeTheyStartLeaveNoWatchRunning() async throws {
         try await leaveNoWatchRunning { stream in _ = stream }
@@ -19,8 +19,9 @@ import VPAStoreTestSupport
     /// Watches cancelled right after they started: each cancel races its own request to the wire,
     /// and must reach the server after it.
     @Test func watchesCancelledAsTheyStartLeaveNoWatchRunning() async throws {
-        try await leaveNoWatchRunning { stream in
-            // The first page proves the call started; the cancel then follows its request at once.
+        try await leaveNoWatchRunning(count: 40, progressMilliseconds: 100) { stream in
+            // The first page (at the latest a progress page after 100 ms) proves the call started;
+            // the cancel then follows its request at once.
             var pages = stream.makeAsyncIterator()
             _ = try? await pages.next()
         }
@@ -51,13 +52,15 @@ import VPAStoreTestSupport
         }
     }
 
-    /// Opens 300 Watches, each ended by `end`; then no Watch may be left running on the server.
-    private func leaveNoWatchRunning(_ end: (AsyncThrowingStream<[UInt8], any Error>) async throws -> Void) async throws {
+    /// Opens `count` Watches from the head (a page comes at the latest after the progress interval),
+    /// each ended by `end`; then no Watch may be left running on the server.
+    private func leaveNoWatchRunning(count: Int = 300, progressMilliseconds: UInt32 = 60_000,
+                                     _ end: (AsyncThrowingStream<[UInt8], any Error>) async throws -> Void) async throws {
         try await withServer { (server: TestServer, client: StoreClient) in
             let rpc = server.rpcClient()
             _ = try await rpc.welcome()
-            let request = WatchRequest(progressIntervalMilliseconds: 60_000).encoded()
-            for _ in 0..<300 { try await end(rpc.serverStream(StoreMethod.watch.rawValue, request)) }
+            let request = WatchRequest(progressIntervalMilliseconds: progressMilliseconds).encoded()
+            for _ in 0..<count { try await end(rpc.serverStream(StoreMethod.watch.rawValue, request)) }
             let ended = try await eventually(timeout: .seconds(10)) { try await client.serverInfo().watchers == 0 }
             let running = try await client.serverInfo().watchers
             #expect(ended, "watches still running on the server: \(running)")

@@ -239,17 +239,22 @@ extension EventStore {
                     SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
                     FROM events WHERE position = ?
                     """)
-                /// Follows one chain backwards from `head` (a removed or missing link ends it).
+                /// Follows one chain backwards from `head` (a removed or missing link ends it). Only the
+                /// lowest `limit` positions can be answered, and the walk meets them last: what it met
+                /// before is dropped as it goes, so a page of a long chain takes a page of memory.
                 func walk(from head: Int64?) throws {
+                    var chain: [StoredEvent] = []
                     var next = head
                     while let position = next, position > 0, position >= filter.fromPosition {
                         next = nil
                         try select.forEachRow([.int(position)]) { row in
                             let event = try Self.event(from: row)
-                            if filter.matches(event) { result.append(event) }
+                            if filter.matches(event) { chain.append(event) }
                             next = event.streamPrevious
                         }
+                        if chain.count - filter.limit >= filter.limit { chain.removeFirst(chain.count - filter.limit) }
                     }
+                    result += chain.suffix(filter.limit)
                 }
                 for stream in streams {
                     try walk(from: projection.head(of: stream.id))

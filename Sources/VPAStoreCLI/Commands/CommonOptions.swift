@@ -44,12 +44,28 @@ struct FormatOptions: ParsableArguments {
 
 /// Parsing of time arguments.
 enum TimeArgument {
-    /// An RFC 3339 time, such as 2026-11-02T09:00:00Z.
-    static func parse(_ text: String) throws -> Timestamp {
-        do {
-            return try Timestamp(rfc3339: text)
-        } catch {
-            throw ValidationError("\(error)")
+    /// What every time flag accepts, for help texts.
+    static let grammar = "RFC 3339 (2026-11-02T09:00:00Z), a date (2026-11-02: midnight UTC) or how long ago (2h, 30m, 1d12h)"
+
+    /// A time: RFC 3339 (`2026-11-02T09:00:00Z`), a date alone (`2026-11-02`, midnight UTC), or a
+    /// duration (`2h`, `30m`, `1d12h`) meaning that long before now.
+    static func parse(_ text: String) throws -> Timestamp { try parse(text, now: .now) }
+
+    static func parse(_ text: String, now: Timestamp) throws -> Timestamp {
+        if let time = try? Timestamp(rfc3339: text) { return time }
+        if isDate(text), let midnight = try? Timestamp(rfc3339: text + "T00:00:00Z") { return midnight }
+        // A duration fits Int64 nanoseconds (under 293 years), so the time stays well inside the
+        // years RFC 3339 can write.
+        if let ago = try? DurationParser.milliseconds(text) { return now.advanced(byMilliseconds: -ago) }
+        throw ValidationError("\"\(text)\" is not a time: give \(grammar)")
+    }
+
+    /// `YYYY-MM-DD`, digits only (the calendar check is the RFC 3339 parser's).
+    private static func isDate(_ text: String) -> Bool {
+        let characters = Array(text.utf8)
+        guard characters.count == 10 else { return false }
+        return characters.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
     }
 
@@ -60,17 +76,6 @@ enum TimeArgument {
         } catch {
             throw ValidationError(error.description)
         }
-    }
-}
-
-/// `--pod NS/NAME`.
-enum PodArgument {
-    static func parse(_ text: String) throws -> (namespace: String, name: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw ValidationError("--pod \"\(text)\": expected NAMESPACE/NAME, such as shop/web-7d9c5-abcde")
-        }
-        return (String(parts[0]), String(parts[1]))
     }
 }
 

@@ -21,7 +21,9 @@ struct CompactCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: ArgumentHelp("Remove events that occurred before this time (RFC 3339).", valueName: "time"),
+    @Option(name: .long, help: ArgumentHelp("Remove events that occurred before this time.",
+                                            discussion: TimeArgument.grammar + "; how long ago counts from the machine's clock, --keep from the newest event.",
+                                            valueName: "time"),
             transform: TimeArgument.parse)
     var before: Timestamp?
 

@@ -105,7 +105,7 @@ struct DemoCommand: AsyncParsableCommand {
         writeLine("ran \(duration / 3_600_000) simulated hours in \(seconds) s of real time")
         writeLine("")
         writeLine("audit it from the log:")
-        for query in ["query vpas", "query resizes --state completed", "query events --type UpdaterDecision --limit 20",
+        for query in ["query vpas", "query vpas --history", "query resizes --state completed", "query events --type UpdaterDecision --limit 20",
                       "query ooms", "query events --type RecommendationPublished --format ndjson", "verify"] {
             writeLine("  vpa-store \(query) --db \(db)")
         }

@@ -7,7 +7,6 @@ import Logging
 import OperationsHTTP
 import NIOCore
 import NIOPosix
-import Prometheus
 import ServiceLifecycle
 import StoreRPC
 import UnixSignals
@@ -41,26 +40,26 @@ struct FeedCommand: AsyncParsableCommand {
             transform: ServerOptions.parseEndpoint)
     var metricsListen: RPCEndpoint?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if case .unix? = metricsListen { throw ValidationError("--metrics-listen takes HOST:PORT, not a Unix socket") }
     }
 
     func run() async throws {
-        DaemonCommandLine.bootstrapLogging(level: logLevel)
+        logging.bootstrap()
         let logger = Logger(label: "vpa-store.feed")
         let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
         let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed", tls: tls.configuration)
-        let registry = PrometheusCollectorRegistry()
-        let clusterFeed = try feed.feed(into: store, factory: PrometheusMetricsFactory(registry: registry), logger: logger)
+        let metrics = OperationsMetrics(prefix: "vpa_store")
+        let clusterFeed = try feed.feed(into: store, factory: metrics.factory, logger: logger)
         var endpoint: OperationsEndpoint?
         if case .tcp(let host, let port)? = metricsListen {
             let probes = HealthProbes(readiness: {
                 await clusterFeed.notReadyReason.map { ProbeResult.failing($0) } ?? .ok()
             })
-            endpoint = try await OperationsEndpoint.start(host: host, port: port, exposition: { registry.emitToBuffer() },
+            endpoint = try await OperationsEndpoint.start(host: host, port: port, exposition: { await metrics.exposition() },
                                                           probes: probes)
             if let endpoint {
                 FileHandle.standardOutput.write(Data("metrics at \(endpoint.baseURL)/metrics, probes at /healthz and /readyz\n".utf8))

@@ -27,7 +27,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "In-place resize reads: auto (on at the first status resources seen), enabled or disabled.")
     var inPlace: InPlaceMode?
 
-    @Option(name: .long, help: "When the objects were observed (RFC 3339). Default: now.",
+    @Option(name: .long, help: ArgumentHelp("When the objects were observed. Default: now.", discussion: TimeArgument.grammar),
             transform: TimeArgument.parse)
     var at: Timestamp?
 

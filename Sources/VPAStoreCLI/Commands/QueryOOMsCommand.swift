@@ -12,24 +12,25 @@ struct QueryOOMsCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(name: .long, help: "Only this namespace.")
-    var namespace: String?
-
-    @Option(name: .long, help: "Only pods with this name.")
-    var pod: String?
+    @OptionGroup var selector: PodSelectorOptions
 
     @Option(name: .long, help: "Only this container.")
     var container: String?
 
-    @Option(name: .long, help: "Only kills at or after this time (RFC 3339).", transform: TimeArgument.parse)
+    @Option(name: .long, help: ArgumentHelp("Only kills at or after this time.", discussion: TimeArgument.grammar),
+            transform: TimeArgument.parse)
     var since: Timestamp?
 
-    @Option(name: .long, help: "Only kills at or before this time (RFC 3339).", transform: TimeArgument.parse)
+    @Option(name: .long, help: ArgumentHelp("Only kills at or before this time.", discussion: TimeArgument.grammar),
+            transform: TimeArgument.parse)
     var until: Timestamp?
 
     func run() async throws {
         let source = try QuerySource.open(database, server)
-        let views = try await source.oomKills(namespace: namespace, pod: pod, container: container, since: since, until: until)
-        OutputPrinter(format: output.format).print(views.map(Records.oom), emptyMessage: "no OOM kills match")
+        let pods = try selector.podName
+        let views = try await source.oomKills(namespace: pods.namespace, pod: pods.name, container: container, since: since,
+                                              until: until)
+        var printer = OutputPrinter(format: output.format, csvHeader: Records.oomCSV, emptyMessage: "no OOM kills match")
+        printer.print(views.map(Records.oom))
     }
 }

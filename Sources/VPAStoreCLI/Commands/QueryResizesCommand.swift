@@ -17,11 +17,13 @@ struct QueryResizesCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
+    @OptionGroup var selector: PodSelectorOptions
+
     @Option(name: .long, help: "Only this state (none, pending_deferred, pending_infeasible, in_progress, in_progress_error, completed). Default: every resizing state.")
     var state: ResizeState?
 
-    @Option(name: .long, help: "Judge elapsed time and timeouts at this time (RFC 3339). Default: now.",
-            transform: TimeArgument.parse)
+    @Option(name: .long, help: ArgumentHelp("Judge elapsed time and timeouts at this time. Default: now.",
+                                            discussion: TimeArgument.grammar), transform: TimeArgument.parse)
     var now: Timestamp?
 
     @Option(name: .long, help: "Timeout for pending_deferred (e.g. 5m).", transform: TimeArgument.parseDuration)
@@ -35,6 +37,9 @@ struct QueryResizesCommand: AsyncParsableCommand {
         let views = try await source.resizes(state: state, now: now ?? .now,
                                   timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout,
                                                            inProgressMilliseconds: inProgressTimeout))
-        OutputPrinter(format: output.format).print(views.map(Records.resize), emptyMessage: "no pods are resizing")
+        // The server answers for every pod; the selection is the same test on either source.
+        let pods = try selector.podName
+        var printer = OutputPrinter(format: output.format, csvHeader: Records.resizeCSV, emptyMessage: "no pods are resizing")
+        printer.print(views.filter { pods.matches(namespace: $0.namespace, name: $0.pod) }.map(Records.resize))
     }
 }

@@ -12,13 +12,10 @@ struct QueryResourcesCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(name: .long, help: "Only this namespace.")
-    var namespace: String?
+    @OptionGroup var selector: PodSelectorOptions
 
-    @Option(name: .long, help: "Only pods with this name.")
-    var pod: String?
-
-    @Option(name: .long, help: "As observed at this time (RFC 3339).", transform: TimeArgument.parse)
+    @Option(name: .long, help: ArgumentHelp("As observed at this time.", discussion: TimeArgument.grammar),
+            transform: TimeArgument.parse)
     var at: Timestamp?
 
     @Option(name: .long, help: "As the log stood after this position.")
@@ -32,7 +29,9 @@ struct QueryResourcesCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try QuerySource.open(database, server)
         let point: PointInTime? = if let at { .time(at) } else if let position { .position(position) } else { nil }
-        let views = try await source.resources(at: point, namespace: namespace, pod: pod)
-        OutputPrinter(format: output.format).print(views.map(Records.resources), emptyMessage: "no containers match")
+        let pods = try selector.podName
+        let views = try await source.resources(at: point, namespace: pods.namespace, pod: pods.name)
+        var printer = OutputPrinter(format: output.format, csvHeader: Records.resourcesCSV, emptyMessage: "no containers match")
+        printer.print(views.map(Records.resources))
     }
 }

@@ -2,42 +2,66 @@ import ArgumentParser
 import EventStore
 import VPAModel
 
-/// `vpa-store query timeline`: one pod's story, for a person.
+/// `vpa-store query timeline`: one pod's story, for a person (or, with --format, its events for a
+/// script, as `query events` prints them).
 struct QueryTimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline", abstract: "One pod's story, oldest first: observations, resizes, OOM kills.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var server: ServerOptions
+    @OptionGroup var selector: PodSelectorOptions
+    @OptionGroup var range: EventRangeOptions
 
-    @Option(name: .long, help: "The pod (NAMESPACE/NAME).", transform: PodArgument.parse)
-    var pod: (namespace: String, name: String)
+    @Option(name: .long, help: "Output format: table (the story), json, ndjson or csv (its events, as query events prints them).")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard selector.pod != nil else {
+            throw ValidationError("which pod? give --pod NAMESPACE/NAME (or -n NAMESPACE --pod NAME)")
+        }
+    }
 
     func run() async throws {
         let source = try QuerySource.open(database, server)
-        let records = try await source.events(EventFilter(pod: pod, limit: Int.max))
-        guard !records.isEmpty else {
-            throw CLIError("no events for pod \(pod.namespace)/\(pod.name) in \(source.name)")
+        let pods = try selector.podName
+        let selection = StreamSelection(kind: .pod, object: pods)
+        var story = Timeline()
+        var printer = OutputPrinter(format: format, csvHeader: Records.eventCSV, emptyMessage: "")
+        _ = try await source.forEachEventPage(range.filter(type: nil, selection: selection, limit: Int.max),
+                                              keeping: selection) { page in
+            if format == .table { print(story.lines(page), terminator: "") } else { printer.print(page: page.map(Records.event)) }
+            story.events += page.count
         }
-        print(QueryTimelineCommand.render(records))
+        await source.close()
+        // A script still gets its csv header (or `[]`) before the error.
+        if format != .table { printer.finish() }
+        guard story.events > 0 else {
+            let name = pods.exact.map { "\($0.namespace)/\($0.name)" } ?? pods.name ?? ""
+            throw CLIError("no events for pod \(name) in \(source.name)")
+        }
     }
+}
 
-    /// The timeline text: a header per pod UID, then one line per event, derived events indented
-    /// under the observation that caused them.
-    static func render(_ records: [EventRecord]) -> String {
-        var lines: [String] = []
-        var currentStream: Int64?
+/// The timeline text, a page at a time: a header per pod UID, then one line per event, derived
+/// events indented under the observation that caused them.
+struct Timeline {
+    private var currentStream: Int64?
+    /// Events rendered so far.
+    var events = 0
+
+    mutating func lines(_ records: [EventRecord]) -> String {
+        var text = ""
         for record in records {
             let event = record.event
             if event.streamID != currentStream {
                 currentStream = event.streamID
                 let uid = record.stream.map(EventDescriptions.uid(of:)) ?? ""
-                lines.append("pod \(record.stream.map { "\($0.namespace)/\($0.name)" } ?? "?")"
-                             + (uid.isEmpty ? "" : " (uid \(uid))"))
+                text += "pod \(record.stream.map { "\($0.namespace)/\($0.name)" } ?? "?")" + (uid.isEmpty ? "" : " (uid \(uid))") + "\n"
             }
             let indent = event.causedBy == nil ? "  " : "      └ "
-            lines.append("\(indent)\(event.occurredAt.rfc3339)  #\(event.position)  \(event.body.type.name): \(EventDescriptions.summary(event.body))")
+            text += "\(indent)\(event.occurredAt.rfc3339)  #\(event.position)  \(event.body.type.name): \(EventDescriptions.summary(event.body))\n"
         }
-        return lines.joined(separator: "\n")
+        return text
     }
 }

@@ -62,8 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Recent events kept in memory for Watch.")
     var watchBuffer: Int = 16_384
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     @Flag(name: .long, help: "Listen on a non-loopback address without --token-file (anyone who reaches it can write).")
     var insecureListen = false
@@ -147,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        DaemonCommandLine.bootstrapLogging(level: logLevel)
+        logging.bootstrap()
         let logger = Logger(label: "vpa-store.serve")
         var token: String?
         if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }

@@ -55,8 +55,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "With --api-listen: at --duration stop the clock but keep serving until SIGINT/SIGTERM (so clients can stop first).")
     var hold = false
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     @Option(name: .long, help: "Simulated time to run (e.g. 2d, 12h). Default 2d; with --api-listen, until a signal.",
             transform: TimeArgument.parseDuration)
@@ -138,7 +138,7 @@ struct SimulateCommand: AsyncParsableCommand {
     private func runAPI() async throws {
         guard let apiListen, let kubeconfigOut, let (host, port) = Self.parseListen(apiListen) else { return }
         let step = self.step ?? 1000
-        DaemonCommandLine.bootstrapLogging(level: logLevel)
+        logging.bootstrap()
         let logger = Logger(label: "vpa-store.simulate")
         // Whole seconds, as the API's timestamps are; at speed 1 simulated time then follows the wall clock.
         let start = Timestamp(unixMilliseconds: Timestamp.now.unixMilliseconds / 1000 * 1000)

@@ -3,6 +3,13 @@ import VPAModel
 
 /// How each kind of answer becomes an `OutputRecord` (the JSON shapes are documented in the README).
 enum Records {
+    static let resourcesCSV = [
+        "namespace", "pod", "podUID", "container", "containerType",
+        "actualRequestCpuMillicores", "actualRequestMemoryBytes", "actualLimitCpuMillicores", "actualLimitMemoryBytes",
+        "desiredRequestCpuMillicores", "desiredRequestMemoryBytes", "desiredLimitCpuMillicores", "desiredLimitMemoryBytes",
+        "source", "resizeState", "resizeSince", "position",
+    ]
+
     static func resources(_ view: ContainerResourcesView) -> OutputRecord {
         var json = JSONObjectBuilder()
         json.add("namespace", view.namespace)
@@ -18,19 +25,13 @@ enum Records {
         resize.add("since", ifPresent: view.resizeSince?.rfc3339)
         json.add("resize", resize.json)
         json.add("position", view.position)
-        let csv: [(String, String)] = [
-            ("namespace", view.namespace), ("pod", view.pod), ("podUID", view.podUID), ("container", view.container),
-            ("containerType", view.containerType.rawValue),
-            ("actualRequestCpuMillicores", text(view.actual.requests.cpuMillicores)),
-            ("actualRequestMemoryBytes", text(view.actual.requests.memoryBytes)),
-            ("actualLimitCpuMillicores", text(view.actual.limits.cpuMillicores)),
-            ("actualLimitMemoryBytes", text(view.actual.limits.memoryBytes)),
-            ("desiredRequestCpuMillicores", text(view.desired.requests.cpuMillicores)),
-            ("desiredRequestMemoryBytes", text(view.desired.requests.memoryBytes)),
-            ("desiredLimitCpuMillicores", text(view.desired.limits.cpuMillicores)),
-            ("desiredLimitMemoryBytes", text(view.desired.limits.memoryBytes)),
-            ("source", view.source.rawValue), ("resizeState", view.resizeState.rawValue),
-            ("resizeSince", view.resizeSince?.rfc3339 ?? ""), ("position", String(view.position)),
+        let csv = [
+            view.namespace, view.pod, view.podUID, view.container, view.containerType.rawValue,
+            text(view.actual.requests.cpuMillicores), text(view.actual.requests.memoryBytes),
+            text(view.actual.limits.cpuMillicores), text(view.actual.limits.memoryBytes),
+            text(view.desired.requests.cpuMillicores), text(view.desired.requests.memoryBytes),
+            text(view.desired.limits.cpuMillicores), text(view.desired.limits.memoryBytes),
+            view.source.rawValue, view.resizeState.rawValue, view.resizeSince?.rfc3339 ?? "", String(view.position),
         ]
         let table: [(String, String)] = [
             ("NAMESPACE", view.namespace), ("POD", view.pod),
@@ -42,6 +43,10 @@ enum Records {
         ]
         return OutputRecord(json: json.json, csv: csv, table: table)
     }
+
+    static let resizeCSV = [
+        "namespace", "pod", "podUID", "state", "since", "elapsedSeconds", "initiator", "timedOut", "reason", "message", "position",
+    ]
 
     static func resize(_ view: ResizeView) -> OutputRecord {
         var json = JSONObjectBuilder()
@@ -56,11 +61,9 @@ enum Records {
         json.add("reason", view.reason)
         json.add("message", view.message)
         json.add("position", view.position)
-        let csv: [(String, String)] = [
-            ("namespace", view.namespace), ("pod", view.pod), ("podUID", view.podUID), ("state", view.state.rawValue),
-            ("since", view.since?.rfc3339 ?? ""), ("elapsedSeconds", String(view.elapsedSeconds)),
-            ("initiator", view.initiator.rawValue), ("timedOut", String(view.timedOut)), ("reason", view.reason),
-            ("message", view.message), ("position", String(view.position)),
+        let csv = [
+            view.namespace, view.pod, view.podUID, view.state.rawValue, view.since?.rfc3339 ?? "", String(view.elapsedSeconds),
+            view.initiator.rawValue, String(view.timedOut), view.reason, view.message, String(view.position),
         ]
         let table: [(String, String)] = [
             ("NAMESPACE", view.namespace), ("POD", view.pod), ("STATE", view.state.rawValue),
@@ -70,6 +73,11 @@ enum Records {
         ]
         return OutputRecord(json: json.json, csv: csv, table: table)
     }
+
+    static let oomCSV = [
+        "namespace", "pod", "podUID", "container", "at", "memoryRequestBytes", "memoryLimitBytes", "source", "kind",
+        "usageBytes", "restartCount", "position",
+    ]
 
     static func oom(_ view: OOMView) -> OutputRecord {
         let kill = view.kill
@@ -86,12 +94,10 @@ enum Records {
         json.add("usageBytes", ifPresent: kill.usageBytes)
         json.add("restartCount", ifPresent: kill.restartCount.map(Int64.init))
         json.add("position", view.position)
-        let csv: [(String, String)] = [
-            ("namespace", view.namespace), ("pod", view.pod), ("podUID", view.podUID), ("container", kill.container),
-            ("at", kill.at.rfc3339), ("memoryRequestBytes", text(kill.memoryRequestBytes)),
-            ("memoryLimitBytes", text(kill.memoryLimitBytes)), ("source", kill.source.rawValue),
-            ("kind", kill.kind.rawValue), ("usageBytes", text(kill.usageBytes)),
-            ("restartCount", text(kill.restartCount.map(Int64.init))), ("position", String(view.position)),
+        let csv = [
+            view.namespace, view.pod, view.podUID, kill.container, kill.at.rfc3339, text(kill.memoryRequestBytes),
+            text(kill.memoryLimitBytes), kill.source.rawValue, kill.kind.rawValue, text(kill.usageBytes),
+            text(kill.restartCount.map(Int64.init)), String(view.position),
         ]
         let table: [(String, String)] = [
             ("AT", kill.at.rfc3339), ("NAMESPACE", view.namespace), ("POD", view.pod), ("CONTAINER", kill.container),
@@ -102,8 +108,14 @@ enum Records {
         return OutputRecord(json: json.json, csv: csv, table: table)
     }
 
-    static func event(_ event: StoredEvent, stream: StreamInfo?) -> OutputRecord {
+    static let eventCSV = ["position", "type", "occurredAt", "recordedAt", "pod", "vpa", "causedBy", "summary"]
+
+    /// An event with the pod or VPA whose stream it is on (recommendations and checkpoints are on
+    /// their VPA's).
+    static func event(_ record: EventRecord) -> OutputRecord {
+        let event = record.event, stream = record.stream
         let pod = stream.map { $0.kind == .pod ? "\($0.namespace)/\($0.name)" : "" } ?? ""
+        let vpa = stream.map { $0.kind == .vpa ? "\($0.namespace)/\($0.name)" : "" } ?? ""
         var json = JSONObjectBuilder()
         json.add("position", event.position)
         json.add("type", event.body.type.name)
@@ -111,17 +123,18 @@ enum Records {
         json.add("recordedAt", event.recordedAt.rfc3339)
         json.add("pod", pod)
         json.add("podUID", stream.map { $0.kind == .pod ? EventDescriptions.uid(of: $0) : "" } ?? "")
+        if !vpa.isEmpty { json.add("vpa", vpa) }
         json.add("causedBy", event.causedBy.map { .int($0) } ?? .null)
         json.add("body", EventDescriptions.json(event.body))
         let summary = EventDescriptions.summary(event.body)
-        let csv: [(String, String)] = [
-            ("position", String(event.position)), ("type", event.body.type.name),
-            ("occurredAt", event.occurredAt.rfc3339), ("recordedAt", event.recordedAt.rfc3339), ("pod", pod),
-            ("causedBy", text(event.causedBy)), ("summary", summary),
+        let csv = [
+            String(event.position), event.body.type.name, event.occurredAt.rfc3339, event.recordedAt.rfc3339, pod, vpa,
+            text(event.causedBy), summary,
         ]
         let table: [(String, String)] = [
             ("POSITION", String(event.position)), ("OCCURRED", event.occurredAt.rfc3339), ("TYPE", event.body.type.name),
-            ("POD", pod), ("CAUSED BY", event.causedBy.map(String.init) ?? "-"), ("SUMMARY", summary),
+            ("OBJECT", !pod.isEmpty ? "pod \(pod)" : !vpa.isEmpty ? "vpa \(vpa)" : "-"),
+            ("CAUSED BY", event.causedBy.map(String.init) ?? "-"), ("SUMMARY", summary),
         ]
         return OutputRecord(json: json.json, csv: csv, table: table)
     }
@@ -148,13 +161,31 @@ enum Quantities {
         return millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
     }
 
-    /// `256Mi`, `1Gi`, `1500000` (bytes when no binary unit divides it), or `-` when unset.
+    /// `256Mi`, `1Gi` (exact), `933Mi`, `1.5Gi`, `9.25Ki` (rounded to three digits in the largest
+    /// binary unit it reaches), `512` (bytes below 1Ki), or `-` when unset. Tables and summaries
+    /// only: csv and json carry the bytes.
     static func memory(_ bytes: Int64?) -> String {
         guard let bytes else { return "-" }
-        for (suffix, shift) in [("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] where bytes != 0 && bytes % (1 << shift) == 0 {
-            return "\(bytes >> shift)\(suffix)"
+        let magnitude = bytes.magnitude
+        for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] where magnitude >= 1 << shift {
+            if magnitude % (1 << shift) == 0 { return "\(bytes >> shift)\(suffix)" }
+            let value = Double(bytes) / Double(UInt64(1) << shift)
+            let digits = value.magnitude < 10 ? 2 : value.magnitude < 100 ? 1 : 0
+            return decimal(value, digits: digits) + suffix
         }
         return String(bytes)
+    }
+
+    /// `value` with at most `digits` decimals, trailing zeros dropped (`1.5`, not `1.50`).
+    private static func decimal(_ value: Double, digits: Int) -> String {
+        let scale = [1.0, 10.0, 100.0][digits]
+        let rounded = (value * scale).rounded() / scale
+        var text = rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 
     /// `cpu/memory`, such as `250m/256Mi`.
@@ -175,6 +206,10 @@ enum Durations {
 }
 
 extension Records {
+    static let vpaCSV = [
+        "namespace", "name", "targetKind", "targetName", "updateMode", "minReplicas",
+    ] + recommendationCSV
+
     /// One record per container recommendation, or one for a VPA without a recommendation yet.
     static func vpa(_ record: VPARecord) -> [OutputRecord] {
         let vpa = record.vpa
@@ -187,32 +222,73 @@ extension Records {
             json.add("targetName", vpa.targetName)
             json.add("updateMode", vpa.updateMode.rawValue)
             json.add("minReplicas", ifPresent: vpa.minReplicas.map(Int64.init))
-            if let recommendation {
-                json.add("container", recommendation.container)
-                json.add("target", listJSON(recommendation.target))
-                json.add("lowerBound", listJSON(recommendation.lowerBound))
-                json.add("upperBound", listJSON(recommendation.upperBound))
-                json.add("uncappedTarget", listJSON(recommendation.uncappedTarget))
-            }
-            let csv: [(String, String)] = [
-                ("namespace", vpa.namespace), ("name", vpa.name), ("targetKind", vpa.targetKind), ("targetName", vpa.targetName),
-                ("updateMode", vpa.updateMode.rawValue), ("minReplicas", vpa.minReplicas.map(String.init) ?? ""),
-                ("container", recommendation?.container ?? ""),
-                ("targetCpuMillicores", text(recommendation?.target.cpuMillicores)),
-                ("targetMemoryBytes", text(recommendation?.target.memoryBytes)),
-                ("lowerCpuMillicores", text(recommendation?.lowerBound.cpuMillicores)),
-                ("lowerMemoryBytes", text(recommendation?.lowerBound.memoryBytes)),
-                ("upperCpuMillicores", text(recommendation?.upperBound.cpuMillicores)),
-                ("upperMemoryBytes", text(recommendation?.upperBound.memoryBytes)),
-            ]
+            if let recommendation { addRecommendation(recommendation, to: &json) }
+            let csv = [
+                vpa.namespace, vpa.name, vpa.targetKind, vpa.targetName, vpa.updateMode.rawValue,
+                vpa.minReplicas.map(String.init) ?? "",
+            ] + recommendationValues(recommendation)
             let table: [(String, String)] = [
                 ("NAMESPACE", vpa.namespace), ("VPA", vpa.name), ("TARGET", "\(vpa.targetKind)/\(vpa.targetName)"),
-                ("MODE", vpa.updateMode.rawValue), ("CONTAINER", recommendation?.container ?? "-"),
-                ("TARGET REQ", recommendation.map { Quantities.pair($0.target) } ?? "-"),
-                ("LOWER", recommendation.map { Quantities.pair($0.lowerBound) } ?? "-"),
-                ("UPPER", recommendation.map { Quantities.pair($0.upperBound) } ?? "-"),
-            ]
+                ("MODE", vpa.updateMode.rawValue),
+            ] + recommendationColumns(recommendation)
             return OutputRecord(json: json.json, csv: csv, table: table)
         }
+    }
+
+    static let vpaHistoryCSV = ["namespace", "name", "at", "position", "recommender"] + recommendationCSV
+
+    /// One record per container of a `RecommendationPublished` event (`query vpas --history`); none
+    /// for another event.
+    static func vpaHistory(_ record: EventRecord) -> [OutputRecord] {
+        guard case .recommendationPublished(let published) = record.event.body else { return [] }
+        let namespace = record.stream?.namespace ?? "", name = record.stream?.name ?? ""
+        let at = record.event.occurredAt.rfc3339
+        return published.containers.map { recommendation in
+            var json = JSONObjectBuilder()
+            json.add("namespace", namespace)
+            json.add("name", name)
+            json.add("at", at)
+            json.add("position", record.event.position)
+            json.add("recommender", published.recommender)
+            addRecommendation(recommendation, to: &json)
+            let csv = [namespace, name, at, String(record.event.position), published.recommender]
+                + recommendationValues(recommendation)
+            let table: [(String, String)] = [("AT", at), ("NAMESPACE", namespace), ("VPA", name)]
+                + recommendationColumns(recommendation)
+            return OutputRecord(json: json.json, csv: csv, table: table)
+        }
+    }
+
+    // One container's recommendation, in the three shapes, for the latest and the history alike.
+
+    private static let recommendationCSV = [
+        "container", "targetCpuMillicores", "targetMemoryBytes", "lowerCpuMillicores", "lowerMemoryBytes",
+        "upperCpuMillicores", "upperMemoryBytes",
+    ]
+
+    private static func addRecommendation(_ recommendation: ContainerRecommendation, to json: inout JSONObjectBuilder) {
+        json.add("container", recommendation.container)
+        json.add("target", listJSON(recommendation.target))
+        json.add("lowerBound", listJSON(recommendation.lowerBound))
+        json.add("upperBound", listJSON(recommendation.upperBound))
+        json.add("uncappedTarget", listJSON(recommendation.uncappedTarget))
+    }
+
+    private static func recommendationValues(_ recommendation: ContainerRecommendation?) -> [String] {
+        [
+            recommendation?.container ?? "",
+            text(recommendation?.target.cpuMillicores), text(recommendation?.target.memoryBytes),
+            text(recommendation?.lowerBound.cpuMillicores), text(recommendation?.lowerBound.memoryBytes),
+            text(recommendation?.upperBound.cpuMillicores), text(recommendation?.upperBound.memoryBytes),
+        ]
+    }
+
+    private static func recommendationColumns(_ recommendation: ContainerRecommendation?) -> [(String, String)] {
+        [
+            ("CONTAINER", recommendation?.container ?? "-"),
+            ("TARGET REQ", recommendation.map { Quantities.pair($0.target) } ?? "-"),
+            ("LOWER", recommendation.map { Quantities.pair($0.lowerBound) } ?? "-"),
+            ("UPPER", recommendation.map { Quantities.pair($0.upperBound) } ?? "-"),
+        ]
     }
 }
