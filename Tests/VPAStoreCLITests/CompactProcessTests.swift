@@ -70,6 +70,12 @@ extension ProcessTests {
             let badTime = try cli.run("compact", "--before", "yesterday")
             #expect(badTime.status != 0)
             #expect(badTime.stderr.contains("yesterday"))
+            // A cut in the future (a mistyped year) would remove every event: refused, log untouched.
+            let before = try cli.succeed("query", "events", "--all", "--format", "csv")
+            let future = try cli.run("compact", "--before", "2062-11-02T09:15:00Z")
+            #expect(future.status != 0)
+            #expect(future.stderr.contains("is later than now"), "\(future.stderr)")
+            #expect(try cli.succeed("query", "events", "--all", "--format", "csv") == before)
         }
     }
 }

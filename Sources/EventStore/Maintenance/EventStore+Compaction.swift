@@ -88,6 +88,11 @@ extension EventStore {
                         progress: (CompactionSummary) -> Void = { _ in }) throws(StoreError) -> CompactionSummary {
         guard access == .readWrite else { throw .invalidArgument("compaction needs the store open for writing") }
         if let chunkPositions, chunkPositions < 1 { throw .invalidArgument("the compaction chunk must be at least 1 position") }
+        // Removal is for good: a mistyped year (2062 for 2026) must not empty the log.
+        guard before <= recordedAt else {
+            throw .invalidArgument("the cut \(before.rfc3339) is later than now (\(recordedAt.rfc3339)); compaction removes history for good, "
+                                   + "so give a time in the past, or --keep DURATION")
+        }
         var summary = CompactionSummary(before: before)
         summary.throughPosition = compaction?.throughPosition ?? 0
         let target = try wrap { try cutPosition(before: before) }
