@@ -184,6 +184,9 @@ struct CompactionTests {
         #expect(try Self.tables(many) == Self.tables(one))
         #expect(try many.verify().isClean)
         #expect(one.compaction == many.compaction)
+        // A chunk of Int64.max positions after an earlier cut is one transaction, not an overflow trap.
+        let rest = try many.compact(before: Self.time(13), recordedAt: Self.time(14), chunkPositions: .max)
+        #expect(rest.transactions == 1 && rest.throughPosition > single.throughPosition)
     }
 
     /// Under a steady load, compacting as it goes keeps the file's page count flat (freed pages are

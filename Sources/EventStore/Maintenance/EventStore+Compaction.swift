@@ -99,7 +99,8 @@ extension EventStore {
         var base: CompactionBase?
         while target > summary.throughPosition, maximumChunks.map({ summary.transactions < $0 }) ?? true {
             if base == nil { base = try wrap { try compactionBase(streams: Array(projection.streams.values)) } }
-            let next = chunkPositions.map { min(target, summary.throughPosition + $0) } ?? target
+            // Compared before adding: a chunk as large as Int64.max (a flag) must not overflow.
+            let next = chunkPositions.map { $0 >= target - summary.throughPosition ? target : summary.throughPosition + $0 } ?? target
             base = try compactChunk(base: base, through: next, before: before, recordedAt: recordedAt, summary: &summary)
             summary.throughPosition = next
             summary.transactions += 1
