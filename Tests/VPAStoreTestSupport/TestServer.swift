@@ -48,12 +48,20 @@ public final class TestServer: Sendable {
 
     public var endpoint: RPCEndpoint { .tcp(host: "127.0.0.1", port: port) }
 
+    /// The handshake deadline of the test clients. The server shares the test process's two
+    /// cooperative threads with every other test, and synchronous tests can hold both for many
+    /// seconds (a full CI run once saw 9 hellos time out at the 5 s default): the deadline here
+    /// bounds a wedged server, not the harness's scheduling. `ConnectionTests` checks the deadline
+    /// itself with its own short setting.
+    public static let handshakeDeadline: Duration = .seconds(60)
+
     public func client(token: String = "", timeout: Duration? = .seconds(10)) -> StoreClient {
-        StoreClient(endpoint: endpoint, token: token, peerName: "test", defaultTimeout: timeout, logger: Self.quietLogger)
+        StoreClient(rpc: rpcClient(token: token, connectAttempts: 5), defaultTimeout: timeout)
     }
 
-    public func rpcClient(token: String = "") -> RPCClient {
-        RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: "test", token: token, connectAttempts: 1),
+    public func rpcClient(token: String = "", connectAttempts: Int = 1) -> RPCClient {
+        RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: "test", token: token,
+                                                        connectTimeout: Self.handshakeDeadline, connectAttempts: connectAttempts),
                   logger: Self.quietLogger)
     }
 
