@@ -116,11 +116,16 @@ struct RunningServer {
 
     var endpoint: RPCEndpoint { .tcp(host: "127.0.0.1", port: port) }
 
+    /// How long a test client waits for the hello (TLS handshake included). Generous, as
+    /// `TestServer.handshakeDeadline` is: these servers run in the test process, whose two pool
+    /// threads other tests can hold for seconds; a refused handshake still fails at once.
+    static let handshakeDeadline: Duration = .seconds(60)
+
     /// A client of this server that tries once (a refusal is the answer, not a reason to retry).
     func client(tls: RPCClientTLS?, token: String = "", host: String = "127.0.0.1", endpoint: RPCEndpoint? = nil) -> RPCClient {
         RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint ?? .tcp(host: host, port: port), peerName: "tls-test",
                                                         token: token,
-                                                        connectTimeout: .seconds(5), connectAttempts: 1, tls: tls),
+                                                        connectTimeout: Self.handshakeDeadline, connectAttempts: 1, tls: tls),
                   logger: Logger(label: "tls-test-client") { _ in SwiftLogNoOpLogHandler() })
     }
 
