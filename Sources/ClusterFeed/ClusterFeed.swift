@@ -2,9 +2,10 @@ import Foundation
 import KubernetesAPI
 import Logging
 import ServiceLifecycle
-import Synchronization
+import StoreAPI
 import StoreRPC
 import StoreWire
+import Synchronization
 import VPAModel
 import VPAStoreClient
 

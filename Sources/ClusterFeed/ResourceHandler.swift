@@ -1,6 +1,7 @@
 import KubernetesAPI
 import KubernetesJSON
 import Logging
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import OperationsHTTP
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Synchronization

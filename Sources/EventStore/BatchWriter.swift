@@ -1,3 +1,4 @@
+import StoreAPI
 import StoreWire
 import VPAModel
 

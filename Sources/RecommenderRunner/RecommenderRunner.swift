@@ -1,6 +1,7 @@
 import KubernetesAPI
 import Logging
 import Recommender
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

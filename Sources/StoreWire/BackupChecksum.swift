@@ -1,4 +1,5 @@
 import Crypto
+import StoreAPI
 
 /// The SHA-256 a `Backup` stream ends with (swift-crypto's), so the client can check that every
 /// byte of the file arrived as the server read it; `sha256sum` of the written file prints the same.

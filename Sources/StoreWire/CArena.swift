@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 // protobuf-c <-> Swift for the VPA and usage event bodies (VpaObserved, VpaDeleted, UsageSampled).

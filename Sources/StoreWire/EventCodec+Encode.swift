@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 /// Encodes and decodes event bodies as the protobuf messages of proto/vpa/store/v1/events.proto.

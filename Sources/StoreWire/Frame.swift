@@ -1,3 +1,4 @@
+import StoreAPI
 /// One frame of the vpa-store protocol (proto/vpa/store/v1/frame.proto), as a Swift value.
 ///
 /// On the wire a frame is a 4-byte big-endian length and the protobuf `Frame` that `FrameCodec`

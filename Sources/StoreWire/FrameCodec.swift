@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 
 /// Encodes and decodes `Frame`s as protobuf (without the length prefix).
 public enum FrameCodec {

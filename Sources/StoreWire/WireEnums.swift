@@ -1,3 +1,4 @@
+import StoreAPI
 import VPAModel
 
 /// The numbers the proto enums give each model enum case (proto/vpa/store/v1/events.proto).

@@ -1,3 +1,4 @@
+import StoreAPI
 import VPAModel
 
 /// Why bytes could not be turned into a value.

@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 #if canImport(Glibc)

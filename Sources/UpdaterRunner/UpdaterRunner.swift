@@ -1,4 +1,5 @@
 import Logging
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Updater

@@ -1,3 +1,4 @@
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel
@@ -35,107 +36,66 @@ public final class StoreClient: Sendable {
     }
 
     /// Version, store id, head, in-place mode and settings of the server.
-    public func serverInfo(timeout: Duration? = nil) async throws(RPCStatus) -> ServerInfo {
+    public func serverInfo(timeout: Duration?) async throws(RPCStatus) -> ServerInfo {
         try await call(.getServerInfo, ServerInfoRequest(), timeout: timeout)
     }
 
     /// Whether the server is serving (false while it drains for shutdown).
-    public func health(timeout: Duration? = nil) async throws(RPCStatus) -> HealthStatus {
+    public func health(timeout: Duration?) async throws(RPCStatus) -> HealthStatus {
         try await call(.checkHealth, HealthRequest(), timeout: timeout)
     }
 
     /// Appends client-authored events, all or nothing. With an idempotency key, a retry appends nothing
     /// and answers as the first call did (`replayed` true). With an expected head, FAILED_PRECONDITION
     /// when another writer appended first.
-    public func append(_ request: AppendRequest, timeout: Duration? = nil) async throws(RPCStatus) -> AppendResponse {
+    public func append(_ request: AppendRequest, timeout: Duration?) async throws(RPCStatus) -> AppendResponse {
         try await call(.append, request, timeout: timeout)
     }
 
     /// Ingests observations with the same derivations as `vpa-store ingest`, all or nothing.
-    public func ingest(_ request: IngestRequest, timeout: Duration? = nil) async throws(RPCStatus) -> IngestResponse {
+    public func ingest(_ request: IngestRequest, timeout: Duration?) async throws(RPCStatus) -> IngestResponse {
         try await call(.ingest, request, timeout: timeout)
     }
 
     /// Actual resources of the matching containers, now or at a time or position.
-    public func actualResources(_ request: ActualResourcesRequest = ActualResourcesRequest(), timeout: Duration? = nil)
+    public func actualResources(_ request: ActualResourcesRequest, timeout: Duration?)
         async throws(RPCStatus) -> ActualResourcesResponse {
         try await call(.getActualResources, request, timeout: timeout)
     }
 
     /// One pod's resize state and timeout verdict; NOT_FOUND for a pod the store does not have.
-    public func resizeState(_ request: ResizeStateRequest, timeout: Duration? = nil) async throws(RPCStatus)
+    public func resizeState(_ request: ResizeStateRequest, timeout: Duration?) async throws(RPCStatus)
         -> ResizeStateResponse {
         try await call(.getResizeState, request, timeout: timeout)
     }
 
     /// Pods in a resize, with elapsed time and timeout verdicts.
-    public func resizes(_ request: ResizesRequest = ResizesRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+    public func resizes(_ request: ResizesRequest, timeout: Duration?) async throws(RPCStatus)
         -> ResizesResponse {
         try await call(.listResizes, request, timeout: timeout)
     }
 
     /// OOM kills by pod, container and time range.
-    public func oomKills(_ request: OOMKillsRequest = OOMKillsRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+    public func oomKills(_ request: OOMKillsRequest, timeout: Duration?) async throws(RPCStatus)
         -> OOMKillsResponse {
         try await call(.listOOMKills, request, timeout: timeout)
     }
 
     /// One page of the log.
-    public func readEvents(_ request: ReadEventsRequest, timeout: Duration? = nil) async throws(RPCStatus) -> EventPage {
+    public func readEvents(_ request: ReadEventsRequest, timeout: Duration?) async throws(RPCStatus) -> EventPage {
         try await call(.readEvents, request, timeout: timeout)
     }
 
     /// The VerticalPodAutoscalers with their latest recommendations.
-    public func vpas(_ request: VPAListRequest = VPAListRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+    public func vpas(_ request: VPAListRequest, timeout: Duration?) async throws(RPCStatus)
         -> VPAListResponse {
         try await call(.listVPAs, request, timeout: timeout)
     }
 
     /// One page of live pods with their resources and resize state.
-    public func pods(_ request: PodListRequest = PodListRequest(), timeout: Duration? = nil) async throws(RPCStatus)
+    public func pods(_ request: PodListRequest, timeout: Duration?) async throws(RPCStatus)
         -> PodListResponse {
         try await call(.listPods, request, timeout: timeout)
-    }
-
-    /// Every live pod, reading as many pages as that takes.
-    public func allPods(namespace: String? = nil, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil)
-        async throws(RPCStatus) -> [PodRecord] {
-        var pods: [PodRecord] = []
-        var after: String?
-        repeat {
-            let page = try await self.pods(PodListRequest(namespace: namespace, now: now, timeouts: timeouts, pageAfter: after))
-            pods += page.pods
-            after = page.nextPageAfter
-        } while after != nil
-        return pods
-    }
-
-    /// Every container `request` selects, read in pages so an answer of any size fits the frame
-    /// limit: `pageSize` containers per page (20,000 take about 2.4 MB, inside the default 4 MiB
-    /// frame), halved while a page is still too large for the server's frame. The server builds
-    /// the whole answer for every page, so fewer, larger pages are faster. The position is the
-    /// first page's. Without `at`, each page is current when it is read (as `ListPods` pages are):
-    /// a pod created or deleted between pages may be missing or present; pass `at` for one
-    /// consistent answer.
-    public func allActualResources(_ request: ActualResourcesRequest = ActualResourcesRequest(), pageSize: Int = 20_000)
-        async throws(RPCStatus) -> ActualResourcesResponse {
-        var page = request
-        page.limit = max(1, pageSize)
-        var answer: ActualResourcesResponse?
-        while true {
-            let part: ActualResourcesResponse
-            do {
-                part = try await actualResources(page)
-            } catch where error.code == .resourceExhausted && page.limit! > 1 {
-                page.limit = page.limit! / 2
-                continue
-            }
-            if answer == nil { answer = part } else { answer!.containers += part.containers }
-            guard let after = part.nextPageAfter else { break }
-            page.pageAfter = after
-        }
-        answer!.nextPageAfter = nil
-        return answer!
     }
 
     /// Events from a position, then live. The sequence reconnects and resumes from the last
@@ -226,6 +186,40 @@ public final class StoreClient: Sendable {
         } catch {
             throw RPCStatus(.internal, "the server's \(method.shortName) answer could not be read: \(error)")
         }
+    }
+}
+
+// MARK: - StoreAPI
+
+extension StoreClient: StoreAPI {
+    public func serverInfo() async throws(RPCStatus) -> ServerInfo { try await serverInfo(timeout: nil) }
+    public func health() async throws(RPCStatus) -> HealthStatus { try await health(timeout: nil) }
+    public func append(_ request: AppendRequest) async throws(RPCStatus) -> AppendResponse {
+        try await append(request, timeout: nil)
+    }
+    public func ingest(_ request: IngestRequest) async throws(RPCStatus) -> IngestResponse {
+        try await ingest(request, timeout: nil)
+    }
+    public func actualResources(_ request: ActualResourcesRequest) async throws(RPCStatus) -> ActualResourcesResponse {
+        try await actualResources(request, timeout: nil)
+    }
+    public func resizeState(_ request: ResizeStateRequest) async throws(RPCStatus) -> ResizeStateResponse {
+        try await resizeState(request, timeout: nil)
+    }
+    public func resizes(_ request: ResizesRequest) async throws(RPCStatus) -> ResizesResponse {
+        try await resizes(request, timeout: nil)
+    }
+    public func oomKills(_ request: OOMKillsRequest) async throws(RPCStatus) -> OOMKillsResponse {
+        try await oomKills(request, timeout: nil)
+    }
+    public func readEvents(_ request: ReadEventsRequest) async throws(RPCStatus) -> EventPage {
+        try await readEvents(request, timeout: nil)
+    }
+    public func vpas(_ request: VPAListRequest) async throws(RPCStatus) -> VPAListResponse {
+        try await vpas(request, timeout: nil)
+    }
+    public func pods(_ request: PodListRequest) async throws(RPCStatus) -> PodListResponse {
+        try await pods(request, timeout: nil)
     }
 }
 

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import StoreAPI
 import StoreWire
 import VPAModel
 

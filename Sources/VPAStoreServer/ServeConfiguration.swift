@@ -1,4 +1,5 @@
 import EventStore
+import StoreAPI
 import StoreRPC
 import VPAModel
 
@@ -52,5 +53,16 @@ public struct ServeConfiguration: Sendable {
         self.watchProgressInterval = watchProgressInterval
         self.shutdownGrace = shutdownGrace
         self.usageRetention = usageRetention
+    }
+}
+
+extension ServeConfiguration {
+    /// The settings `GetServerInfo` reports.
+    var settings: ServerSettings {
+        ServerSettings(database: databasePath, listen: listen.description,
+                       maxFrameBytes: UInt32(clamping: maximumFrameBytes), tokenRequired: token != nil,
+                       timeouts: timeouts, watchBufferEvents: UInt32(clamping: watchBufferEvents),
+                       watchProgressIntervalMilliseconds: Int64(RPCClient.milliseconds(watchProgressInterval)),
+                       shutdownGraceMilliseconds: Int64(RPCClient.milliseconds(shutdownGrace)))
     }
 }

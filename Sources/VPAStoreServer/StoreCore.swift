@@ -1,5 +1,6 @@
 import EventStore
 import NIOCore
+import StoreAPI
 import StoreWire
 import VPAModel
 

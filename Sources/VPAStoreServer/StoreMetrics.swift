@@ -4,6 +4,7 @@ import EventStore
 import NIOConcurrencyHelpers
 import OperationsHTTP
 import Prometheus
+import StoreAPI
 import StoreWire
 import VPAModel
 

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import OperationsHTTP
 import ServiceLifecycle
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel
@@ -45,7 +46,9 @@ public final class StoreServer: Service, Sendable {
         metrics.collect { [weak core, coreGate, timeouts = configuration.timeouts] in
             await coreGate.pass { await core?.gauges(now: .now, timeouts: timeouts) } ?? nil
         }
-        let service = StoreService(core: core, metrics: metrics, configuration: configuration, logger: logger)
+        let local = LocalStore(core: core, settings: configuration.settings, logger: logger,
+                               activity: { [metrics] in (metrics.openConnectionCount, metrics.watcherCount) })
+        let service = StoreService(local: local, metrics: metrics, configuration: configuration, logger: logger)
         var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
                                                       shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
         rpcConfiguration.handshakeTimeout = configuration.handshakeTimeout

@@ -2,6 +2,7 @@ import EventStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
+import StoreAPI
 import StoreRPC
 import StoreWire
 

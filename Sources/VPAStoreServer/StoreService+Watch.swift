@@ -1,4 +1,5 @@
 import EventStore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel
@@ -19,7 +20,7 @@ extension StoreService {
     func watch(_ request: WatchRequest, _ call: ServerCall) async throws {
         let head = await core.headPosition
         var next = request.fromPosition ?? head + 1
-        try await checkRange(next, field: "from_position")
+        try await local.checkRange(next, field: "from_position")
         let progressInterval = request.progressIntervalMilliseconds.map { Duration.milliseconds(Int64($0)) }
             ?? configuration.watchProgressInterval
         // Each progress message wakes the watcher's task; a few hundred watches at 1 ms would take

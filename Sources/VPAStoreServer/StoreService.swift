@@ -1,27 +1,25 @@
 import EventStore
 import Logging
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel
 
-/// The `vpa.store.v1.Store` service: decodes each request, asks the store, encodes the answer.
-/// Errors become gRPC status codes (see `RPCStatus.init(_: StoreError)`).
+/// The `vpa.store.v1.Store` service: decodes each request, asks the local store, encodes the
+/// answer. The answers are `LocalStore`'s, so `--db` and `--server` agree; what is only the
+/// server's is here: frame budgets, Watch, Backup, and the per-call log line.
 final class StoreService: RPCService {
-    let core: StoreCore
+    let local: LocalStore
     let metrics: StoreMetrics
     let configuration: ServeConfiguration
-    let startedAt: Timestamp
     let logger: Logger
-    private let clock: @Sendable () -> Timestamp
+    var core: StoreCore { local.core }
 
-    init(core: StoreCore, metrics: StoreMetrics, configuration: ServeConfiguration, logger: Logger,
-         clock: @escaping @Sendable () -> Timestamp = { .now }) {
-        self.core = core
+    init(local: LocalStore, metrics: StoreMetrics, configuration: ServeConfiguration, logger: Logger) {
+        self.local = local
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        self.clock = clock
-        self.startedAt = clock()
     }
 
     func welcome(_ hello: Frame.Hello, peer: String) async throws(RPCStatus) -> Frame.Welcome {
@@ -48,22 +46,21 @@ final class StoreService: RPCService {
         switch method {
         case .getServerInfo:
             _ = try decode(ServerInfoRequest.self, call)
-            try await call.respond(try await serverInfo().encoded())
+            try await call.respond(try await local.serverInfo().encoded())
         case .checkHealth:
             _ = try decode(HealthRequest.self, call)
-            let serving = await !core.shuttingDown
-            try await call.respond(HealthStatus(serving: serving, headPosition: await core.headPosition).encoded())
+            try await call.respond(try await local.health().encoded())
         case .append:
             let request = try decode(AppendRequest.self, call)
             let started = ContinuousClock.now
-            let response = try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }
+            let response = try await local.append(request)
             try await call.respond(response.encoded())
             logWrite("Appended", call, started: started, head: response.headPosition, replayed: response.replayed, [
                 "append.events": .stringConvertible(request.events.count)])
         case .ingest:
             let request = try decode(IngestRequest.self, call)
             let started = ContinuousClock.now
-            let response = try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }
+            let response = try await local.ingest(request)
             try await call.respond(response.encoded())
             logWrite("Ingested", call, started: started, head: response.headPosition, replayed: response.replayed, [
                 "ingest.observations": .stringConvertible(response.summary.observations),
@@ -72,54 +69,33 @@ final class StoreService: RPCService {
         case .getActualResources:
             let request = try decode(ActualResourcesRequest.self, call)
             // One pod's containers are a small answer; a namespace or the cluster may fill a frame.
-            let answer = { () async throws(RPCStatus) -> [UInt8] in
-                try await self.store { core throws(StoreError) in try await core.actualResources(request) }.encoded()
-            }
+            let answer = { () async throws(RPCStatus) -> [UInt8] in try await self.local.actualResources(request).encoded() }
             if request.pod != nil { try await call.respond(try await answer()) } else { try await call.respond(building: answer) }
         case .getResizeState:
             let request = try decode(ResizeStateRequest.self, call)
-            let defaults = configuration.timeouts
-            try await call.respond(try await store { [clock] core throws(StoreError) in
-                try await core.resizeState(request, now: clock(), defaults: defaults)
-            }.encoded())
+            try await call.respond(try await local.resizeState(request).encoded())
         case .listResizes:
             let request = try decode(ResizesRequest.self, call)
-            try await call.respond { await core.resizes(request, now: clock(), defaults: configuration.timeouts).encoded() }
+            try await call.respond { try await local.resizes(request).encoded() }
         case .listOOMKills:
             let request = try decode(OOMKillsRequest.self, call)
-            try await call.respond { try await store { core throws(StoreError) in try await core.oomKills(request) }.encoded() }
+            try await call.respond { try await local.oomKills(request).encoded() }
         case .readEvents:
             let request = try decode(ReadEventsRequest.self, call)
             let from = max(1, request.fromPosition)
-            try await checkRange(from, field: "from_position")
+            try await local.checkRange(from, field: "from_position")
             try await call.respond { try await encodedPage(from: from, selector: request.selector, limit: request.limit).1 }
         case .watch:
             try await watch(try decode(WatchRequest.self, call), call)
         case .listVPAs:
             let request = try decode(VPAListRequest.self, call)
-            try await call.respond { await core.vpas(request).encoded() }
+            try await call.respond { try await local.vpas(request).encoded() }
         case .listPods:
             let request = try decode(PodListRequest.self, call)
-            try await call.respond { await core.pods(request, now: clock(), defaults: configuration.timeouts).encoded() }
+            try await call.respond { try await local.pods(request).encoded() }
         case .backup:
             try await backup(try decode(BackupRequest.self, call), call)
         }
-    }
-
-    func serverInfo() async throws(RPCStatus) -> ServerInfo {
-        let (mode, detected) = await core.inPlaceMode
-        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
-        return ServerInfo(
-            serverVersion: VPAStoreVersion.current, protocolVersion: Frame.protocolVersion, storeID: await core.storeID,
-            headPosition: await core.headPosition, firstPosition: first, inPlaceMode: mode, inPlaceDetected: detected,
-            startedAt: startedAt, openConnections: UInt32(clamping: metrics.openConnectionCount),
-            watchers: UInt32(clamping: metrics.watcherCount),
-            settings: ServerSettings(
-                database: configuration.databasePath, listen: configuration.listen.description,
-                maxFrameBytes: UInt32(clamping: configuration.maximumFrameBytes), tokenRequired: configuration.token != nil,
-                timeouts: configuration.timeouts, watchBufferEvents: UInt32(clamping: configuration.watchBufferEvents),
-                watchProgressIntervalMilliseconds: Int64(RPCClient.milliseconds(configuration.watchProgressInterval)),
-                shutdownGraceMilliseconds: Int64(RPCClient.milliseconds(configuration.shutdownGrace))))
     }
 
     /// The info line each Append and Ingest call leaves, built from the counts the store returned
@@ -143,35 +119,6 @@ final class StoreService: RPCService {
         }
     }
 
-    /// Runs a store operation, turning its error into a status.
-    func store<T: Sendable>(_ body: (StoreCore) async throws(StoreError) -> T) async throws(RPCStatus) -> T {
-        do throws(StoreError) {
-            return try await body(core)
-        } catch {
-            let status = RPCStatus(error)
-            if status.code == .internal || status.code == .dataLoss {
-                logger.error("Store operation failed", metadata: ["error": "\(error)"])
-            }
-            throw status
-        }
-    }
-
-    /// OUT_OF_RANGE for a position below the log's first position or beyond the head + 1 (the
-    /// next position to be written, where a reader waits for new events).
-    func checkRange(_ position: Int64, field: String) async throws(RPCStatus) {
-        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
-        let head = await core.headPosition
-        if let compaction = await core.compaction, position <= compaction.throughPosition {
-            throw RPCStatus(.outOfRange, compaction.compactedMessage("\(field) \(position)", firstPosition: first))
-        }
-        if position < first && first <= head {
-            throw RPCStatus(.outOfRange, "\(field) \(position) is below the first position still in the log, \(first)")
-        }
-        if position > head + 1 {
-            throw RPCStatus(.outOfRange, "\(field) \(position) is beyond the head + 1 (\(head + 1))")
-        }
-    }
-
     /// A page of events from `from`, encoded, that fits in one frame: a page whose encoding is too
     /// large is read again with half as many events.
     func encodedPage(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> (EventPage, [UInt8]) {
@@ -183,7 +130,7 @@ final class StoreService: RPCService {
             if let recent = core.recent.page(from: from, selector: selector, limit: limit) {
                 (page, bytes) = recent
             } else {
-                page = try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
+                page = try await local.store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
                 bytes = page.encoded()
             }
             if bytes.count <= budget { return (page, bytes) }

@@ -1,5 +1,6 @@
 @testable import EventStore
 import Foundation
+import StoreAPI
 import StoreWire
 import Testing
 import VPAModel

@@ -1,4 +1,5 @@
 @testable import EventStore
+import StoreAPI
 import StoreWire
 import Testing
 import VPAModel

@@ -3,9 +3,10 @@ import CoreMetrics
 import Foundation
 import KubernetesAPI
 import Prometheus
-import SimulatorAPI
-import StoreWire
 import SimulatedClusterSupport
+import SimulatorAPI
+import StoreAPI
+import StoreWire
 import Testing
 import VPAModel
 import VPAStoreClient

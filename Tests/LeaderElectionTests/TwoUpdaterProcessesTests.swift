@@ -1,12 +1,13 @@
 import Foundation
 import KubernetesAPI
 import NIOHTTP1
+import SimulatedClusterSupport
 import SimulatorAPI
+import StoreAPI
 import StoreWire
+import Testing
 import VPAModel
 import VPAStoreClient
-import SimulatedClusterSupport
-import Testing
 import VPAStoreTestSupport
 
 /// Two real `vpa-updater` processes with `--leader-elect` against one store and one simulated

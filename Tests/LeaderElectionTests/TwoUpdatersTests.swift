@@ -3,9 +3,10 @@ import KubernetesAPI
 import LeaderElection
 import Logging
 import NIOHTTP1
-import SimulatorAPI
-import StoreWire
 import SimulatedClusterSupport
+import SimulatorAPI
+import StoreAPI
+import StoreWire
 import Testing
 import UpdaterRunner
 import VPAModel

@@ -1,13 +1,14 @@
 import Logging
 import Recommender
 import RecommenderRunner
+import SimulatedClusterSupport
+import StoreAPI
 import StoreRPC
 import StoreWire
-import SimulatedClusterSupport
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
+import VPAStoreTestSupport
 
 /// The recommender loop over a real server: usage in, recommendations and checkpoints out.
 @Suite struct RecommenderRunnerTests {

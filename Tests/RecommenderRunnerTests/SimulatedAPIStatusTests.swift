@@ -2,9 +2,10 @@ import Foundation
 import KubernetesAPI
 import NIOHTTP1
 import RecommenderRunner
-import SimulatorAPI
-import StoreWire
 import SimulatedClusterSupport
+import SimulatorAPI
+import StoreAPI
+import StoreWire
 import Testing
 import VPAModel
 import VPAStoreClient

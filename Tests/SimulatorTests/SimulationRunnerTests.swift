@@ -1,10 +1,11 @@
 import Logging
 import Simulator
+import StoreAPI
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
+import VPAStoreTestSupport
 
 @Suite("Simulation runner against a real store")
 struct SimulationRunnerTests {

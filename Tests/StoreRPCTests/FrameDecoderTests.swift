@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing

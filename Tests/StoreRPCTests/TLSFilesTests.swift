@@ -1,9 +1,10 @@
 import Foundation
 import Logging
+import StoreAPI
 import StoreRPC
 import StoreWire
-import Testing
 import TLSTestSupport
+import Testing
 
 /// The certificate files: refused at start with the file and the reason, re-read when rotated.
 @Suite struct TLSFilesTests {

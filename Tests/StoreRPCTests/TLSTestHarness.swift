@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import TLSTestSupport

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
+import StoreAPI
 import StoreRPC
 import StoreWire
-import Testing
 import TLSTestSupport
+import Testing
 
 /// TLS and mutual TLS between a real `RPCServer` and `RPCClient` on 127.0.0.1, with certificates
 /// made by the test: the calls that must work, and each misconfiguration's message on both sides.

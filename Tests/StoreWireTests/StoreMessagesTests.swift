@@ -1,5 +1,6 @@
-import Testing
+import StoreAPI
 import StoreWire
+import Testing
 import VPAModel
 
 @Suite struct StoreMessagesTests {

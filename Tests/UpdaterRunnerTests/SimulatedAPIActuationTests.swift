@@ -1,8 +1,9 @@
 import Foundation
 import KubernetesAPI
-import SimulatorAPI
-import StoreWire
 import SimulatedClusterSupport
+import SimulatorAPI
+import StoreAPI
+import StoreWire
 import Testing
 import UpdaterRunner
 import VPAModel

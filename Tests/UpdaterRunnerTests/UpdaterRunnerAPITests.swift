@@ -1,8 +1,9 @@
-import StoreWire
 import SimulatedClusterSupport
+import StoreAPI
+import StoreWire
 import Testing
-import UpdaterRunner
 import Updater
+import UpdaterRunner
 import VPAModel
 import VPAStoreClient
 import VPAStoreTestSupport

@@ -1,13 +1,14 @@
 import Logging
+import SimulatedClusterSupport
+import StoreAPI
 import StoreRPC
 import StoreWire
-import SimulatedClusterSupport
 import Testing
-import VPAStoreTestSupport
 import Updater
 import UpdaterRunner
 import VPAModel
 import VPAStoreClient
+import VPAStoreTestSupport
 
 /// The updater loop over a real server: VPAs and pods in, decisions (and resize requests) out.
 @Suite struct UpdaterRunnerTests {

@@ -1,10 +1,11 @@
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 /// What the recommender and updater read and write over RPC.
 @Suite struct AutoscalingMethodTests {

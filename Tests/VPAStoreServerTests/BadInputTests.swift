@@ -1,11 +1,12 @@
 import Foundation
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 /// Each kind of bad input gets a clear answer (or a close) and leaves the server serving others.
 @Suite struct BadInputTests {

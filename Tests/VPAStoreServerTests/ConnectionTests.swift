@@ -1,13 +1,14 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 /// Multiplexing, deadlines, cancellation, shutdown: the call lifecycle over real sockets.
 ///

@@ -1,5 +1,6 @@
 import CStoreProto
 import Foundation
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import NIOCore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing

@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import NIOCore
 import NIOPosix
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing

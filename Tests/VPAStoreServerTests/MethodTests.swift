@@ -1,10 +1,11 @@
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 /// Every method of the Store service over a real loopback socket.
 @Suite struct MethodTests {

@@ -3,13 +3,14 @@ import Foundation
 import FoundationNetworking
 #endif
 import NIOCore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 @Suite struct MetricsTests {
     @Test func metricsCountReadsBySourceAppendsCallsAndConnections() async throws {

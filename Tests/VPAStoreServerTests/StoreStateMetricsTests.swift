@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import NIOCore
 @testable import OperationsHTTP
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing

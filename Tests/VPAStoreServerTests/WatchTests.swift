@@ -1,10 +1,11 @@
+import StoreAPI
 import StoreRPC
 import StoreWire
 import Testing
-import VPAStoreTestSupport
 import VPAModel
 import VPAStoreClient
 import VPAStoreServer
+import VPAStoreTestSupport
 
 @Suite struct WatchTests {
     @Test func aWatchCatchesUpThenSeesEventsAppendedAfterItStarted() async throws {

@@ -1,4 +1,5 @@
 import CSQLite
+import StoreAPI
 import StoreWire
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Logging
+import StoreAPI
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import StoreAPI
 import StoreWire
 
 /// One open client connection: reads frames on its own task and routes them to the calls waiting

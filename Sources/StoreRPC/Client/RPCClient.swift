@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import StoreAPI
 import StoreWire
 
 /// A client of a framed-protobuf RPC server: one multiplexed connection shared by every call,

@@ -1,4 +1,5 @@
 import NIOCore
+import StoreAPI
 import StoreWire
 
 /// Splits the inbound byte stream into frames: a 4-byte big-endian length, then that many bytes of

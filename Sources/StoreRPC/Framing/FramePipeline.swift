@@ -1,5 +1,6 @@
 import NIOCore
 import NIOExtras
+import StoreAPI
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

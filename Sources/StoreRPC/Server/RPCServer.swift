@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import StoreAPI
 import StoreWire
 
 /// A framed-protobuf RPC server: accepts connections, runs one task per connection, and shuts down

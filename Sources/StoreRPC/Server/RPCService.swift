@@ -1,3 +1,4 @@
+import StoreAPI
 import StoreWire
 
 /// What an `RPCServer` serves: the handshake and the calls. The transport handles framing,

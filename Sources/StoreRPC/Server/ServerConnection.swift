@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import StoreAPI
 import StoreWire
 
 #if canImport(Glibc)

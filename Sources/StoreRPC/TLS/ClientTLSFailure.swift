@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import StoreAPI
 import StoreWire
 
 /// Turns a client connection's TLS failure into a status that says what is wrong and what to do.

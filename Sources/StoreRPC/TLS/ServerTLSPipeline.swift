@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
+import StoreAPI
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 // Helpers shared by the codecs of store.proto's messages (StoreMessages+*.swift). Decoding validates:

@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 // ListVpas and ListPods: what the recommender and updater read each loop.

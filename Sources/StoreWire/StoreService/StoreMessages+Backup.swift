@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 
 // Backup: the request, and the messages of its stream (proto/vpa/store/v1/store.proto, BackupChunk).
 

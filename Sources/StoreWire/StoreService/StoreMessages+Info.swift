@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 // GetServerInfo and CheckHealth.
@@ -12,6 +13,7 @@ extension ServerInfoRequest: WireMessage {
     public init(decoding bytes: [UInt8]) throws(WireError) {
         try decodeMessage(bytes, "vpa.store.v1.GetServerInfoRequest", vpa__store__v1__get_server_info_request__unpack,
                           vpa__store__v1__get_server_info_request__free_unpacked) { (_) throws(WireError) in () }
+        self.init()
     }
 }
 
@@ -73,6 +75,7 @@ extension HealthRequest: WireMessage {
     public init(decoding bytes: [UInt8]) throws(WireError) {
         try decodeMessage(bytes, "vpa.store.v1.CheckHealthRequest", vpa__store__v1__check_health_request__unpack,
                           vpa__store__v1__check_health_request__free_unpacked) { (_) throws(WireError) in () }
+        self.init()
     }
 }
 

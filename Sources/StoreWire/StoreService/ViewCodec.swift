@@ -1,4 +1,5 @@
 import CStoreProto
+import StoreAPI
 import VPAModel
 
 // protobuf-c <-> Swift for the messages of views.proto, shared by the Store service's responses.

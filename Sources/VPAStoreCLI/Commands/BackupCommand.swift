@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAStoreClient

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import KubernetesJSON
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

@@ -1,81 +1,58 @@
 import EventStore
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel
 import VPAStoreClient
+import VPAStoreServer
 
-/// Where a query reads: the database file (read-only, safe next to a running server) or a server
-/// over RPC. Both give the same values, so each command prints the same either way.
-enum QuerySource {
-    case file(EventStore, path: String)
-    case server(StoreClient, endpoint: RPCEndpoint)
+/// Where a query reads, picked once: the database file (read-only, safe next to a running server)
+/// with `--db`, or a server over RPC with `--server`. Both are a `StoreAPI` and give the same
+/// answers, so each command prints the same either way; what is left here is the CLI's: error
+/// messages that name the source, and reading the log in pages.
+struct QuerySource {
+    let store: any StoreAPI
+    /// Where the answers come from, for error messages.
+    let name: String
 
     /// The source the options name: the server with `--server`, the file otherwise.
     static func open(_ database: DatabaseOptions, _ server: ServerOptions) throws -> QuerySource {
         if let remote = try connect(server) { return remote }
-        return .file(try database.openForReading(), path: database.path)
+        let local = try LocalStore.openForReading(path: database.path)
+        if let snapshot = local.immutableSnapshot { writeToStandardError("note: \(snapshot)\n") }
+        return QuerySource(store: local, name: database.path)
     }
 
     /// The server `--server` names; nil without the option.
     static func connect(_ server: ServerOptions) throws -> QuerySource? {
         guard let endpoint = server.server else { return nil }
-        return .server(StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store query",
-                                   tls: server.clientTLS),
-                       endpoint: endpoint)
-    }
-
-    /// Where the answers come from, for error messages.
-    var name: String {
-        switch self {
-        case .file(_, let path): path
-        case .server(_, let endpoint): "the server at \(endpoint)"
-        }
+        return QuerySource(store: StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store query",
+                                              tls: server.clientTLS),
+                           name: "the server at \(endpoint)")
     }
 
     func resources(at point: PointInTime?, namespace: String?, pod: String?) async throws -> [ContainerResourcesView] {
-        switch self {
-        case .file(let store, _):
-            guard let point else { return store.currentResources(namespace: namespace, pod: pod) }
-            return try store.resources(at: point, namespace: namespace, pod: pod)
-        case .server(let client, _):
-            return try await remote { () async throws(RPCStatus) in
-                // In pages: a whole cluster's answer does not fit one frame.
-                try await client.allActualResources(ActualResourcesRequest(namespace: namespace, pod: pod, at: point)).containers
-            }
+        try await remote { () async throws(RPCStatus) in
+            try await store.allActualResources(ActualResourcesRequest(namespace: namespace, pod: pod, at: point)).containers
         }
     }
 
     func resizes(state: ResizeState?, now: Timestamp, timeouts: ResizeTimeouts) async throws -> [ResizeView] {
-        switch self {
-        case .file(let store, _):
-            return store.resizes(state: state, now: now, timeouts: timeouts)
-        case .server(let client, _):
-            return try await remote { () async throws(RPCStatus) in
-                try await client.resizes(ResizesRequest(state: state, now: now, timeouts: timeouts)).resizes
-            }
+        try await remote { () async throws(RPCStatus) in
+            try await store.resizes(ResizesRequest(state: state, now: now, timeouts: timeouts)).resizes
         }
     }
 
     func oomKills(namespace: String?, pod: String?, container: String?, since: Timestamp?, until: Timestamp?)
         async throws -> [OOMView] {
-        switch self {
-        case .file(let store, _):
-            return try store.oomKills(namespace: namespace, pod: pod, container: container, since: since, until: until)
-        case .server(let client, _):
-            return try await remote { () async throws(RPCStatus) in
-                try await client.oomKills(OOMKillsRequest(namespace: namespace, pod: pod, container: container,
-                                                          since: since, until: until)).kills
-            }
+        try await remote { () async throws(RPCStatus) in
+            try await store.oomKills(OOMKillsRequest(namespace: namespace, pod: pod, container: container,
+                                                     since: since, until: until)).kills
         }
     }
 
     func vpas(namespace: String?) async throws -> [VPARecord] {
-        switch self {
-        case .file(let store, _):
-            return store.vpaRecords(namespace: namespace)
-        case .server(let client, _):
-            return try await remote { () async throws(RPCStatus) in try await client.vpas(VPAListRequest(namespace: namespace)).vpas }
-        }
+        try await remote { () async throws(RPCStatus) in try await store.vpas(VPAListRequest(namespace: namespace)).vpas }
     }
 
     /// Reads the events `filter` selects and `selection` keeps, oldest first, a page at a time, and
@@ -84,18 +61,25 @@ enum QuerySource {
     /// events match past the limit, nil when the answer is complete.
     func forEachEventPage(_ filter: EventFilter, keeping selection: StreamSelection = StreamSelection(),
                           pageSize: Int = 1000, _ body: ([EventRecord]) throws -> Void) async throws -> Int64? {
-        if case .file(let store, _) = self, let compaction = store.compaction, filter.fromPosition <= compaction.throughPosition {
-            // Over RPC a read below the cut is OUT_OF_RANGE; here the history is shown from the cut, and said so.
-            writeToStandardError("note: the log was compacted: the history starts at position \(compaction.firstPosition) "
-                                 + "(\(compaction.before.rfc3339)); events before it were removed\n")
-        }
         var remaining = filter.limit
         var from = filter.fromPosition
         while true {
             // One more than asked, so a read that fills the limit also tells whether more follow;
             // whole pages when events are dropped here, so a sparse selection is not read in driblets.
             let want = selection.keepsEverything && remaining < pageSize ? remaining + 1 : pageSize
-            let page = try await eventPage(filter, from: from, limit: want)
+            let page: (records: [EventRecord], next: Int64?)
+            do throws(RPCStatus) {
+                page = try await eventPage(filter, from: from, limit: want)
+            } catch where error.code == .outOfRange {
+                // Below a compaction's cut the history is shown from the cut, and said so.
+                guard let first = try? await store.serverInfo().firstPosition, from < first else { throw CLIError("\(name): \(error)") }
+                writeToStandardError("note: the log was compacted: the history starts at position \(first); events before it "
+                                     + "were removed (\(error.message))\n")
+                from = first
+                continue
+            } catch {
+                throw CLIError("\(name): \(error)")
+            }
             let kept = selection.keepsEverything ? page.records : page.records.filter(selection.matches)
             if kept.count > remaining {
                 if remaining > 0 { try body(Array(kept.prefix(remaining))) }
@@ -110,35 +94,23 @@ enum QuerySource {
 
     /// One page of the log from `from`: at most `limit` events matching `filter`, and where the next
     /// page starts (nil at the end of the log).
-    private func eventPage(_ filter: EventFilter, from: Int64, limit: Int) async throws
+    private func eventPage(_ filter: EventFilter, from: Int64, limit: Int) async throws(RPCStatus)
         -> (records: [EventRecord], next: Int64?) {
-        switch self {
-        case .file(let store, _):
-            var page = filter
-            page.fromPosition = from
-            page.limit = limit
-            let events = try store.events(page)
-            let records = events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) }
-            return (records, events.count < limit ? nil : events[events.count - 1].position + 1)
-        case .server(let client, _):
-            let selector = EventSelector(pod: filter.pod.map { PodName(namespace: $0.namespace, name: $0.name) },
-                                         type: filter.type, since: filter.since, until: filter.until)
-            let request = ReadEventsRequest(fromPosition: from, limit: min(limit, ReadEventsRequest.maximumLimit),
-                                            selector: selector)
-            let page = try await remote { () async throws(RPCStatus) in try await client.readEvents(request) }
-            let atEnd = page.nextPosition > page.headPosition || page.nextPosition <= from
-            return (page.events, atEnd ? nil : page.nextPosition)
-        }
+        let selector = EventSelector(pod: filter.pod.map { PodName(namespace: $0.namespace, name: $0.name) },
+                                     type: filter.type, since: filter.since, until: filter.until)
+        let request = ReadEventsRequest(fromPosition: from, limit: min(limit, ReadEventsRequest.maximumLimit), selector: selector)
+        let page = try await store.readEvents(request)
+        let atEnd = page.nextPosition > page.headPosition || page.nextPosition <= from
+        return (page.events, atEnd ? nil : page.nextPosition)
     }
 
     /// The server's `GetServerInfo`; only with `--server`.
     func serverInfo() async throws -> ServerInfo {
-        guard case .server(let client, _) = self else { throw CLIError("no server given: use --server HOST:PORT") }
-        return try await remote { () async throws(RPCStatus) in try await client.serverInfo() }
+        try await remote { () async throws(RPCStatus) in try await store.serverInfo() }
     }
 
     func close() async {
-        if case .server(let client, _) = self { await client.close() }
+        await store.close()
     }
 
     /// Runs a remote call, turning its status into a message for the user.

@@ -1,4 +1,5 @@
 import Foundation
+import StoreAPI
 import StoreRPC
 import StoreWire
 import VPAModel

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StoreAPI
 import StoreWire
 import VPAModel
 

@@ -1,0 +1,151 @@
+import EventStore
+import Logging
+import NIOCore
+import NIOPosix
+import StoreAPI
+import StoreWire
+import VPAModel
+
+/// The store in this process as a `StoreAPI`: what `--db` reads and what a server answers each
+/// call with. Every query and its filters live here once (through `StoreCore`), so a command
+/// prints the same whether it reads the file or a server.
+public final class LocalStore: StoreAPI {
+    let core: StoreCore
+    /// The resize timeouts a request that gives none is judged by.
+    let timeouts: ResizeTimeouts
+    private let settings: ServerSettings
+    private let startedAt: Timestamp
+    private let clock: @Sendable () -> Timestamp
+    private let activity: @Sendable () -> (connections: Int, watchers: Int)
+    private let logger: Logger
+    /// The thread this store opened for its SQLite calls, when it opened the file itself.
+    private let ownThread: MultiThreadedEventLoopGroup?
+    /// Why a read-only file is read as an immutable snapshot (see `EventStore.immutableSnapshot`),
+    /// for the caller to say; nil otherwise.
+    public let immutableSnapshot: String?
+
+    init(core: StoreCore, settings: ServerSettings, logger: Logger, clock: @escaping @Sendable () -> Timestamp = { .now },
+         activity: @escaping @Sendable () -> (connections: Int, watchers: Int) = { (0, 0) },
+         ownThread: MultiThreadedEventLoopGroup? = nil, immutableSnapshot: String? = nil) {
+        self.core = core
+        self.immutableSnapshot = immutableSnapshot
+        self.timeouts = settings.timeouts
+        self.settings = settings
+        self.clock = clock
+        self.startedAt = clock()
+        self.activity = activity
+        self.logger = logger
+        self.ownThread = ownThread
+    }
+
+    /// Opens the database at `path` for reading: safe next to a running server, which stays the
+    /// file's one writer. `close()` lets it go.
+    public static func openForReading(path: String, timeouts: ResizeTimeouts = ResizeTimeouts(),
+                                      logger: Logger = Logger(label: "vpa-store.local")) throws -> LocalStore {
+        let store = try EventStore(path: path, access: .readOnly)
+        let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let core = StoreCore(store: store, metrics: StoreMetrics(), recentCapacity: 0, executor: thread.next().executor)
+        let settings = ServerSettings(database: path, listen: "", maxFrameBytes: 0, tokenRequired: false, timeouts: timeouts,
+                                      watchBufferEvents: 0, watchProgressIntervalMilliseconds: 0, shutdownGraceMilliseconds: 0)
+        return LocalStore(core: core, settings: settings, logger: logger, ownThread: thread,
+                          immutableSnapshot: store.immutableSnapshot.map { "\($0)" })
+    }
+
+    public func serverInfo() async throws(RPCStatus) -> ServerInfo {
+        let (mode, detected) = await core.inPlaceMode
+        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
+        let (connections, watchers) = activity()
+        return ServerInfo(serverVersion: VPAStoreVersion.current, protocolVersion: Frame.protocolVersion,
+                          storeID: await core.storeID, headPosition: await core.headPosition, firstPosition: first,
+                          inPlaceMode: mode, inPlaceDetected: detected, startedAt: startedAt,
+                          openConnections: UInt32(clamping: connections), watchers: UInt32(clamping: watchers),
+                          settings: settings)
+    }
+
+    public func health() async throws(RPCStatus) -> HealthStatus {
+        HealthStatus(serving: await !core.shuttingDown, headPosition: await core.headPosition)
+    }
+
+    public func append(_ request: AppendRequest) async throws(RPCStatus) -> AppendResponse {
+        try await store { [clock] core throws(StoreError) in try await core.append(request, now: clock()) }
+    }
+
+    public func ingest(_ request: IngestRequest) async throws(RPCStatus) -> IngestResponse {
+        try await store { [clock] core throws(StoreError) in try await core.ingest(request, now: clock()) }
+    }
+
+    public func actualResources(_ request: ActualResourcesRequest) async throws(RPCStatus) -> ActualResourcesResponse {
+        try await store { core throws(StoreError) in try await core.actualResources(request) }
+    }
+
+    public func resizeState(_ request: ResizeStateRequest) async throws(RPCStatus) -> ResizeStateResponse {
+        try await store { [clock, timeouts] core throws(StoreError) in
+            try await core.resizeState(request, now: clock(), defaults: timeouts)
+        }
+    }
+
+    public func resizes(_ request: ResizesRequest) async throws(RPCStatus) -> ResizesResponse {
+        await core.resizes(request, now: clock(), defaults: timeouts)
+    }
+
+    public func oomKills(_ request: OOMKillsRequest) async throws(RPCStatus) -> OOMKillsResponse {
+        try await store { core throws(StoreError) in try await core.oomKills(request) }
+    }
+
+    public func readEvents(_ request: ReadEventsRequest) async throws(RPCStatus) -> EventPage {
+        let from = max(1, request.fromPosition)
+        try await checkRange(from, field: "from_position")
+        return try await page(from: from, selector: request.selector, limit: request.limit)
+    }
+
+    public func vpas(_ request: VPAListRequest) async throws(RPCStatus) -> VPAListResponse {
+        await core.vpas(request)
+    }
+
+    public func pods(_ request: PodListRequest) async throws(RPCStatus) -> PodListResponse {
+        await core.pods(request, now: clock(), defaults: timeouts)
+    }
+
+    public func close() async {
+        await core.close()
+        try? await ownThread?.shutdownGracefully()
+    }
+
+    // MARK: - What the server's streaming calls share
+
+    /// A page of events from `from`: recent ones from memory, without queueing behind the store
+    /// actor's commits; older ones from the log.
+    func page(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> EventPage {
+        if let recent = core.recent.page(from: from, selector: selector, limit: limit) { return recent.0 }
+        return try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
+    }
+
+    /// OUT_OF_RANGE for a position below the log's first position or beyond the head + 1 (the
+    /// next position to be written, where a reader waits for new events).
+    func checkRange(_ position: Int64, field: String) async throws(RPCStatus) {
+        let first = try await store { core throws(StoreError) in try await core.firstPosition() }
+        let head = await core.headPosition
+        if let compaction = await core.compaction, position <= compaction.throughPosition {
+            throw RPCStatus(.outOfRange, compaction.compactedMessage("\(field) \(position)", firstPosition: first))
+        }
+        if position < first && first <= head {
+            throw RPCStatus(.outOfRange, "\(field) \(position) is below the first position still in the log, \(first)")
+        }
+        if position > head + 1 {
+            throw RPCStatus(.outOfRange, "\(field) \(position) is beyond the head + 1 (\(head + 1))")
+        }
+    }
+
+    /// Runs a store operation, turning its error into a status.
+    func store<T: Sendable>(_ body: (StoreCore) async throws(StoreError) -> T) async throws(RPCStatus) -> T {
+        do throws(StoreError) {
+            return try await body(core)
+        } catch {
+            let status = RPCStatus(error)
+            if status.code == .internal || status.code == .dataLoss {
+                logger.error("Store operation failed", metadata: ["error": "\(error)"])
+            }
+            throw status
+        }
+    }
+}
