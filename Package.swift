@@ -154,6 +154,8 @@ let package = Package(
                 dependencies: ["StoreRPC", "StoreWire", "StoreAPI", "VPAModel", "KubernetesAPI", "LeaderElection", "OperationsHTTP", "VPAStoreClient",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vpa-recommender",

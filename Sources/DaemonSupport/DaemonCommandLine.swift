@@ -1,16 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LeaderElection
 import Logging
 import StoreRPC
 import VPAModel
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A loop that `vpa-recommender` and `vpa-updater` run against the store, one pass at a time.
 public protocol LoopingRunner: Actor {
@@ -60,10 +54,14 @@ public enum DaemonCommandLine {
             return
         }
         activity?.startMonitoring()
-        let loop = Task { await runEvery(interval, runner, activity: activity, observer: observer, logger: logger) }
-        let signals = cancelOnSignals(loop)
-        await loop.value
-        signals.forEach { $0.cancel() }
+        do {
+            try await LoopService.runUntilSignalled(logger: logger) {
+                await runEvery(interval, runner, activity: activity, observer: observer, logger: logger)
+            }
+        } catch {
+            await runner.close()
+            throw error
+        }
         await runner.close()
     }
 
@@ -72,7 +70,7 @@ public enum DaemonCommandLine {
                                                      observer: PassObserver<Runner.Summary>?,
                                                      logger: Logger) async throws {
         let outcome = PassOutcome()
-        let loop = Task {
+        let loop = { @Sendable in
             await leaderElector.run {
                 await runner.startedLeading()
                 activity?.startMonitoring()
@@ -86,9 +84,12 @@ public enum DaemonCommandLine {
                 }
             }
         }
-        let signals = cancelOnSignals(loop)
-        await loop.value
-        signals.forEach { $0.cancel() }
+        do {
+            try await LoopService.runUntilSignalled(logger: logger, loop)
+        } catch {
+            await runner.close()
+            throw error
+        }
         await runner.close()
         if once, let failure = await outcome.failure {
             throw LoopFailure(message: failure)
@@ -137,17 +138,6 @@ public enum DaemonCommandLine {
     /// Writes a line straight to standard output, so a reader of a pipe sees each loop as it ends.
     public static func write(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Cancels `task` on SIGINT or SIGTERM.
-    static func cancelOnSignals(_ task: Task<Void, Never>) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
     }
 
     /// `--server HOST:PORT|unix:PATH`.

@@ -100,7 +100,8 @@ public actor RecommenderRunner {
     public init(endpoint: RPCEndpoint, token: String = "",
                 configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
                 statusWriter: VPAStatusWriter? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls),
+        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
+                                      retry: .default),
                   configuration: configuration, statusWriter: statusWriter, logger: logger)
     }
 
@@ -438,7 +439,7 @@ public actor RecommenderRunner {
     /// rest appended.
     private func append(_ events: [AppendEvent], idempotencyKey: String) async throws -> [AppendEvent] {
         do throws(RPCStatus) {
-            try await appendRetrying(AppendRequest(idempotencyKey: idempotencyKey, events: events))
+            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey, events: events))
             return events
         } catch {
             guard error.code == .notFound else { throw error }
@@ -447,23 +448,8 @@ public actor RecommenderRunner {
             logger.info("VPAs deleted during the loop; appending for the others", metadata: [
                 "dropped_events": "\(events.count - remaining.count)"])
             guard !remaining.isEmpty else { return [] }
-            try await appendRetrying(AppendRequest(idempotencyKey: idempotencyKey + "/listed", events: remaining))
+            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey + "/listed", events: remaining))
             return remaining
-        }
-    }
-
-    private func appendRetrying(_ request: AppendRequest) async throws(RPCStatus) {
-        var attempt = 0
-        while true {
-            do throws(RPCStatus) {
-                _ = try await client.append(request)
-                return
-            } catch where (error.code == .unavailable || error.code == .deadlineExceeded) && attempt < 3 {
-                attempt += 1
-                logger.info("Append failed; retrying with the same idempotency key", metadata: [
-                    "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100 << attempt))
-            }
         }
     }
 }

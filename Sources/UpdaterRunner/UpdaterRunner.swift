@@ -89,7 +89,8 @@ public actor UpdaterRunner {
     /// is the configuration's `name`), over TLS with `tls`.
     public init(endpoint: RPCEndpoint, token: String = "", configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
                 actuator: (any PodActuator)? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls),
+        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
+                                      retry: .default),
                   configuration: configuration, actuator: actuator, logger: logger)
     }
 
@@ -207,7 +208,7 @@ public actor UpdaterRunner {
                         idempotencyKey: String) async throws(RPCStatus) -> [String] {
         guard !changes.isEmpty else { return [] }
         do throws(RPCStatus) {
-            try await appendRetrying(AppendRequest(idempotencyKey: idempotencyKey, events: changes.flatMap(\.events)))
+            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey, events: changes.flatMap(\.events)))
             for change in changes { recorded[change.pod] = change.decision }
             return changes.map(\.pod)
         } catch {
@@ -216,7 +217,7 @@ public actor UpdaterRunner {
         var pods: [String] = []
         for change in changes {
             do throws(RPCStatus) {
-                try await appendRetrying(AppendRequest(idempotencyKey: "\(idempotencyKey)/\(change.pod)", events: change.events))
+                _ = try await client.append(AppendRequest(idempotencyKey: "\(idempotencyKey)/\(change.pod)", events: change.events))
                 recorded[change.pod] = change.decision
                 pods.append(change.pod)
             } catch {
@@ -225,21 +226,6 @@ public actor UpdaterRunner {
             }
         }
         return pods
-    }
-
-    private func appendRetrying(_ request: AppendRequest) async throws(RPCStatus) {
-        var attempt = 0
-        while true {
-            do throws(RPCStatus) {
-                _ = try await client.append(request)
-                return
-            } catch where (error.code == .unavailable || error.code == .deadlineExceeded) && attempt < 3 {
-                attempt += 1
-                logger.info("Append failed; retrying with the same idempotency key", metadata: [
-                    "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100 << attempt))
-            }
-        }
     }
 
     // MARK: - Actuation

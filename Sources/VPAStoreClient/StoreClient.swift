@@ -18,21 +18,27 @@ import VPAModel
 public final class StoreClient: Sendable {
     /// The transport, for raw calls.
     public let rpc: RPCClient
-    /// The deadline of a call that does not give its own; nil = none.
+    /// The deadline of a call that does not give its own; nil = none. Each try has the whole deadline.
     public let defaultTimeout: Duration?
+    /// When a failed call is tried again (reads, and writes with an idempotency key). None by
+    /// default: the transport already tries `connectAttempts` times to connect, and a command a
+    /// person runs should fail fast; the daemons and `ingest --server` ask for `.default`.
+    public let retry: RetryPolicy
 
-    public init(rpc: RPCClient, defaultTimeout: Duration? = .seconds(30)) {
+    public init(rpc: RPCClient, defaultTimeout: Duration? = .seconds(30), retry: RetryPolicy = .none) {
         self.rpc = rpc
         self.defaultTimeout = defaultTimeout
+        self.retry = retry
     }
 
     /// A client of the server at `endpoint`; with `tls`, over TLS (`--tls-ca`…).
     public convenience init(endpoint: RPCEndpoint, token: String = "", peerName: String = "vpa-store-client",
                             defaultTimeout: Duration? = .seconds(30), logger: Logger = Logger(label: "vpa-store.client"),
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: RPCClientTLS? = nil) {
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: RPCClientTLS? = nil,
+                            retry: RetryPolicy = .none) {
         self.init(rpc: RPCClient(configuration: RPCClientConfiguration(endpoint: endpoint, peerName: peerName, token: token, tls: tls),
                                  logger: logger, group: group),
-                  defaultTimeout: defaultTimeout)
+                  defaultTimeout: defaultTimeout, retry: retry)
     }
 
     /// Version, store id, head, in-place mode and settings of the server.
@@ -49,12 +55,12 @@ public final class StoreClient: Sendable {
     /// and answers as the first call did (`replayed` true). With an expected head, FAILED_PRECONDITION
     /// when another writer appended first.
     public func append(_ request: AppendRequest, timeout: Duration?) async throws(RPCStatus) -> AppendResponse {
-        try await call(.append, request, timeout: timeout)
+        try await call(.append, request, timeout: timeout, idempotent: request.idempotencyKey != nil)
     }
 
     /// Ingests observations with the same derivations as `vpa-store ingest`, all or nothing.
     public func ingest(_ request: IngestRequest, timeout: Duration?) async throws(RPCStatus) -> IngestResponse {
-        try await call(.ingest, request, timeout: timeout)
+        try await call(.ingest, request, timeout: timeout, idempotent: request.idempotencyKey != nil)
     }
 
     /// Actual resources of the matching containers, now or at a time or position.
@@ -178,13 +184,26 @@ public final class StoreClient: Sendable {
         await rpc.close()
     }
 
+    /// One call, tried again as `retry` allows when `idempotent` (a read, or a write with a key).
     private func call<Request: WireMessage, Response: WireMessage>(_ method: StoreMethod, _ request: Request,
-                                                                    timeout: Duration?) async throws(RPCStatus) -> Response {
-        let bytes = try await rpc.unary(method.rawValue, request.encoded(), timeout: timeout ?? defaultTimeout)
-        do throws(WireError) {
-            return try Response(decoding: bytes)
-        } catch {
-            throw RPCStatus(.internal, "the server's \(method.shortName) answer could not be read: \(error)")
+                                                                    timeout: Duration?, idempotent: Bool = true)
+        async throws(RPCStatus) -> Response {
+        let payload = request.encoded()
+        var attempt = 1
+        while true {
+            do throws(RPCStatus) {
+                let bytes = try await rpc.unary(method.rawValue, payload, timeout: timeout ?? defaultTimeout)
+                do throws(WireError) {
+                    return try Response(decoding: bytes)
+                } catch {
+                    throw RPCStatus(.internal, "the server's \(method.shortName) answer could not be read: \(error)")
+                }
+            } catch where idempotent && retry.retries(error, attempt: attempt) && !Task.isCancelled {
+                rpc.logger.info("Call failed; trying again", metadata: [
+                    "rpc.method": "\(method.shortName)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: retry.backoff(after: attempt))
+                attempt += 1
+            }
         }
     }
 }

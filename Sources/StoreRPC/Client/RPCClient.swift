@@ -13,7 +13,8 @@ import StoreWire
 public final class RPCClient: Sendable {
     public let configuration: RPCClientConfiguration
     private let group: any EventLoopGroup
-    private let logger: Logger
+    /// Where the transport logs; `StoreClient` logs its retries here too.
+    public let logger: Logger
     private let connector: Connector
 
     public init(configuration: RPCClientConfiguration, logger: Logger = Logger(label: "vpa-store.client"),

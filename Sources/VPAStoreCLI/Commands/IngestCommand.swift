@@ -64,7 +64,8 @@ struct IngestCommand: AsyncParsableCommand {
         }
         let summary: IngestSummary
         if let endpoint = server.server {
-            let client = StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store ingest", tls: server.clientTLS)
+            let client = StoreClient(endpoint: endpoint, token: try server.token(), peerName: "vpa-store ingest", tls: server.clientTLS,
+                                     retry: .default)
             summary = try await RemoteIngest(client: client, endpoint: endpoint)
                 .send(observations, observedAt: at ?? .now, inPlaceMode: inPlace, batchSize: batchSize)
         } else {

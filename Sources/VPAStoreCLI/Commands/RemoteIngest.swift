@@ -8,14 +8,13 @@ import VPAStoreClient
 /// `vpa-store ingest --server`: sends the decoded observations as Ingest calls.
 ///
 /// One call is one transaction on the server. The input goes in as few calls as the server's frame
-/// limit allows (or `--batch-size` objects per call); each call carries its own idempotency key and
-/// is retried with it when the connection drops, so a retry never appends twice.
+/// limit allows (or `--batch-size` objects per call); each call carries its own idempotency key, so
+/// the client's retry (`RetryPolicy.default`, when the connection drops) never appends twice.
 struct RemoteIngest {
     let client: StoreClient
     let endpoint: RPCEndpoint
     /// Objects per call before checking the encoded size.
     static let defaultChunk = 2000
-    static let retries = 3
 
     func send(_ observations: [Observation], observedAt: Timestamp, inPlaceMode: InPlaceMode?, batchSize: Int?)
         async throws -> IngestSummary {
@@ -50,16 +49,10 @@ struct RemoteIngest {
     }
 
     private func call(_ request: IngestRequest) async throws -> IngestSummary {
-        var attempt = 0
-        while true {
-            do throws(RPCStatus) {
-                return try await client.ingest(request, timeout: .seconds(300)).summary
-            } catch where error.code == .unavailable && attempt < Self.retries {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(200 * attempt))
-            } catch {
-                throw CLIError("\(endpoint): \(error)")
-            }
+        do throws(RPCStatus) {
+            return try await client.ingest(request, timeout: .seconds(300)).summary
+        } catch {
+            throw CLIError("\(endpoint): \(error)")
         }
     }
 }
