@@ -3242,7 +3242,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__list_oom_kills_response__descri
   (ProtobufCMessageInit) vpa__store__v1__list_oom_kills_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_descriptors[5] =
+static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_descriptors[7] =
 {
   {
     "namespace",
@@ -3304,18 +3304,44 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stream_kind",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__EventSelector, stream_kind),
+    &vpa__store__v1__stream_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__EventSelector, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__event_selector__field_indices_by_name[] = {
+  6,   /* field[6] = name */
   0,   /* field[0] = namespace */
   1,   /* field[1] = pod */
   3,   /* field[3] = since_ms */
+  5,   /* field[5] = stream_kind */
   2,   /* field[2] = type */
   4,   /* field[4] = until_ms */
 };
 static const ProtobufCIntRange vpa__store__v1__event_selector__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__event_selector__descriptor =
 {
@@ -3325,7 +3351,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__event_selector__descriptor =
   "Vpa__Store__V1__EventSelector",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__EventSelector),
-  5,
+  7,
   vpa__store__v1__event_selector__field_descriptors,
   vpa__store__v1__event_selector__field_indices_by_name,
   1,  vpa__store__v1__event_selector__number_ranges,
@@ -4143,6 +4169,38 @@ const ProtobufCMessageDescriptor vpa__store__v1__backup_chunk__descriptor =
   1,  vpa__store__v1__backup_chunk__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__backup_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue vpa__store__v1__stream_kind__enum_values_by_number[4] =
+{
+  { "STREAM_KIND_UNSPECIFIED", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED", 0 },
+  { "STREAM_KIND_STORE", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_STORE", 1 },
+  { "STREAM_KIND_POD", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_POD", 2 },
+  { "STREAM_KIND_VPA", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_VPA", 3 },
+};
+static const ProtobufCIntRange vpa__store__v1__stream_kind__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex vpa__store__v1__stream_kind__enum_values_by_name[4] =
+{
+  { "STREAM_KIND_POD", 2 },
+  { "STREAM_KIND_STORE", 1 },
+  { "STREAM_KIND_UNSPECIFIED", 0 },
+  { "STREAM_KIND_VPA", 3 },
+};
+const ProtobufCEnumDescriptor vpa__store__v1__stream_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.StreamKind",
+  "StreamKind",
+  "Vpa__Store__V1__StreamKind",
+  "vpa.store.v1",
+  4,
+  vpa__store__v1__stream_kind__enum_values_by_number,
+  4,
+  vpa__store__v1__stream_kind__enum_values_by_name,
+  1,
+  vpa__store__v1__stream_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor vpa__store__v1__store__method_descriptors[13] =
 {

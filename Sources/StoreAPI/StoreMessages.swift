@@ -319,21 +319,6 @@ public struct OOMKillsResponse: Hashable, Sendable {
     }
 }
 
-/// Which events a read or a watch wants.
-public struct EventSelector: Hashable, Sendable {
-    public var pod: PodName?
-    public var type: EventType?
-    public var since: Timestamp?
-    public var until: Timestamp?
-
-    public init(pod: PodName? = nil, type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
-        self.pod = pod
-        self.type = type
-        self.since = since
-        self.until = until
-    }
-}
-
 /// A page of the log.
 public struct ReadEventsRequest: Hashable, Sendable {
     /// The largest page a server returns.

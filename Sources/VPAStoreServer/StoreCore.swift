@@ -239,9 +239,7 @@ actor StoreCore {
         guard from <= head else { return EventPage(events: [], nextPosition: from, headPosition: head) }
         // A watcher still behind a compaction that just ran is told so, not silently moved on.
         try store.checkNotCompacted(position: from, what: "position")
-        let filter = EventFilter(pod: selector.pod.map { ($0.namespace, $0.name) }, type: selector.type,
-                                 since: selector.since, until: selector.until, fromPosition: from, limit: limit)
-        let events = try store.events(filter)
+        let events = try store.events(selector, from: from, limit: limit)
         let next = events.count == limit ? events[events.count - 1].position + 1 : head + 1
         return EventPage(events: events.map { EventRecord(event: $0, stream: store.stream($0.streamID)) },
                          nextPosition: next, headPosition: head)
@@ -291,19 +289,6 @@ actor StoreCore {
             inProgressMilliseconds: requested.inProgressMilliseconds > 0 ? requested.inProgressMilliseconds : defaults.inProgressMilliseconds)
     }
 }
-
-extension EventSelector {
-    /// Whether `record` passes the selector (the same tests the log read applies in SQL).
-    func matches(_ record: EventRecord) -> Bool {
-        if let pod, record.stream?.kind != .pod || record.stream?.namespace != pod.namespace
-            || record.stream?.name != pod.name { return false }
-        if let type, record.event.body.type != type { return false }
-        if let since, record.event.occurredAt < since { return false }
-        if let until, record.event.occurredAt > until { return false }
-        return true
-    }
-}
-
 
 /// An Ingest call waiting for its group commit.
 struct PendingIngest {

@@ -99,7 +99,7 @@ struct CompactionTests {
     }
 
     static func typesThrough(_ store: EventStore, _ position: Int64) throws -> Set<EventType> {
-        Set(try store.events(EventFilter(limit: 1_000_000)).filter { $0.position <= position }.map(\.body.type))
+        Set(try store.events(EventSelector(), limit: 1_000_000).filter { $0.position <= position }.map(\.body.type))
     }
 
     @Test func everyEventTypeIsCompactedAndAnswersAtOrAfterTheCutAreUnchanged() throws {
@@ -108,12 +108,12 @@ struct CompactionTests {
         try Self.populate(store, rounds: 0..<16)
         let cut = Self.time(10)
         // The cut position: the last event before the first one at or after the cut time.
-        let through = try #require(try store.events(EventFilter(limit: 1_000_000)).first { $0.occurredAt >= cut }).position - 1
+        let through = try #require(try store.events(EventSelector(), limit: 1_000_000).first { $0.occurredAt >= cut }).position - 1
         #expect(try Self.typesThrough(store, through) == Set(EventType.allCases))
         let times = [cut, cut.advanced(byMilliseconds: 1), Self.time(12).advanced(byMilliseconds: 30_000), Self.time(15), Self.time(40)]
         let positions = [through + 1, through + 2, through + 17, store.headPosition]
         let before = try Self.answers(store, times: times, positions: positions)
-        let podEventsAfterCut = try store.events(EventFilter(pod: ("shop", "web-0"), limit: 10_000)).filter { $0.position > through }
+        let podEventsAfterCut = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 10_000).filter { $0.position > through }
         let eventsThroughCut = try #require(try store.connection.scalarInt("SELECT count(*) FROM events WHERE position <= ?", .int(through)))
 
         let summary = try store.compact(before: cut, recordedAt: Self.time(16))
@@ -128,7 +128,7 @@ struct CompactionTests {
         #expect(store.compaction == CompactionState(throughPosition: through, before: cut,
                                                     usageRemovalsAtOrBelowCut: store.compaction?.usageRemovalsAtOrBelowCut ?? -1))
         #expect(try Self.answers(store, times: times, positions: positions) == before)
-        #expect(try store.events(EventFilter(pod: ("shop", "web-0"), limit: 10_000)) == podEventsAfterCut)
+        #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 10_000) == podEventsAfterCut)
 
         // verify starts each chain at the cut; a reader (snapshot plus log) agrees; replay rebuilds
         // from the base to the same tables.

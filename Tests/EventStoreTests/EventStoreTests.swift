@@ -27,7 +27,7 @@ struct EventStoreTests {
         let summary = try store.ingest([.pod(withStatus.pod)], observedAt: minute(1))
         #expect(summary.inPlaceModeChanges == 1)
         #expect(store.inPlaceMode == (.auto, true))
-        let switched = try store.events(EventFilter(type: .inPlaceModeChanged))
+        let switched = try store.events(EventSelector(type: .inPlaceModeChanged))
         #expect(switched.count == 1)
         #expect(switched.first?.causedBy == switched.first.map { $0.position - 1 })
         #expect(store.currentResources(pod: "web-0").first?.source == .status)
@@ -96,7 +96,7 @@ struct EventStoreTests {
         for (index, step) in steps.enumerated() {
             _ = try store.ingest([.pod(step.pod)], observedAt: minute(Int64(index)))
         }
-        let transitions = try store.events(EventFilter(type: .resizeTransition)).compactMap { event -> ResizeState? in
+        let transitions = try store.events(EventSelector(type: .resizeTransition)).compactMap { event -> ResizeState? in
             if case .resizeTransition(let transition) = event.body { return transition.to }
             return nil
         }
@@ -204,7 +204,7 @@ struct EventStoreTests {
         }
         #expect(store.headPosition == headBefore)
         #expect(store.currentResources() == resourcesBefore)
-        #expect(try store.events(EventFilter()).count == Int(headBefore))
+        #expect(try store.events().count == Int(headBefore))
         // With the fault gone the same batch goes through whole.
         try store.connection.execute("DROP TRIGGER injected_failure")
         let summary = try store.ingest([.pod(newcomer.pod), .pod(killed.pod)], observedAt: minute(2))

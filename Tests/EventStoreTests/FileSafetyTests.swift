@@ -289,7 +289,7 @@ extension WriterLockTests {
         #expect(throws: StoreError.self) {
             _ = try store.ingest([.pod(PodBuilder().with { $0.name = "web-1"; $0.uid = "u-1" }.pod)], observedAt: minute(1))
         }
-        #expect(throws: StoreError.self) { _ = try store.events(EventFilter()) }
+        #expect(throws: StoreError.self) { _ = try store.events() }
         #expect(try EventStore(path: db.path, access: .readOnly).headPosition == 2)
     }
 }

@@ -71,7 +71,7 @@ struct GroupCommitTests {
         }
         #expect("\(error)".contains("UNIQUE"), "\(error)")
         #expect(store.livePods(now: minute(2)).map(\.pod.name) == ["web-1", "web-3"])
-        #expect(try store.events(EventFilter(type: .podObserved)).count == 2)
+        #expect(try store.events(EventSelector(type: .podObserved)).count == 2)
         #expect(try store.verify().isClean)
     }
 }

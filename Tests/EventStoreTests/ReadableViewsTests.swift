@@ -81,7 +81,7 @@ struct ReadableViewsTests {
             let db = TemporaryDatabase()
             try scenario(db.path)
             let store = try EventStore(path: db.path, access: .readOnly)
-            let events = try store.events(EventFilter(limit: 1_000))
+            let events = try store.events(EventSelector(), limit: 1_000)
             #expect(events.count >= 10)
             let viewed = try rows(store, """
                 SELECT position, type, occurred_at, recorded_at, namespace, name, stream_key, caused_by, stream_prev, body_message,
@@ -160,11 +160,11 @@ struct ReadableViewsTests {
                 [.text(view.namespace), .text(view.pod), .text(view.state.rawValue), ms(view.since), .text(view.initiator.rawValue),
                  .text(view.reason), .text(view.message)]
             })
-            let transitions = try store.events(EventFilter(type: .resizeTransition))
+            let transitions = try store.events(EventSelector(type: .resizeTransition))
             #expect(try rows(store, "SELECT position FROM resize_transitions_readable ORDER BY position").map { $0[0] }
                     == transitions.map { .int($0.position) })
 
-            let samples = try store.events(EventFilter(type: .usageSampled))
+            let samples = try store.events(EventSelector(type: .usageSampled))
             #expect(!samples.isEmpty)
             let viewedSamples = try rows(store, """
                 SELECT position, at, namespace, pod, container, window_ms, cpu_millicores, memory_bytes

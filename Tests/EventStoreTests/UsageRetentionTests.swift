@@ -16,11 +16,11 @@ struct UsageRetentionTests {
     }
 
     func usagePositions(_ store: EventStore) throws -> [Int64] {
-        try store.events(EventFilter(type: .usageSampled, limit: 100_000)).map(\.position)
+        try store.events(EventSelector(type: .usageSampled), limit: 100_000).map(\.position)
     }
 
     func expiries(_ store: EventStore) throws -> [UsageExpiry] {
-        try store.events(EventFilter(type: .usageExpired, limit: 100_000)).compactMap {
+        try store.events(EventSelector(type: .usageExpired), limit: 100_000).compactMap {
             if case .usageExpired(let expiry) = $0.body { return expiry }
             return nil
         }
@@ -39,7 +39,7 @@ struct UsageRetentionTests {
             _ = try store.ingest(batch, observedAt: hour(n))
         }
         // Newest sample at hour 239; the cut is 8 days (192 h) before it.
-        let remaining = try store.events(EventFilter(type: .usageSampled, limit: 1000))
+        let remaining = try store.events(EventSelector(type: .usageSampled), limit: 1000)
         #expect(remaining.count == 193)
         #expect(remaining.first?.occurredAt == hour(47))
         let expired = try expiries(store)
@@ -49,7 +49,7 @@ struct UsageRetentionTests {
         #expect(try store.connection.scalarInt("SELECT min(at_ms) FROM usage_samples") == hour(47).unixMilliseconds)
 
         // The pod's own events: the chain still links its two observations, and its usage is found too.
-        let podEvents = try store.events(EventFilter(pod: ("shop", "web-0"), limit: 1000))
+        let podEvents = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 1000)
         #expect(podEvents.filter { $0.body.type == .podObserved }.count == 2)
         #expect(podEvents.filter { $0.body.type == .usageSampled }.map(\.position) == remaining.map(\.position))
         // The pod's usage samples form their own chain; its oldest link points at a removed sample.
@@ -125,7 +125,7 @@ struct UsageRetentionTests {
         let summary = try store.ingest([usage("web-0", at: minute(1), containers: ["app", "istio-proxy"]),
                                         usage("web-0", at: minute(2), containers: ["istio-proxy"])], observedAt: minute(2))
         #expect(summary.usageSamples == 1 && summary.usageWithoutPod == 1)
-        let stored = try store.events(EventFilter(type: .usageSampled))
+        let stored = try store.events(EventSelector(type: .usageSampled))
         guard case .usageSampled(let sample)? = stored.first?.body else {
             Issue.record("no usage sample stored")
             return
@@ -169,7 +169,7 @@ struct UsageRetentionTests {
             _ = try store.ingest([.pod(PodBuilder().with { $0.desired = PodBuilder.resources(cpu: 400, memoryMi: 300) }.pod)],
                                  observedAt: minute(3))
             try store.writeSnapshot()
-            podPositions = try store.events(EventFilter(pod: ("shop", "web-0"))).map(\.position)
+            podPositions = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"))).map(\.position)
             // Rewrite it as version 4 wrote it: every event of a pod linked to the one before.
             try store.connection.execute("""
                 UPDATE events SET stream_prev = (SELECT max(e.position) FROM events e
@@ -187,7 +187,7 @@ struct UsageRetentionTests {
         }
         // Migrations 5 and 6 run again: the pod's chain skips the usage samples, which chain among themselves.
         let store = try EventStore(path: db.path)
-        let usage = try store.events(EventFilter(type: .usageSampled))
+        let usage = try store.events(EventSelector(type: .usageSampled))
         #expect(usage.map(\.streamPrevious) == [nil, usage.first?.position])
         // The first writable open after the migration rebuilt the projection tables, once.
         #expect(try store.connection.scalarInt("SELECT count(*) FROM containers WHERE name = 'old-sidecar'") == 0)
@@ -195,6 +195,6 @@ struct UsageRetentionTests {
         let report = try store.verify()
         #expect(report.isClean, "\(report.problems)")
         #expect(podPositions.count == 5)
-        #expect(try store.events(EventFilter(pod: ("shop", "web-0"))).map(\.position) == podPositions)
+        #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"))).map(\.position) == podPositions)
     }
 }

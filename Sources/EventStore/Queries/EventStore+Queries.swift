@@ -224,18 +224,18 @@ extension EventStore {
 
     // MARK: - Events
 
-    /// Events matching `filter`, oldest first, at most `filter.limit`.
+    /// Events `selector` selects from position `from`, oldest first, at most `limit`.
     ///
     /// With a pod, its streams are walked backwards through `stream_prev` from their heads (primary-key
     /// lookups, no stream index), and so are its usage samples, which form a chain of their own;
-    /// otherwise the log is scanned by position from `fromPosition`.
-    public func events(_ filter: EventFilter) throws(StoreError) -> [StoredEvent] {
+    /// otherwise the log is scanned by position from `from`, and a test on streams (kind, namespace,
+    /// name) is a subquery on the streams table.
+    public func events(_ selector: EventSelector = EventSelector(), from: Int64 = 1, limit: Int = 1000)
+        throws(StoreError) -> [StoredEvent] {
         try wrap {
             var result: [StoredEvent] = []
-            if let pod = filter.pod {
-                let streams = projection.streams.values.filter {
-                    $0.kind == .pod && $0.namespace == pod.namespace && $0.name == pod.name
-                }
+            if selector.pod != nil {
+                let streams = projection.streams.values.filter { selector.matches(stream: $0) }
                 let select = try statement("""
                     SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
                     FROM events WHERE position = ?
@@ -246,34 +246,38 @@ extension EventStore {
                 func walk(from head: Int64?) throws {
                     var chain: [StoredEvent] = []
                     var next = head
-                    while let position = next, position > 0, position >= filter.fromPosition {
+                    while let position = next, position > 0, position >= from {
                         next = nil
                         try select.forEachRow([.int(position)]) { row in
                             let event = try Self.event(from: row)
-                            if filter.matches(event) { chain.append(event) }
+                            if selector.matches(event: event) { chain.append(event) }
                             next = event.streamPrevious
                         }
-                        if chain.count - filter.limit >= filter.limit { chain.removeFirst(chain.count - filter.limit) }
+                        if chain.count - limit >= limit { chain.removeFirst(chain.count - limit) }
                     }
-                    result += chain.suffix(filter.limit)
+                    result += chain.suffix(limit)
                 }
                 for stream in streams {
                     try walk(from: projection.head(of: stream.id))
                     // Usage samples have their own chain; it ends where retention removed the rest.
-                    if filter.type == nil || filter.type == .usageSampled { try walk(from: projection.lastUsage[stream.id]?.position) }
+                    if selector.type == nil || selector.type == .usageSampled { try walk(from: projection.lastUsage[stream.id]?.position) }
                 }
                 result.sort { $0.position < $1.position }
-                return Array(result.prefix(filter.limit))
+                return Array(result.prefix(limit))
             }
             let select = try statement("""
                 SELECT position, type, stream_id, stream_prev, occurred_at, recorded_at, caused_by, body
                 FROM events WHERE position >= ?1 AND (?2 IS NULL OR type = ?2)
                   AND (?3 IS NULL OR occurred_at >= ?3) AND (?4 IS NULL OR occurred_at <= ?4)
+                  AND (?6 = 0 OR stream_id IN (SELECT id FROM streams WHERE (?7 IS NULL OR kind = ?7)
+                                                 AND (?8 IS NULL OR namespace = ?8) AND (?9 IS NULL OR name = ?9)))
                 ORDER BY position LIMIT ?5
                 """)
-            try select.forEachRow([.int(filter.fromPosition), .optional(filter.type.map { Int64($0.rawValue) }),
-                                   .optional(filter.since?.unixMilliseconds), .optional(filter.until?.unixMilliseconds),
-                                   .int(Int64(filter.limit))]) { row in
+            try select.forEachRow([.int(from), .optional(selector.type.map { Int64($0.rawValue) }),
+                                   .optional(selector.since?.unixMilliseconds), .optional(selector.until?.unixMilliseconds),
+                                   .int(Int64(limit)), .int(selector.testsStream ? 1 : 0),
+                                   .optional(selector.streamKind?.rawValue), .optional(selector.namespace),
+                                   .optional(selector.name)]) { row in
                 result.append(try Self.event(from: row))
             }
             return result

@@ -101,11 +101,14 @@ func decodeTimeouts(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeou
 
 func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__EventSelector> {
     let m = arena.message(vpa__store__v1__event_selector__init)
-    m.pointee.namespace_ = arena.optionalCString(selector.pod?.namespace)
+    // A pod carries its namespace; without a pod, the namespace alone selects streams in it.
+    m.pointee.namespace_ = arena.optionalCString(selector.pod?.namespace ?? selector.namespace)
     m.pointee.pod = arena.optionalCString(selector.pod?.name)
     m.pointee.type = arena.optionalCString(selector.type?.name)
     m.pointee.since_ms = selector.since?.unixMilliseconds ?? 0
     m.pointee.until_ms = selector.until?.unixMilliseconds ?? 0
+    m.pointee.stream_kind = Vpa__Store__V1__StreamKind(rawValue: UInt32(selector.streamKind?.rawValue ?? 0))
+    m.pointee.name = arena.optionalCString(selector.name)
     return m
 }
 
@@ -113,9 +116,8 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
     throws(WireError) -> EventSelector {
     guard let m = pointer?.pointee else { return EventSelector() }
     let namespace = givenString(m.namespace_), pod = givenString(m.pod)
-    guard (namespace == nil) == (pod == nil) else {
-        throw .invalidValue(field: "\(field).\(namespace == nil ? "namespace" : "pod")",
-                            reason: "empty; give namespace and pod together")
+    if pod != nil && namespace == nil {
+        throw .invalidValue(field: "\(field).namespace", reason: "empty; give the pod's namespace with the pod")
     }
     var type: EventType?
     if let name = givenString(m.type) {
@@ -125,6 +127,17 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
         }
         type = known
     }
-    return EventSelector(pod: namespace.map { PodName(namespace: $0, name: pod ?? "") }, type: type,
+    var streamKind: StreamInfo.Kind?
+    if m.stream_kind.rawValue != 0 {
+        guard let known = StreamInfo.Kind(rawValue: Int64(m.stream_kind.rawValue)) else {
+            throw .invalidValue(field: "\(field).stream_kind", reason: "\(m.stream_kind.rawValue) is not a stream kind; use 1 (store), 2 (pod) or 3 (vpa)")
+        }
+        streamKind = known
+    }
+    if let pod, let namespace {
+        return EventSelector(pod: PodName(namespace: namespace, name: pod), streamKind: streamKind, name: givenString(m.name),
+                             type: type, since: givenTime(m.since_ms), until: givenTime(m.until_ms))
+    }
+    return EventSelector(streamKind: streamKind, namespace: namespace, name: givenString(m.name), type: type,
                          since: givenTime(m.since_ms), until: givenTime(m.until_ms))
 }

@@ -105,27 +105,6 @@ public struct OOMView: Hashable, Sendable {
     }
 }
 
-/// Which events `query events` wants.
-public struct EventFilter: Sendable {
-    /// Only events of pods with this namespace and name (every UID the name has had).
-    public var pod: (namespace: String, name: String)?
-    public var type: EventType?
-    public var since: Timestamp?
-    public var until: Timestamp?
-    public var fromPosition: Int64
-    public var limit: Int
-
-    public init(pod: (namespace: String, name: String)? = nil, type: EventType? = nil, since: Timestamp? = nil,
-                until: Timestamp? = nil, fromPosition: Int64 = 1, limit: Int = 1000) {
-        self.pod = pod
-        self.type = type
-        self.since = since
-        self.until = until
-        self.fromPosition = fromPosition
-        self.limit = limit
-    }
-}
-
 /// A point in the past to read the store at.
 public enum PointInTime: Hashable, Sendable {
     /// As observed at this time (observation times, not append times).

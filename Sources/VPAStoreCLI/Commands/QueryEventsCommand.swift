@@ -40,21 +40,21 @@ struct QueryEventsCommand: AsyncParsableCommand {
     }
 
     /// The streams asked for: pods by `-n`/`--pod`, or a VPA by `--vpa`.
-    var selection: StreamSelection {
+    var selection: EventSelector {
         get throws {
-            if let vpa { return StreamSelection(kind: .vpa, object: try ObjectName(namespace: selector.namespace, name: vpa, flag: "--vpa")) }
+            if let vpa { return try ObjectName(namespace: selector.namespace, name: vpa, flag: "--vpa").events(of: .vpa) }
             let pods = try selector.podName
-            return StreamSelection(kind: pods.name == nil ? nil : .pod, object: pods)
+            return pods.events(of: pods.name == nil ? nil : .pod)
         }
     }
 
     func run() async throws {
         let source = try QuerySource.open(database, server)
-        let selection = try self.selection
-        let filter = range.filter(type: type.flatMap(EventType.init(name:)), selection: selection,
-                                  limit: all || limit == 0 ? Int.max : limit)
+        let events = range.narrowing(try selection, to: type.flatMap(EventType.init(name:)))
         var printer = OutputPrinter(format: output.format, csvHeader: Records.eventCSV, emptyMessage: "no events match")
-        let more = try await source.forEachEventPage(filter, keeping: selection) { printer.print(page: $0.map(Records.event)) }
+        let more = try await source.forEachEventPage(events, from: range.fromPosition, limit: all || limit == 0 ? Int.max : limit) {
+            printer.print(page: $0.map(Records.event))
+        }
         printer.finish()
         if let more {
             writeToStandardError("more events match: continue with --from-position \(more), or give --all or a larger --limit\n")
@@ -76,10 +76,12 @@ struct EventRangeOptions: ParsableArguments {
     @Option(name: .long, help: "Start at this position.")
     var fromPosition: Int64 = 1
 
-    /// The log read: the pod is given to the store (which walks its streams) when it is named
-    /// exactly; any other selection is tested on each page.
-    func filter(type: EventType?, selection: StreamSelection, limit: Int) -> EventFilter {
-        EventFilter(pod: selection.kind == .pod ? selection.object.exact : nil, type: type, since: since, until: until,
-                    fromPosition: fromPosition, limit: limit)
+    /// `events` of this range's times, and of `type` when one is given.
+    func narrowing(_ events: EventSelector, to type: EventType?) -> EventSelector {
+        var narrowed = events
+        narrowed.type = type
+        narrowed.since = since
+        narrowed.until = until
+        return narrowed
     }
 }

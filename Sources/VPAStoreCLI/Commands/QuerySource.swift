@@ -55,23 +55,24 @@ struct QuerySource {
         try await remote { () async throws(RPCStatus) in try await store.vpas(VPAListRequest(namespace: namespace)).vpas }
     }
 
-    /// Reads the events `filter` selects and `selection` keeps, oldest first, a page at a time, and
-    /// hands each page to `body`, until `filter.limit` events were handed over or the log ends.
-    /// Memory stays at one page whatever the limit. Returns the position to continue from when more
-    /// events match past the limit, nil when the answer is complete.
-    func forEachEventPage(_ filter: EventFilter, keeping selection: StreamSelection = StreamSelection(),
-                          pageSize: Int = 1000, _ body: ([EventRecord]) throws -> Void) async throws -> Int64? {
-        var remaining = filter.limit
-        var from = filter.fromPosition
+    /// Reads the events `selector` selects from position `from`, oldest first, a page at a time,
+    /// and hands each page to `body`, until `limit` events were handed over or the log ends. Memory
+    /// stays at one page whatever the limit. Returns the position to continue from when more events
+    /// match past the limit, nil when the answer is complete. A read from below a compaction's cut
+    /// starts at the cut, and says so on standard error.
+    func forEachEventPage(_ selector: EventSelector, from start: Int64, limit: Int, pageSize: Int = 1000,
+                          _ body: ([EventRecord]) throws -> Void) async throws -> Int64? {
+        var remaining = limit
+        var from = start
         while true {
-            // One more than asked, so a read that fills the limit also tells whether more follow;
-            // whole pages when events are dropped here, so a sparse selection is not read in driblets.
-            let want = selection.keepsEverything && remaining < pageSize ? remaining + 1 : pageSize
-            let page: (records: [EventRecord], next: Int64?)
+            // One more than asked, so a read that fills the limit also tells whether more follow.
+            let request = ReadEventsRequest(fromPosition: from, limit: min(remaining < pageSize ? remaining + 1 : pageSize,
+                                                                           ReadEventsRequest.maximumLimit),
+                                            selector: selector)
+            let page: EventPage
             do throws(RPCStatus) {
-                page = try await eventPage(filter, from: from, limit: want)
+                page = try await store.readEvents(request)
             } catch where error.code == .outOfRange {
-                // Below a compaction's cut the history is shown from the cut, and said so.
                 guard let first = try? await store.serverInfo().firstPosition, from < first else { throw CLIError("\(name): \(error)") }
                 writeToStandardError("note: the log was compacted: the history starts at position \(first); events before it "
                                      + "were removed (\(error.message))\n")
@@ -80,28 +81,15 @@ struct QuerySource {
             } catch {
                 throw CLIError("\(name): \(error)")
             }
-            let kept = selection.keepsEverything ? page.records : page.records.filter(selection.matches)
-            if kept.count > remaining {
-                if remaining > 0 { try body(Array(kept.prefix(remaining))) }
-                return kept[remaining].event.position
+            if page.events.count > remaining {
+                if remaining > 0 { try body(Array(page.events.prefix(remaining))) }
+                return page.events[remaining].event.position
             }
-            if !kept.isEmpty { try body(kept) }
-            remaining -= kept.count
-            guard let next = page.next else { return nil }
-            from = next
+            if !page.events.isEmpty { try body(page.events) }
+            remaining -= page.events.count
+            if page.nextPosition > page.headPosition || page.nextPosition <= from { return nil }
+            from = page.nextPosition
         }
-    }
-
-    /// One page of the log from `from`: at most `limit` events matching `filter`, and where the next
-    /// page starts (nil at the end of the log).
-    private func eventPage(_ filter: EventFilter, from: Int64, limit: Int) async throws(RPCStatus)
-        -> (records: [EventRecord], next: Int64?) {
-        let selector = EventSelector(pod: filter.pod.map { PodName(namespace: $0.namespace, name: $0.name) },
-                                     type: filter.type, since: filter.since, until: filter.until)
-        let request = ReadEventsRequest(fromPosition: from, limit: min(limit, ReadEventsRequest.maximumLimit), selector: selector)
-        let page = try await store.readEvents(request)
-        let atEnd = page.nextPosition > page.headPosition || page.nextPosition <= from
-        return (page.events, atEnd ? nil : page.nextPosition)
     }
 
     /// The server's `GetServerInfo`; only with `--server`.

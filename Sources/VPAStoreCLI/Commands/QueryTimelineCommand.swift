@@ -25,11 +25,10 @@ struct QueryTimelineCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try QuerySource.open(database, server)
         let pods = try selector.podName
-        let selection = StreamSelection(kind: .pod, object: pods)
         var story = Timeline()
         var printer = OutputPrinter(format: format, csvHeader: Records.eventCSV, emptyMessage: "")
-        _ = try await source.forEachEventPage(range.filter(type: nil, selection: selection, limit: Int.max),
-                                              keeping: selection) { page in
+        _ = try await source.forEachEventPage(range.narrowing(pods.events(of: .pod), to: nil), from: range.fromPosition,
+                                              limit: Int.max) { page in
             if format == .table { print(story.lines(page), terminator: "") } else { printer.print(page: page.map(Records.event)) }
             story.events += page.count
         }

@@ -39,11 +39,12 @@ struct QueryVPAsCommand: AsyncParsableCommand {
         let source = try QuerySource.open(database, server)
         let vpas = try self.vpas
         if history {
-            let selection = StreamSelection(kind: .vpa, object: vpas)
             var printer = OutputPrinter(format: output.format, csvHeader: Records.vpaHistoryCSV,
                                         emptyMessage: "no recommendations published")
-            _ = try await source.forEachEventPage(range.filter(type: .recommendationPublished, selection: selection, limit: Int.max),
-                                                  keeping: selection) { printer.print(page: $0.flatMap(Records.vpaHistory)) }
+            _ = try await source.forEachEventPage(range.narrowing(vpas.events(of: .vpa), to: .recommendationPublished),
+                                                  from: range.fromPosition, limit: Int.max) {
+                printer.print(page: $0.flatMap(Records.vpaHistory))
+            }
             printer.finish()
         } else {
             let records = try await source.vpas(namespace: vpas.namespace)

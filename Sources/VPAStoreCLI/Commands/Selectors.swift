@@ -58,22 +58,13 @@ struct PodSelectorOptions: ParsableArguments {
     }
 }
 
-/// Which streams of the log an event read keeps: what the log read cannot select by itself (a
-/// namespace, a pod name in any namespace, a VPA), tested on each page.
-struct StreamSelection {
-    /// Only streams of this kind (pods or VPAs); nil for any.
-    var kind: StreamInfo.Kind?
-    /// Only streams with this namespace and name (either may be absent).
-    var object = ObjectName.none
-
-    /// True when every event is kept.
-    var keepsEverything: Bool { kind == nil && object.namespace == nil && object.name == nil }
-
-    func matches(_ record: EventRecord) -> Bool {
-        if keepsEverything { return true }
-        guard let stream = record.stream else { return false }
-        if let kind, stream.kind != kind { return false }
-        return object.matches(namespace: stream.namespace, name: stream.name)
+extension ObjectName {
+    /// The events of the streams named, of `kind` (any kind when nil): a pod named exactly is a
+    /// pod (every UID its name has had); otherwise the namespace and name given, tested by the
+    /// store on each stream.
+    func events(of kind: StreamInfo.Kind?) -> EventSelector {
+        if kind == .pod, let exact { return EventSelector(pod: PodName(namespace: exact.namespace, name: exact.name)) }
+        return EventSelector(streamKind: kind, namespace: namespace, name: name)
     }
 }
 

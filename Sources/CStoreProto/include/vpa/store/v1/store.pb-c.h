@@ -62,6 +62,16 @@ typedef enum _Vpa__Store__V1__HealthStatus__ServingStatus {
   VPA__STORE__V1__HEALTH_STATUS__SERVING_STATUS__SERVING_STATUS_NOT_SERVING = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__HEALTH_STATUS__SERVING_STATUS)
 } Vpa__Store__V1__HealthStatus__ServingStatus;
+/*
+ * The kinds of stream an event belongs to (the log's streams.kind).
+ */
+typedef enum _Vpa__Store__V1__StreamKind {
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED = 0,
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_STORE = 1,
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_POD = 2,
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_VPA = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__STREAM_KIND)
+} Vpa__Store__V1__StreamKind;
 
 /* --- messages --- */
 
@@ -484,7 +494,8 @@ struct  Vpa__Store__V1__EventSelector
 {
   ProtobufCMessage base;
   /*
-   * Only events of this pod (every UID the name has had); both or neither.
+   * With pod: only events of this pod (every UID the name has had). Alone: only events of streams
+   * in this namespace.
    */
   char *namespace_;
   char *pod;
@@ -494,10 +505,18 @@ struct  Vpa__Store__V1__EventSelector
   char *type;
   int64_t since_ms;
   int64_t until_ms;
+  /*
+   * Only events of streams of this kind (pods, VPAs, the store's own); unspecified = any.
+   */
+  Vpa__Store__V1__StreamKind stream_kind;
+  /*
+   * Only events of streams with this name, in any namespace unless namespace is given (without pod).
+   */
+  char *name;
 };
 #define VPA__STORE__V1__EVENT_SELECTOR__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__event_selector__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 struct  Vpa__Store__V1__ReadEventsRequest
@@ -1621,6 +1640,7 @@ void vpa__store__v1__store__backup(ProtobufCService *service,
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    vpa__store__v1__stream_kind__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__get_server_info_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__server_info__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__server_settings__descriptor;
