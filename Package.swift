@@ -108,7 +108,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // The cluster simulator: nodes, workloads, a kubelet that resizes in place, on a fast clock.
         .target(name: "Simulator",
-                dependencies: ["VPAStoreClient", "StoreRPC", "StoreWire", "StoreAPI", "VPAModel",
+                dependencies: ["StoreAPI", "VPAModel",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // A Kubernetes API client (DESIGN §8): kubeconfig and in-cluster configuration, paged LIST,
@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
         .testTarget(name: "UpdaterTests", dependencies: ["Updater", "VPAModel"], swiftSettings: swiftSettings),
         // The real-server test harness shared by the test targets below (Tests/VPAStoreTestSupport).
-        .target(name: "VPAStoreTestSupport", dependencies: ["VPAStoreServer", "VPAStoreClient", "StoreRPC", "VPAModel",
+        .target(name: "VPAStoreTestSupport", dependencies: ["VPAStoreServer", "VPAStoreClient", "StoreRPC", "VPAModel", "EventStore",
                                                             .product(name: "Logging", package: "swift-log"),
                                                             .product(name: "NIOCore", package: "swift-nio")],
                 path: "Tests/VPAStoreTestSupport", swiftSettings: swiftSettings),

@@ -46,7 +46,8 @@ import VPAStoreClient
 public actor RecommenderRunner {
     /// How the runner runs.
     public nonisolated let configuration: RecommenderRunnerConfiguration
-    private let client: StoreClient
+    /// The store, local or behind a server.
+    private let store: any StoreAPI
     private let logger: Logger
     private let recommender: PodResourceRecommender
     private let statusWriter: VPAStatusWriter?
@@ -84,11 +85,11 @@ public actor RecommenderRunner {
         case none
     }
 
-    /// A runner over `client`; `statusWriter` also writes recommendations to the VPAs' status
+    /// A runner over `store` (a `LocalStore`, or a `StoreClient` of a server); `statusWriter` also writes recommendations to the VPAs' status
     /// through the Kubernetes API. `logger` comes from the caller.
-    public init(client: StoreClient, configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
+    public init(store: any StoreAPI, configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
                 statusWriter: VPAStatusWriter? = nil, logger: Logger) {
-        self.client = client
+        self.store = store
         self.configuration = configuration
         self.statusWriter = statusWriter
         self.logger = logger
@@ -100,14 +101,14 @@ public actor RecommenderRunner {
     public init(endpoint: RPCEndpoint, token: String = "",
                 configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
                 statusWriter: VPAStatusWriter? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
+        self.init(store: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
                                       retry: .default),
                   configuration: configuration, statusWriter: statusWriter, logger: logger)
     }
 
     /// Closes the connection to the store; a later loop opens a new one.
     public func close() async {
-        await client.close()
+        await store.close()
     }
 
     /// Runs one loop at `now` (nil = the configured clock, read after the loop's events).
@@ -122,10 +123,10 @@ public actor RecommenderRunner {
         loops += 1
         let loop = loops
 
-        synchronize(with: try await client.vpas().vpas)
+        synchronize(with: try await store.vpas().vpas)
         if !seededPods {
             // A restored runner starts reading after pods were observed: their owners come from here.
-            for record in try await client.allPods() {
+            for record in try await store.allPods() {
                 pods[record.pod.streamKey] = record.pod
             }
             seededPods = true
@@ -323,14 +324,14 @@ public actor RecommenderRunner {
     /// page from the first position still in it.
     private func readPage(from position: Int64, selector: EventSelector, limit: Int) async throws -> EventPage {
         do throws(RPCStatus) {
-            return try await client.readEvents(ReadEventsRequest(fromPosition: position, limit: limit, selector: selector))
+            return try await store.readEvents(ReadEventsRequest(fromPosition: position, limit: limit, selector: selector))
         } catch {
             guard error.code == .outOfRange else { throw error }
-            let first = try await client.serverInfo().firstPosition
+            let first = try await store.serverInfo().firstPosition
             guard first > position else { throw error }
             logger.warning("The log was cut above the position to read; reading from the first position still in it",
                            metadata: ["position": "\(position)", "first": "\(first)"])
-            return try await client.readEvents(ReadEventsRequest(fromPosition: first, limit: limit, selector: selector))
+            return try await store.readEvents(ReadEventsRequest(fromPosition: first, limit: limit, selector: selector))
         }
     }
 
@@ -429,7 +430,7 @@ public actor RecommenderRunner {
         case .wall:
             return .now
         case .log:
-            if latestLogTime == nil { latestLogTime = try await client.latestOccurredAt() }
+            if latestLogTime == nil { latestLogTime = try await store.latestOccurredAt() }
             return latestLogTime ?? .now
         }
     }
@@ -439,16 +440,16 @@ public actor RecommenderRunner {
     /// rest appended.
     private func append(_ events: [AppendEvent], idempotencyKey: String) async throws -> [AppendEvent] {
         do throws(RPCStatus) {
-            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey, events: events))
+            _ = try await store.append(AppendRequest(idempotencyKey: idempotencyKey, events: events))
             return events
         } catch {
             guard error.code == .notFound else { throw error }
-            let listed = Set(try await client.vpas().vpas.map(\.vpa.key))
+            let listed = Set(try await store.vpas().vpas.map(\.vpa.key))
             let remaining = events.filter { listed.contains($0.vpaKey) }
             logger.info("VPAs deleted during the loop; appending for the others", metadata: [
                 "dropped_events": "\(events.count - remaining.count)"])
             guard !remaining.isEmpty else { return [] }
-            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey + "/listed", events: remaining))
+            _ = try await store.append(AppendRequest(idempotencyKey: idempotencyKey + "/listed", events: remaining))
             return remaining
         }
     }

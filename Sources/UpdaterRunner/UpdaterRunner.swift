@@ -33,7 +33,8 @@ import VPAStoreClient
 public actor UpdaterRunner {
     /// How the runner runs.
     public nonisolated let configuration: UpdaterRunnerConfiguration
-    private let client: StoreClient
+    /// The store, local or behind a server.
+    private let store: any StoreAPI
     private let actuator: (any PodActuator)?
     private let logger: Logger
     private let planner: UpdatePlanner
@@ -75,10 +76,10 @@ public actor UpdaterRunner {
         var at: Timestamp
     }
 
-    /// A runner over `client`; `actuator` nil records decisions only. `logger` comes from the caller.
-    public init(client: StoreClient, configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
+    /// A runner over `store` (a `LocalStore`, or a `StoreClient` of a server); `actuator` nil records decisions only. `logger` comes from the caller.
+    public init(store: any StoreAPI, configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
                 actuator: (any PodActuator)? = nil, logger: Logger) {
-        self.client = client
+        self.store = store
         self.configuration = configuration
         self.actuator = actuator
         self.logger = logger
@@ -89,14 +90,14 @@ public actor UpdaterRunner {
     /// is the configuration's `name`), over TLS with `tls`.
     public init(endpoint: RPCEndpoint, token: String = "", configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
                 actuator: (any PodActuator)? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(client: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
+        self.init(store: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
                                       retry: .default),
                   configuration: configuration, actuator: actuator, logger: logger)
     }
 
     /// Closes the connection to the store; a later loop opens a new one.
     public func close() async {
-        await client.close()
+        await store.close()
     }
 
     /// Runs one loop at `now` (nil = the configured clock).
@@ -111,8 +112,8 @@ public actor UpdaterRunner {
         loops += 1
 
         let now = try await resolveNow(explicitNow)
-        let listed = try await client.vpas()
-        let pods = try await client.allPods(now: now, timeouts: configuration.planner.resizeTimeouts)
+        let listed = try await store.vpas()
+        let pods = try await store.allPods(now: now, timeouts: configuration.planner.resizeTimeouts)
         let plans = planner.plans(for: listed.vpas, pods: pods, now: now)
         var summary = UpdaterLoopSummary(loop: loops, now: now, vpas: listed.vpas.count)
 
@@ -208,7 +209,7 @@ public actor UpdaterRunner {
                         idempotencyKey: String) async throws(RPCStatus) -> [String] {
         guard !changes.isEmpty else { return [] }
         do throws(RPCStatus) {
-            _ = try await client.append(AppendRequest(idempotencyKey: idempotencyKey, events: changes.flatMap(\.events)))
+            _ = try await store.append(AppendRequest(idempotencyKey: idempotencyKey, events: changes.flatMap(\.events)))
             for change in changes { recorded[change.pod] = change.decision }
             return changes.map(\.pod)
         } catch {
@@ -217,7 +218,7 @@ public actor UpdaterRunner {
         var pods: [String] = []
         for change in changes {
             do throws(RPCStatus) {
-                _ = try await client.append(AppendRequest(idempotencyKey: "\(idempotencyKey)/\(change.pod)", events: change.events))
+                _ = try await store.append(AppendRequest(idempotencyKey: "\(idempotencyKey)/\(change.pod)", events: change.events))
                 recorded[change.pod] = change.decision
                 pods.append(change.pod)
             } catch {
@@ -360,7 +361,7 @@ public actor UpdaterRunner {
         case .wall:
             return .now
         case .log:
-            let latest = try await client.latestOccurredAt()
+            let latest = try await store.latestOccurredAt()
             if let latest, latestLogTime.map({ latest > $0 }) ?? true { latestLogTime = latest }
             return latestLogTime ?? .now
         }

@@ -18,6 +18,8 @@ public final class LocalStore: StoreAPI {
     private let clock: @Sendable () -> Timestamp
     private let activity: @Sendable () -> (connections: Int, watchers: Int)
     private let logger: Logger
+    /// Every call passes it, so `close()` waits for the calls in progress and refuses later ones.
+    let gate = CoreAccessGate()
     /// The thread this store opened for its SQLite calls, when it opened the file itself.
     private let ownThread: MultiThreadedEventLoopGroup?
     /// Why a read-only file is read as an immutable snapshot (see `EventStore.immutableSnapshot`),
@@ -38,13 +40,16 @@ public final class LocalStore: StoreAPI {
         self.ownThread = ownThread
     }
 
-    /// Opens the database at `path` for reading: safe next to a running server, which stays the
-    /// file's one writer. `close()` lets it go.
-    public static func openForReading(path: String, timeouts: ResizeTimeouts = ResizeTimeouts(),
-                                      logger: Logger = Logger(label: "vpa-store.local")) throws -> LocalStore {
-        let store = try EventStore(path: path, access: .readOnly)
+    /// Opens the database at `path` in this process. For reading (`--db` queries) it is safe next
+    /// to a running server, which stays the file's one writer; for writing (creating and migrating
+    /// the file when needed) this store becomes that writer, and fails naming the holder when a
+    /// server or an `ingest` has the file. `close()` lets it go.
+    public static func open(path: String, access: EventStore.Access = .readOnly, timeouts: ResizeTimeouts = ResizeTimeouts(),
+                            logger: Logger = Logger(label: "vpa-store.local")) throws -> LocalStore {
+        let store = try EventStore(path: path, access: access)
         let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let core = StoreCore(store: store, metrics: StoreMetrics(), recentCapacity: 0, executor: thread.next().executor)
+        let core = StoreCore(store: store, metrics: StoreMetrics(), recentCapacity: access == .readOnly ? 0 : 1024,
+                             executor: thread.next().executor)
         let settings = ServerSettings(database: path, listen: "", maxFrameBytes: 0, tokenRequired: false, timeouts: timeouts,
                                       watchBufferEvents: 0, watchProgressIntervalMilliseconds: 0, shutdownGraceMilliseconds: 0)
         return LocalStore(core: core, settings: settings, logger: logger, ownThread: thread,
@@ -52,6 +57,10 @@ public final class LocalStore: StoreAPI {
     }
 
     public func serverInfo() async throws(RPCStatus) -> ServerInfo {
+        try await guarded { () async throws(RPCStatus) in try await info() }
+    }
+
+    private func info() async throws(RPCStatus) -> ServerInfo {
         let (mode, detected) = await core.inPlaceMode
         let first = try await store { core throws(StoreError) in try await core.firstPosition() }
         let (connections, watchers) = activity()
@@ -63,7 +72,9 @@ public final class LocalStore: StoreAPI {
     }
 
     public func health() async throws(RPCStatus) -> HealthStatus {
-        HealthStatus(serving: await !core.shuttingDown, headPosition: await core.headPosition)
+        try await guarded { () async throws(RPCStatus) in
+            HealthStatus(serving: await !core.shuttingDown, headPosition: await core.headPosition)
+        }
     }
 
     public func append(_ request: AppendRequest) async throws(RPCStatus) -> AppendResponse {
@@ -85,7 +96,7 @@ public final class LocalStore: StoreAPI {
     }
 
     public func resizes(_ request: ResizesRequest) async throws(RPCStatus) -> ResizesResponse {
-        await core.resizes(request, now: clock(), defaults: timeouts)
+        try await guarded { () async throws(RPCStatus) in await core.resizes(request, now: clock(), defaults: timeouts) }
     }
 
     public func oomKills(_ request: OOMKillsRequest) async throws(RPCStatus) -> OOMKillsResponse {
@@ -99,16 +110,27 @@ public final class LocalStore: StoreAPI {
     }
 
     public func vpas(_ request: VPAListRequest) async throws(RPCStatus) -> VPAListResponse {
-        await core.vpas(request)
+        try await guarded { () async throws(RPCStatus) in await core.vpas(request) }
     }
 
     public func pods(_ request: PodListRequest) async throws(RPCStatus) -> PodListResponse {
-        await core.pods(request, now: clock(), defaults: timeouts)
+        try await guarded { () async throws(RPCStatus) in await core.pods(request, now: clock(), defaults: timeouts) }
     }
 
+    /// Waits for the calls in progress, refuses later ones (UNAVAILABLE), writes a snapshot and
+    /// lets the file go; a second close does nothing.
     public func close() async {
+        guard await gate.close() else { return }
         await core.close()
         try? await ownThread?.shutdownGracefully()
+    }
+
+    /// Runs `body` unless the store is closed: UNAVAILABLE after `close()`, never a call that waits
+    /// forever on the store's stopped thread.
+    func guarded<T>(_ body: () async throws(RPCStatus) -> T) async throws(RPCStatus) -> T {
+        guard gate.enter() else { throw RPCStatus(.unavailable, "the store \(settings.database) is closed") }
+        defer { gate.leave() }
+        return try await body()
     }
 
     // MARK: - What the server's streaming calls share
@@ -138,6 +160,8 @@ public final class LocalStore: StoreAPI {
 
     /// Runs a store operation, turning its error into a status.
     func store<T: Sendable>(_ body: (StoreCore) async throws(StoreError) -> T) async throws(RPCStatus) -> T {
+        guard gate.enter() else { throw RPCStatus(.unavailable, "the store \(settings.database) is closed") }
+        defer { gate.leave() }
         do throws(StoreError) {
             return try await body(core)
         } catch {

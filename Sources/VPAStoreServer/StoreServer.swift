@@ -24,8 +24,10 @@ public final class StoreServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let metricsEndpoint = NIOLockedValueBox<OperationsEndpoint?>(nil)
     private let readinessChecks = NIOLockedValueBox<[(String, @Sendable () async -> String?)]>([])
-    /// Closed at the end of `run`, before the store's thread stops (see `CoreAccessGate`).
-    private let coreGate = CoreAccessGate()
+    /// The store the RPC calls, the probes and the metrics collector reach, through its gate (see
+    /// `CoreAccessGate`): closed at the end of `run`, before the store's thread stops.
+    private let local: LocalStore
+    private var coreGate: CoreAccessGate { local.gate }
     /// The one thread that runs every SQLite call of the store (see `StoreCore`).
     private let storeThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -42,12 +44,13 @@ public final class StoreServer: Service, Sendable {
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
                          executor: storeThread.next().executor)
         if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
-        // Weak: the core keeps the metrics, which keep this collector.
-        metrics.collect { [weak core, coreGate, timeouts = configuration.timeouts] in
-            await coreGate.pass { await core?.gauges(now: .now, timeouts: timeouts) } ?? nil
-        }
         let local = LocalStore(core: core, settings: configuration.settings, logger: logger,
                                activity: { [metrics] in (metrics.openConnectionCount, metrics.watcherCount) })
+        self.local = local
+        // Weak: the core keeps the metrics, which keep this collector.
+        metrics.collect { [weak core, gate = local.gate, timeouts = configuration.timeouts] in
+            await gate.pass { await core?.gauges(now: .now, timeouts: timeouts) } ?? nil
+        }
         let service = StoreService(local: local, metrics: metrics, configuration: configuration, logger: logger)
         var rpcConfiguration = RPCServerConfiguration(listen: configuration.listen, maximumFrameBytes: configuration.maximumFrameBytes,
                                                       shutdownGrace: configuration.shutdownGrace, requiredToken: configuration.token)
@@ -109,9 +112,8 @@ public final class StoreServer: Service, Sendable {
             self.shutdown()
         }
         await metricsEndpoint.withLockedValue { $0 }?.close()
-        // A probe or scrape already past the endpoint finishes before the store closes.
-        await coreGate.close()
-        await core.close()
+        // A call, probe or scrape already past the gate finishes before the store closes.
+        await local.close()
         let head = await core.headPosition
         try await storeThread.shutdownGracefully()
         logger.info("Stopped", metadata: ["store.head": "\(head)"])

@@ -50,7 +50,7 @@ import VPAStoreTestSupport
             let logger = Logger(label: name, factory: { _ in SwiftLogNoOpLogHandler() })
             elector = try LeaderElector(api: api, namespace: "kube-system", leaseName: "vpa-updater", identity: name,
                                         timings: TwoUpdatersTests.timings, logger: logger)
-            runner = UpdaterRunner(client: store.client(), configuration: UpdaterRunnerConfiguration(resendAfter: .milliseconds(1)),
+            runner = UpdaterRunner(store: store.client(), configuration: UpdaterRunnerConfiguration(resendAfter: .milliseconds(1)),
                                    actuator: APIActuator(api: api), logger: logger)
         }
 

@@ -63,7 +63,7 @@ import VPAStoreTestSupport
 
     /// A runner that checkpoints every loop.
     static func runner(_ client: StoreClient, clock: RecommenderRunnerConfiguration.Clock = .wall) -> RecommenderRunner {
-        RecommenderRunner(client: client, configuration: RecommenderRunnerConfiguration(clock: clock, checkpointEveryLoops: 1),
+        RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(clock: clock, checkpointEveryLoops: 1),
                           logger: TestServer.quietLogger)
     }
 
@@ -195,7 +195,7 @@ import VPAStoreTestSupport
                 .pod(Self.pod("api-7c4b-a", owner: "api-7c4b")),
             ]))
             try await Self.ingestUsage(client, pods: ["api-7c4b-a"], minutes: 0..<60, millicores: 200, bytes: 300 * mebibyte)
-            let runner = RecommenderRunner(client: client, logger: TestServer.quietLogger)
+            let runner = RecommenderRunner(store: client, logger: TestServer.quietLogger)
             let first = try await runner.runOnce(now: minute(1440))
             #expect(first.vpas == 1)
             #expect(first.samples == 2880)
@@ -220,7 +220,7 @@ import VPAStoreTestSupport
     @Test func checkpointsEveryNLoops() async throws {
         try await withServer { _, client in
             try await Self.ingestSteadyDay(client)
-            let runner = RecommenderRunner(client: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 3),
+            let runner = RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 3),
                                            logger: TestServer.quietLogger)
             var written: [Int] = []
             for loop in Int64(0)..<4 {

@@ -17,7 +17,7 @@ import VPAStoreTestSupport
         try await withSimulatedAPI { _, kubernetes in
             try await withServer { _, store in
                 try await RecommenderRunnerTests.ingestSteadyDay(store)
-                let runner = RecommenderRunner(client: store, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
+                let runner = RecommenderRunner(store: store, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
                                                statusWriter: VPAStatusWriter(api: kubernetes), logger: TestServer.quietLogger)
                 let summary = try await runner.runOnce(now: minute(1440))
                 #expect(summary.statusesWritten == 1)

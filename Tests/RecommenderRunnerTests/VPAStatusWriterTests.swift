@@ -31,7 +31,7 @@ import VPAStoreTestSupport
         try await withServer { _, client in
             try await RecommenderRunnerTests.ingestSteadyDay(client)
             let api = RecordingAPI()
-            let runner = RecommenderRunner(client: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
+            let runner = RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
                                            statusWriter: VPAStatusWriter(api: api), logger: TestServer.quietLogger)
             let first = try await runner.runOnce(now: minute(1440))
             #expect(first.recommendationsPublished == 1)
@@ -55,7 +55,7 @@ import VPAStoreTestSupport
             try await RecommenderRunnerTests.ingestSteadyDay(client)
             let api = RecordingAPI()
             api.answer { _ in 503 }
-            let runner = RecommenderRunner(client: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
+            let runner = RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 1),
                                            statusWriter: VPAStatusWriter(api: api), logger: TestServer.quietLogger)
             let failed = try await runner.runOnce(now: minute(1440))
             #expect(failed.statusWriteFailures == 1)

@@ -9,11 +9,11 @@ import VPAStoreTestSupport
 
 @Suite("Simulation runner against a real store")
 struct SimulationRunnerTests {
-    @Test("an hour of the standard scenario fills the store with pods, usage, OOM kills and resizes, and decisions come back")
-    func standardHour() async throws {
-        try await withServer { server in
-            let client = server.client()
-            let runner = try SimulationRunner(client: client, scenario: .standardDemo(), logger: TestServer.quietLogger)
+    @Test("an hour of the standard scenario fills the store with pods, usage, OOM kills and resizes, and decisions come back",
+          arguments: StoreTransport.allCases)
+    func standardHour(transport: StoreTransport) async throws {
+        try await withStore(transport) { client in
+            let runner = try SimulationRunner(store: client, scenario: .standardDemo(), logger: TestServer.quietLogger)
             let clock = ContinuousClock()
             let started = clock.now
             var afterStepTimes: [Timestamp] = []
@@ -91,7 +91,7 @@ struct SimulationRunnerTests {
         }
     }
 
-    private func allEvents(_ client: StoreClient, type: EventType, pod: PodName? = nil) async throws -> [EventRecord] {
+    private func allEvents(_ client: any StoreAPI, type: EventType, pod: PodName? = nil) async throws -> [EventRecord] {
         var records: [EventRecord] = []
         var position: Int64 = 1
         while true {

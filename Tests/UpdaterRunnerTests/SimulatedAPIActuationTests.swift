@@ -75,7 +75,7 @@ import VPAStoreTestSupport
                                                 uncappedTarget: Self.target.resources.requests),
                     ])))]))
                 let api = CountingSender(kubernetes)
-                let runner = UpdaterRunner(client: store, actuator: APIActuator(api: api), logger: TestServer.quietLogger)
+                let runner = UpdaterRunner(store: store, actuator: APIActuator(api: api), logger: TestServer.quietLogger)
                 var alreadyRequested = 0
                 for second in 0..<20 {
                     let summary = try await runner.runOnce(now: at(Int64(second)))
@@ -124,7 +124,7 @@ import VPAStoreTestSupport
                                                 uncappedTarget: Self.target.resources.requests),
                     ])))]))
                 await server.inject(.refuseEvictions(true))
-                let runner = UpdaterRunner(client: store, actuator: APIActuator(api: kubernetes), logger: TestServer.quietLogger)
+                let runner = UpdaterRunner(store: store, actuator: APIActuator(api: kubernetes), logger: TestServer.quietLogger)
                 let refused = try await runner.runOnce(now: start.advanced(byMilliseconds: 1000))
                 #expect(refused.evictionsRefused == 1)
                 #expect(refused.actuationFailures == 0)

@@ -11,7 +11,7 @@ import VPAStoreTestSupport
 /// The updater loop over a real store, acting through an API that records what it is sent.
 @Suite struct UpdaterRunnerAPITests {
     static func runner(_ client: StoreClient, api: RecordingAPI, resendAfter: Duration = .seconds(60)) -> UpdaterRunner {
-        UpdaterRunner(client: client, configuration: UpdaterRunnerConfiguration(resendAfter: resendAfter),
+        UpdaterRunner(store: client, configuration: UpdaterRunnerConfiguration(resendAfter: resendAfter),
                       actuator: APIActuator(api: api), logger: TestServer.quietLogger)
     }
 

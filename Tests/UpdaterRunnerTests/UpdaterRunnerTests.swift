@@ -60,7 +60,7 @@ import VPAStoreTestSupport
 
     static func runner(_ client: StoreClient, clock: UpdaterRunnerConfiguration.Clock = .wall,
                        actuator: (any PodActuator)? = nil) -> UpdaterRunner {
-        UpdaterRunner(client: client, configuration: UpdaterRunnerConfiguration(clock: clock), actuator: actuator,
+        UpdaterRunner(store: client, configuration: UpdaterRunnerConfiguration(clock: clock), actuator: actuator,
                       logger: TestServer.quietLogger)
     }
 

@@ -1,7 +1,5 @@
 import StoreAPI
-import StoreWire
 import VPAModel
-import VPAStoreClient
 
 extension SimulationRunner {
     /// Reads the `ResizeRequested` and `UpdaterDecision` events appended since the last step and
@@ -56,7 +54,7 @@ extension SimulationRunner {
         if let known = self.cursors {
             cursors = known
         } else {
-            let head = try await client.serverInfo().headPosition
+            let head = try await store.serverInfo().headPosition
             cursors = (head + 1, head + 1)
         }
         var records = try await readAll(.resizeRequested, from: &cursors.resize)
@@ -68,7 +66,7 @@ extension SimulationRunner {
     private func readAll(_ type: EventType, from position: inout Int64) async throws(RPCStatus) -> [EventRecord] {
         var records: [EventRecord] = []
         while true {
-            let page = try await client.readEvents(ReadEventsRequest(fromPosition: position, limit: 1000,
+            let page = try await store.readEvents(ReadEventsRequest(fromPosition: position, limit: 1000,
                                                                      selector: EventSelector(type: type)))
             records += page.events
             let advanced = page.nextPosition > position
@@ -79,7 +77,7 @@ extension SimulationRunner {
 
     /// Points the admission hook at the latest recommendation of every VPA.
     private func refreshAdmission() async throws(RPCStatus) {
-        let records = try await client.vpas().vpas
+        let records = try await store.vpas().vpas
         var recommendations: [String: PublishedRecommendation] = [:]
         for record in records {
             if let recommendation = record.recommendation {

@@ -1,8 +1,6 @@
 import Logging
 import StoreAPI
-import StoreWire
 import VPAModel
-import VPAStoreClient
 
 /// Runs a `ClusterSimulation` against a vpa-store server: each step ingests what the cluster
 /// showed (at the simulated time), after first carrying out what the updater decided since the
@@ -15,8 +13,8 @@ import VPAStoreClient
 /// The first step reads decisions from the store's head at that moment, so use a fresh store (or
 /// a new seed or start time): pod UIDs depend only on the scenario and its seed.
 public actor SimulationRunner {
-    /// The store the simulation reports to.
-    public let client: StoreClient
+    /// The store the simulation reports to, local or behind a server.
+    public let store: any StoreAPI
     private let logger: Logger
     var model: ClusterSimulation
     /// What the run did so far.
@@ -26,9 +24,9 @@ public actor SimulationRunner {
     /// Largest number of observations in one ingest call.
     private let ingestChunk = 1000
 
-    /// A runner of `scenario` reporting to `client`.
-    public init(client: StoreClient, scenario: Scenario, logger: Logger) throws(ScenarioError) {
-        self.client = client
+    /// A runner of `scenario` reporting to `store`.
+    public init(store: any StoreAPI, scenario: Scenario, logger: Logger) throws(ScenarioError) {
+        self.store = store
         self.logger = logger
         self.model = try ClusterSimulation(scenario: scenario)
         self.summary = SimulationSummary(start: scenario.start)
@@ -73,7 +71,7 @@ public actor SimulationRunner {
         while start < batch.observations.count {
             let chunk = Array(batch.observations[start..<min(start + ingestChunk, batch.observations.count)])
             start += chunk.count
-            let response = try await client.ingest(IngestRequest(observedAt: batch.at, observations: chunk))
+            let response = try await store.ingest(IngestRequest(observedAt: batch.at, observations: chunk))
             summary.ingestRequests += 1
             summary.observationsSent += chunk.count
             summary.eventsAppended += response.summary.eventsAppended

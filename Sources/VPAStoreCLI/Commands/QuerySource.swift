@@ -18,7 +18,7 @@ struct QuerySource {
     /// The source the options name: the server with `--server`, the file otherwise.
     static func open(_ database: DatabaseOptions, _ server: ServerOptions) throws -> QuerySource {
         if let remote = try connect(server) { return remote }
-        let local = try LocalStore.openForReading(path: database.path)
+        let local = try LocalStore.open(path: database.path)
         if let snapshot = local.immutableSnapshot { writeToStandardError("note: \(snapshot)\n") }
         return QuerySource(store: local, name: database.path)
     }

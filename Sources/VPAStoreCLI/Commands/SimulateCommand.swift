@@ -96,7 +96,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let duration = self.duration ?? 2 * 86_400_000
         let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
         let client = StoreClient(endpoint: server, token: token, peerName: "vpa-store simulate")
-        let runner = try SimulationRunner(client: client, scenario: .standardDemo(seed: seed),
+        let runner = try SimulationRunner(store: client, scenario: .standardDemo(seed: seed),
                                           logger: Logger(label: "vpa-store.simulate"))
         let steps = Int(duration / step)
         let started = ContinuousClock.now
