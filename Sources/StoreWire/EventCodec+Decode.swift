@@ -84,6 +84,18 @@ extension EventCodec {
             }
             defer { vpa__store__v1__vpa_deleted__free_unpacked(message, nil) }
             return .vpaDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
+        case .limitRangeObserved:
+            guard let message = vpa__store__v1__limit_range_observed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__limit_range_observed__free_unpacked(message, nil) }
+            return .limitRangeObserved(try decodeLimitRange(message.pointee))
+        case .limitRangeDeleted:
+            guard let message = vpa__store__v1__limit_range_deleted__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__limit_range_deleted__free_unpacked(message, nil) }
+            return .limitRangeDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
         case .usageExpired:
             guard let message = vpa__store__v1__usage_expired__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)

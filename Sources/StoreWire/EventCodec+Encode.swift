@@ -72,6 +72,13 @@ public enum EventCodec {
             message.pointee.has_events_removed = 1
             message.pointee.events_removed = expiry.eventsRemoved
             return packMessage(message)
+        case .limitRangeObserved(let range):
+            return packMessage(encodeLimitRange(range, arena))
+        case .limitRangeDeleted(let namespace, let name):
+            let message = arena.message(vpa__store__v1__limit_range_deleted__init)
+            message.pointee.namespace_ = arena.cString(namespace)
+            message.pointee.name = arena.cString(name)
+            return packMessage(message)
         }
     }
 

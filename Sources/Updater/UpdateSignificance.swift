@@ -44,7 +44,10 @@ extension PodUnderVPA {
     /// threshold must also have passed since the pod's last successful VPA in-place resize.
     func assessment(of containers: [RecommendedContainer], vpa: VPAObservation,
                     configuration: UpdaterConfiguration, now: Timestamp) -> UpdateAssessment {
-        let kill = quickOOMKill(policies: vpa, thresholdMilliseconds: configuration.evictAfterOOMThresholdMilliseconds)
+        // The VPA's `evictAfterOOMSeconds` overrides `--evict-after-oom-threshold` (upstream getEvictOOMThreshold).
+        let oomThreshold = vpa.evictAfterOOMSeconds.map { $0.multipliedReportingOverflow(by: 1000).overflow ? Int64.max : $0 * 1000 }
+            ?? configuration.evictAfterOOMThresholdMilliseconds
+        let kill = quickOOMKill(policies: vpa, thresholdMilliseconds: oomThreshold)
         let priority = UpdatePriority(containers: containers, quickOOM: kill != nil)
         let lifetime = configuration.podLifetimeUpdateThresholdMilliseconds
         let lifetimeText = DurationText.format(milliseconds: lifetime)
@@ -86,7 +89,7 @@ extension PodUnderVPA {
         } else if let kill {
             (cause, why) = (.quickOOM, "container \(kill.container) OOM-killed after "
                             + "\(DurationText.format(milliseconds: kill.livedMilliseconds)) < "
-                            + DurationText.format(milliseconds: configuration.evictAfterOOMThresholdMilliseconds))
+                            + DurationText.format(milliseconds: oomThreshold))
         } else {
             (cause, why) = (.resourceDiff, "resource diff \(diffText) ≥ "
                             + DurationText.format(fraction: configuration.podUpdateThreshold))

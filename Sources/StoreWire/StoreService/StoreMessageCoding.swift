@@ -70,6 +70,9 @@ func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireErro
     do throws(WireError) {
         vpa = try EventCodec.decodeVPA(m)
     } catch {
+        if case .invalidField(_, let name) = error, name != "update_mode" {
+            throw .invalidValue(field: "\(field).\(name)", reason: "not a value this vpa-store knows")
+        }
         throw .invalidValue(field: "\(field).update_mode", reason: "not one of " + VPAUpdateMode.allCases.map(\.rawValue).joined(separator: ", "))
     }
     if vpa.uid == "" { vpa.uid = nil }

@@ -92,6 +92,14 @@ struct IngestCommand: AsyncParsableCommand {
         if summary.evictions > 0 { line += ", \(count(summary.evictions, "eviction event")) recorded" }
         if summary.vpasObserved > 0 { line += ", \(count(summary.vpasObserved, "VPA object")) read" }
         if summary.usageSamples > 0 { line += ", \(count(summary.usageSamples, "usage sample")) appended" }
+        if summary.limitRangesObserved > 0 { line += ", \(count(summary.limitRangesObserved, "LimitRange object")) read" }
+        if summary.checkpointsImported > 0 {
+            line += ", \(count(summary.checkpointsImported, "upstream checkpoint")) imported into the recommender's checkpoints"
+        }
+        if summary.checkpointsSkipped > 0 {
+            line += ", \(count(summary.checkpointsSkipped, "upstream checkpoint")) skipped (VPA not in the store: ingest the VPAs "
+                + "first; or its checkpoint already has the container)"
+        }
         if summary.usageWithoutPod > 0 {
             line += ", \(count(summary.usageWithoutPod, "usage sample")) of pods not in the store skipped (ingest the pods first)"
         }
