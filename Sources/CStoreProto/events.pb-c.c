@@ -1710,7 +1710,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__owner_reference__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__owner_reference__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descriptors[12] =
+static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descriptors[13] =
 {
   {
     "uid",
@@ -1856,6 +1856,18 @@ static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "vpa_observed_containers",
+    13,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodObserved, vpa_observed_containers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__pod_observed__field_indices_by_name[] = {
   11,   /* field[11] = containers */
@@ -1870,11 +1882,12 @@ static const unsigned vpa__store__v1__pod_observed__field_indices_by_name[] = {
   9,   /* field[9] = resize_conditions */
   6,   /* field[6] = start_time_ms */
   0,   /* field[0] = uid */
+  12,   /* field[12] = vpa_observed_containers */
 };
 static const ProtobufCIntRange vpa__store__v1__pod_observed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__pod_observed__descriptor =
 {
@@ -1884,7 +1897,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__pod_observed__descriptor =
   "Vpa__Store__V1__PodObserved",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__PodObserved),
-  12,
+  13,
   vpa__store__v1__pod_observed__field_descriptors,
   vpa__store__v1__pod_observed__field_indices_by_name,
   1,  vpa__store__v1__pod_observed__number_ranges,

@@ -178,6 +178,7 @@ extension EventCodec {
             startTime: m.has_start_time_ms != 0 ? Timestamp(unixMilliseconds: m.start_time_ms) : nil,
             nodeName: optionalString(m.node_name),
             legacyResizeStatus: optionalString(m.legacy_resize_status))
+        pod.vpaObservedContainers = optionalString(m.vpa_observed_containers)
         pod.owners.reserveCapacity(m.n_owners)
         for index in 0..<m.n_owners {
             guard let owner = m.owners[index]?.pointee else { continue }

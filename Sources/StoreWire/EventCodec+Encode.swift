@@ -160,6 +160,7 @@ public enum EventCodec {
         message.pointee.uid = arena.optionalCString(pod.uid)
         message.pointee.namespace_ = arena.cString(pod.namespace)
         message.pointee.name = arena.cString(pod.name)
+        message.pointee.vpa_observed_containers = arena.optionalCString(pod.vpaObservedContainers)
         if let generation = pod.generation {
             message.pointee.has_generation = 1
             message.pointee.generation = generation

@@ -26,6 +26,7 @@ extension PodUnderVPA {
         self.init(namespace: pod.namespace, name: pod.name, uid: pod.uid, phase: pod.phase, startTime: pod.startTime,
                   containers: containers, recommendations: recommendation?.containers ?? [], resize: resize,
                   lastSuccessfulInPlaceResize: record.lastVPAResizeCompletedAt)
+        vpaObservedContainers = pod.vpaObservedContainers
     }
 }
 

@@ -124,3 +124,16 @@ struct UpstreamParityInputTests {
         #expect(error.message.contains("only v3"))
     }
 }
+
+extension UpstreamParityInputTests {
+    /// The one annotation kept: `vpaObservedContainers` (an empty value is kept: it observes nothing).
+    @Test func vpaObservedContainersAnnotationIsKept() throws {
+        let objects = try decode("""
+            {"kind": "PodList", "items": [
+              {"metadata": {"name": "a", "namespace": "shop", "annotations": {"vpaObservedContainers": "app, sidecar", "other": "x"}}},
+              {"metadata": {"name": "b", "namespace": "shop", "annotations": {"vpaObservedContainers": ""}}},
+              {"metadata": {"name": "c", "namespace": "shop"}}]}
+            """, file: "pods.json")
+        #expect(pods(objects).map(\.vpaObservedContainers) == ["app, sidecar", "", nil])
+    }
+}

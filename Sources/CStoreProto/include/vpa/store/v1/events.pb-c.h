@@ -321,10 +321,14 @@ struct  Vpa__Store__V1__PodObserved
   char *legacy_resize_status;
   size_t n_containers;
   Vpa__Store__V1__Container **containers;
+  /*
+   * metadata.annotations["vpaObservedContainers"], when set.
+   */
+  char *vpa_observed_containers;
 };
 #define VPA__STORE__V1__POD_OBSERVED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__pod_observed__descriptor) \
-    , NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0,NULL, 0,NULL, NULL, 0,NULL }
+    , NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0,NULL, 0,NULL, NULL, 0,NULL, NULL }
 
 
 /*
