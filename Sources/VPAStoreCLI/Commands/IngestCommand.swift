@@ -14,7 +14,9 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "Append pods, watch events and Evicted events printed by kubectl (JSON or YAML).",
         discussion: """
             Reads `kubectl get pods -A -o json|yaml`, `kubectl get pod NAME -o yaml`, \
-            `kubectl get pods -A --watch --output-watch-events -o json` and `kubectl get events -A -o json`. \
+            `kubectl get pods -A --watch --output-watch-events -o json` and `kubectl get events -A -o json`; \
+            also `kubectl get vpa`, `limitranges` and, to migrate from upstream VPA's recommender, \
+            `verticalpodautoscalercheckpoints -A -o json` (ingest the VPAs first). \
             Every input is decoded before anything is appended: a bad document appends nothing. \
             Unchanged pods (informer resyncs) append nothing.
             """)
