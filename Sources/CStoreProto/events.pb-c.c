@@ -655,6 +655,12 @@ void   vpa__store__v1__vpa_observed__container_policy__init
   static const Vpa__Store__V1__VpaObserved__ContainerPolicy init_value = VPA__STORE__V1__VPA_OBSERVED__CONTAINER_POLICY__INIT;
   *message = init_value;
 }
+void   vpa__store__v1__vpa_observed__eviction_requirement__init
+                     (Vpa__Store__V1__VpaObserved__EvictionRequirement         *message)
+{
+  static const Vpa__Store__V1__VpaObserved__EvictionRequirement init_value = VPA__STORE__V1__VPA_OBSERVED__EVICTION_REQUIREMENT__INIT;
+  *message = init_value;
+}
 void   vpa__store__v1__vpa_observed__init
                      (Vpa__Store__V1__VpaObserved         *message)
 {
@@ -698,6 +704,102 @@ void   vpa__store__v1__vpa_observed__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &vpa__store__v1__vpa_observed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__limit_range_observed__item__init
+                     (Vpa__Store__V1__LimitRangeObserved__Item         *message)
+{
+  static const Vpa__Store__V1__LimitRangeObserved__Item init_value = VPA__STORE__V1__LIMIT_RANGE_OBSERVED__ITEM__INIT;
+  *message = init_value;
+}
+void   vpa__store__v1__limit_range_observed__init
+                     (Vpa__Store__V1__LimitRangeObserved         *message)
+{
+  static const Vpa__Store__V1__LimitRangeObserved init_value = VPA__STORE__V1__LIMIT_RANGE_OBSERVED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__limit_range_observed__get_packed_size
+                     (const Vpa__Store__V1__LimitRangeObserved *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_observed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__limit_range_observed__pack
+                     (const Vpa__Store__V1__LimitRangeObserved *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_observed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__limit_range_observed__pack_to_buffer
+                     (const Vpa__Store__V1__LimitRangeObserved *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_observed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__LimitRangeObserved *
+       vpa__store__v1__limit_range_observed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__LimitRangeObserved *)
+     protobuf_c_message_unpack (&vpa__store__v1__limit_range_observed__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__limit_range_observed__free_unpacked
+                     (Vpa__Store__V1__LimitRangeObserved *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_observed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   vpa__store__v1__limit_range_deleted__init
+                     (Vpa__Store__V1__LimitRangeDeleted         *message)
+{
+  static const Vpa__Store__V1__LimitRangeDeleted init_value = VPA__STORE__V1__LIMIT_RANGE_DELETED__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__limit_range_deleted__get_packed_size
+                     (const Vpa__Store__V1__LimitRangeDeleted *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_deleted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__limit_range_deleted__pack
+                     (const Vpa__Store__V1__LimitRangeDeleted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_deleted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__limit_range_deleted__pack_to_buffer
+                     (const Vpa__Store__V1__LimitRangeDeleted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_deleted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__LimitRangeDeleted *
+       vpa__store__v1__limit_range_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__LimitRangeDeleted *)
+     protobuf_c_message_unpack (&vpa__store__v1__limit_range_deleted__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__limit_range_deleted__free_unpacked
+                     (Vpa__Store__V1__LimitRangeDeleted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__limit_range_deleted__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   vpa__store__v1__vpa_deleted__init
@@ -1608,7 +1710,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__owner_reference__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__owner_reference__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descriptors[12] =
+static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descriptors[13] =
 {
   {
     "uid",
@@ -1754,6 +1856,18 @@ static const ProtobufCFieldDescriptor vpa__store__v1__pod_observed__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "vpa_observed_containers",
+    13,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__PodObserved, vpa_observed_containers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__pod_observed__field_indices_by_name[] = {
   11,   /* field[11] = containers */
@@ -1768,11 +1882,12 @@ static const unsigned vpa__store__v1__pod_observed__field_indices_by_name[] = {
   9,   /* field[9] = resize_conditions */
   6,   /* field[6] = start_time_ms */
   0,   /* field[0] = uid */
+  12,   /* field[12] = vpa_observed_containers */
 };
 static const ProtobufCIntRange vpa__store__v1__pod_observed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__pod_observed__descriptor =
 {
@@ -1782,7 +1897,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__pod_observed__descriptor =
   "Vpa__Store__V1__PodObserved",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__PodObserved),
-  12,
+  13,
   vpa__store__v1__pod_observed__field_descriptors,
   vpa__store__v1__pod_observed__field_indices_by_name,
   1,  vpa__store__v1__pod_observed__number_ranges,
@@ -2431,7 +2546,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__resize_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__container_policy__field_descriptors[4] =
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__container_policy__field_descriptors[11] =
 {
   {
     "container_name",
@@ -2481,17 +2596,108 @@ static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__container_po
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "controlled_resources",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, n_controlled_resources),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, controlled_resources),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_controlled_resources",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_has_controlled_resources),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_controlled_resources),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "controlled_values",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, controlled_values),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "oom_bump_up_ratio_milli",
+    8,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_oom_bump_up_ratio_milli),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, oom_bump_up_ratio_milli),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "oom_min_bump_up_bytes",
+    9,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_oom_min_bump_up_bytes),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, oom_min_bump_up_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "memory_aggregation_interval_seconds",
+    10,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_memory_aggregation_interval_seconds),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, memory_aggregation_interval_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "memory_aggregation_interval_count",
+    11,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, has_memory_aggregation_interval_count),
+    offsetof(Vpa__Store__V1__VpaObserved__ContainerPolicy, memory_aggregation_interval_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__vpa_observed__container_policy__field_indices_by_name[] = {
   0,   /* field[0] = container_name */
+  4,   /* field[4] = controlled_resources */
+  6,   /* field[6] = controlled_values */
+  5,   /* field[5] = has_controlled_resources */
   3,   /* field[3] = max_allowed */
+  10,   /* field[10] = memory_aggregation_interval_count */
+  9,   /* field[9] = memory_aggregation_interval_seconds */
   2,   /* field[2] = min_allowed */
+  7,   /* field[7] = oom_bump_up_ratio_milli */
+  8,   /* field[8] = oom_min_bump_up_bytes */
   1,   /* field[1] = scaling_off */
 };
 static const ProtobufCIntRange vpa__store__v1__vpa_observed__container_policy__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_policy__descriptor =
 {
@@ -2501,14 +2707,65 @@ const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_policy_
   "Vpa__Store__V1__VpaObserved__ContainerPolicy",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__VpaObserved__ContainerPolicy),
-  4,
+  11,
   vpa__store__v1__vpa_observed__container_policy__field_descriptors,
   vpa__store__v1__vpa_observed__container_policy__field_indices_by_name,
   1,  vpa__store__v1__vpa_observed__container_policy__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__vpa_observed__container_policy__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__field_descriptors[8] =
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__eviction_requirement__field_descriptors[2] =
+{
+  {
+    "resources",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Vpa__Store__V1__VpaObserved__EvictionRequirement, n_resources),
+    offsetof(Vpa__Store__V1__VpaObserved__EvictionRequirement, resources),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__VpaObserved__EvictionRequirement, change),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__vpa_observed__eviction_requirement__field_indices_by_name[] = {
+  1,   /* field[1] = change */
+  0,   /* field[0] = resources */
+};
+static const ProtobufCIntRange vpa__store__v1__vpa_observed__eviction_requirement__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__eviction_requirement__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.VpaObserved.EvictionRequirement",
+  "EvictionRequirement",
+  "Vpa__Store__V1__VpaObserved__EvictionRequirement",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__VpaObserved__EvictionRequirement),
+  2,
+  vpa__store__v1__vpa_observed__eviction_requirement__field_descriptors,
+  vpa__store__v1__vpa_observed__eviction_requirement__field_indices_by_name,
+  1,  vpa__store__v1__vpa_observed__eviction_requirement__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__vpa_observed__eviction_requirement__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__field_descriptors[11] =
 {
   {
     "namespace",
@@ -2606,12 +2863,51 @@ static const ProtobufCFieldDescriptor vpa__store__v1__vpa_observed__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "evict_after_oom_seconds",
+    9,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__VpaObserved, has_evict_after_oom_seconds),
+    offsetof(Vpa__Store__V1__VpaObserved, evict_after_oom_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "eviction_requirements",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__VpaObserved, n_eviction_requirements),
+    offsetof(Vpa__Store__V1__VpaObserved, eviction_requirements),
+    &vpa__store__v1__vpa_observed__eviction_requirement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recommenders",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Vpa__Store__V1__VpaObserved, n_recommenders),
+    offsetof(Vpa__Store__V1__VpaObserved, recommenders),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__vpa_observed__field_indices_by_name[] = {
   7,   /* field[7] = container_policies */
+  8,   /* field[8] = evict_after_oom_seconds */
+  9,   /* field[9] = eviction_requirements */
   6,   /* field[6] = min_replicas */
   1,   /* field[1] = name */
   0,   /* field[0] = namespace */
+  10,   /* field[10] = recommenders */
   3,   /* field[3] = target_kind */
   4,   /* field[4] = target_name */
   2,   /* field[2] = uid */
@@ -2620,7 +2916,7 @@ static const unsigned vpa__store__v1__vpa_observed__field_indices_by_name[] = {
 static const ProtobufCIntRange vpa__store__v1__vpa_observed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__descriptor =
 {
@@ -2630,11 +2926,203 @@ const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__descriptor =
   "Vpa__Store__V1__VpaObserved",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__VpaObserved),
-  8,
+  11,
   vpa__store__v1__vpa_observed__field_descriptors,
   vpa__store__v1__vpa_observed__field_indices_by_name,
   1,  vpa__store__v1__vpa_observed__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__vpa_observed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__limit_range_observed__item__field_descriptors[4] =
+{
+  {
+    "type",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved__Item, type),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved__Item, min),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved__Item, max),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "default_limit",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved__Item, default_limit),
+    &vpa__store__v1__resource_list__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__limit_range_observed__item__field_indices_by_name[] = {
+  3,   /* field[3] = default_limit */
+  2,   /* field[2] = max */
+  1,   /* field[1] = min */
+  0,   /* field[0] = type */
+};
+static const ProtobufCIntRange vpa__store__v1__limit_range_observed__item__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__limit_range_observed__item__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.LimitRangeObserved.Item",
+  "Item",
+  "Vpa__Store__V1__LimitRangeObserved__Item",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__LimitRangeObserved__Item),
+  4,
+  vpa__store__v1__limit_range_observed__item__field_descriptors,
+  vpa__store__v1__limit_range_observed__item__field_indices_by_name,
+  1,  vpa__store__v1__limit_range_observed__item__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__limit_range_observed__item__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__limit_range_observed__field_descriptors[3] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved, namespace_),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeObserved, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "items",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__LimitRangeObserved, n_items),
+    offsetof(Vpa__Store__V1__LimitRangeObserved, items),
+    &vpa__store__v1__limit_range_observed__item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__limit_range_observed__field_indices_by_name[] = {
+  2,   /* field[2] = items */
+  1,   /* field[1] = name */
+  0,   /* field[0] = namespace */
+};
+static const ProtobufCIntRange vpa__store__v1__limit_range_observed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__limit_range_observed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.LimitRangeObserved",
+  "LimitRangeObserved",
+  "Vpa__Store__V1__LimitRangeObserved",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__LimitRangeObserved),
+  3,
+  vpa__store__v1__limit_range_observed__field_descriptors,
+  vpa__store__v1__limit_range_observed__field_indices_by_name,
+  1,  vpa__store__v1__limit_range_observed__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__limit_range_observed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__limit_range_deleted__field_descriptors[2] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeDeleted, namespace_),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__LimitRangeDeleted, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__limit_range_deleted__field_indices_by_name[] = {
+  1,   /* field[1] = name */
+  0,   /* field[0] = namespace */
+};
+static const ProtobufCIntRange vpa__store__v1__limit_range_deleted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__limit_range_deleted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.LimitRangeDeleted",
+  "LimitRangeDeleted",
+  "Vpa__Store__V1__LimitRangeDeleted",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__LimitRangeDeleted),
+  2,
+  vpa__store__v1__limit_range_deleted__field_descriptors,
+  vpa__store__v1__limit_range_deleted__field_indices_by_name,
+  1,  vpa__store__v1__limit_range_deleted__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__limit_range_deleted__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor vpa__store__v1__vpa_deleted__field_descriptors[2] =
@@ -3367,7 +3855,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__recommender_checkpoint__descrip
   (ProtobufCMessageInit) vpa__store__v1__recommender_checkpoint__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[15] =
+static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_number[17] =
 {
   { "EVENT_TYPE_UNSPECIFIED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED", 0 },
   { "EVENT_TYPE_POD_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_POD_OBSERVED", 1 },
@@ -3384,14 +3872,18 @@ static const ProtobufCEnumValue vpa__store__v1__event_type__enum_values_by_numbe
   { "EVENT_TYPE_UPDATER_DECISION", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_UPDATER_DECISION", 12 },
   { "EVENT_TYPE_RECOMMENDER_CHECKPOINT", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_RECOMMENDER_CHECKPOINT", 13 },
   { "EVENT_TYPE_USAGE_EXPIRED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_EXPIRED", 14 },
+  { "EVENT_TYPE_LIMIT_RANGE_OBSERVED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_LIMIT_RANGE_OBSERVED", 15 },
+  { "EVENT_TYPE_LIMIT_RANGE_DELETED", "VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_LIMIT_RANGE_DELETED", 16 },
 };
 static const ProtobufCIntRange vpa__store__v1__event_type__value_ranges[] = {
-{0, 0},{0, 15}
+{0, 0},{0, 17}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[15] =
+static const ProtobufCEnumValueIndex vpa__store__v1__event_type__enum_values_by_name[17] =
 {
   { "EVENT_TYPE_EVICTION_OBSERVED", 5 },
   { "EVENT_TYPE_IN_PLACE_MODE_CHANGED", 6 },
+  { "EVENT_TYPE_LIMIT_RANGE_DELETED", 16 },
+  { "EVENT_TYPE_LIMIT_RANGE_OBSERVED", 15 },
   { "EVENT_TYPE_OOM_KILLED", 4 },
   { "EVENT_TYPE_POD_DELETED", 2 },
   { "EVENT_TYPE_POD_OBSERVED", 1 },
@@ -3413,9 +3905,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__event_type__descriptor =
   "EventType",
   "Vpa__Store__V1__EventType",
   "vpa.store.v1",
-  15,
+  17,
   vpa__store__v1__event_type__enum_values_by_number,
-  15,
+  17,
   vpa__store__v1__event_type__enum_values_by_name,
   1,
   vpa__store__v1__event_type__value_ranges,

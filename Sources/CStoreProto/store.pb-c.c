@@ -412,6 +412,51 @@ void   vpa__store__v1__ingest_item__free_unpacked
   assert(message->base.descriptor == &vpa__store__v1__ingest_item__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vpa__store__v1__upstream_checkpoint__init
+                     (Vpa__Store__V1__UpstreamCheckpoint         *message)
+{
+  static const Vpa__Store__V1__UpstreamCheckpoint init_value = VPA__STORE__V1__UPSTREAM_CHECKPOINT__INIT;
+  *message = init_value;
+}
+size_t vpa__store__v1__upstream_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__UpstreamCheckpoint *message)
+{
+  assert(message->base.descriptor == &vpa__store__v1__upstream_checkpoint__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vpa__store__v1__upstream_checkpoint__pack
+                     (const Vpa__Store__V1__UpstreamCheckpoint *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vpa__store__v1__upstream_checkpoint__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vpa__store__v1__upstream_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__UpstreamCheckpoint *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vpa__store__v1__upstream_checkpoint__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vpa__Store__V1__UpstreamCheckpoint *
+       vpa__store__v1__upstream_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vpa__Store__V1__UpstreamCheckpoint *)
+     protobuf_c_message_unpack (&vpa__store__v1__upstream_checkpoint__descriptor,
+                                allocator, len, data);
+}
+void   vpa__store__v1__upstream_checkpoint__free_unpacked
+                     (Vpa__Store__V1__UpstreamCheckpoint *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vpa__store__v1__upstream_checkpoint__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   vpa__store__v1__pod_usage__init
                      (Vpa__Store__V1__PodUsage         *message)
 {
@@ -2267,7 +2312,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__append_response__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__append_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descriptors[6] =
+static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descriptors[9] =
 {
   {
     "pod",
@@ -2341,19 +2386,58 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_item__field_descrip
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "limit_range",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, limit_range),
+    &vpa__store__v1__limit_range_observed__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deleted_limit_range",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, deleted_limit_range),
+    &vpa__store__v1__limit_range_observed__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "upstream_checkpoint",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__IngestItem, item_case),
+    offsetof(Vpa__Store__V1__IngestItem, upstream_checkpoint),
+    &vpa__store__v1__upstream_checkpoint__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__ingest_item__field_indices_by_name[] = {
+  7,   /* field[7] = deleted_limit_range */
   1,   /* field[1] = deleted_pod */
   4,   /* field[4] = deleted_vpa */
   2,   /* field[2] = eviction */
+  6,   /* field[6] = limit_range */
   0,   /* field[0] = pod */
+  8,   /* field[8] = upstream_checkpoint */
   5,   /* field[5] = usage */
   3,   /* field[3] = vpa */
 };
 static const ProtobufCIntRange vpa__store__v1__ingest_item__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor =
 {
@@ -2363,11 +2447,75 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor =
   "Vpa__Store__V1__IngestItem",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__IngestItem),
-  6,
+  9,
   vpa__store__v1__ingest_item__field_descriptors,
   vpa__store__v1__ingest_item__field_indices_by_name,
   1,  vpa__store__v1__ingest_item__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__ingest_item__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vpa__store__v1__upstream_checkpoint__field_descriptors[3] =
+{
+  {
+    "namespace",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpstreamCheckpoint, namespace_),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "vpa_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpstreamCheckpoint, vpa_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "container",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__UpstreamCheckpoint, container),
+    &vpa__store__v1__recommender_checkpoint__container__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vpa__store__v1__upstream_checkpoint__field_indices_by_name[] = {
+  2,   /* field[2] = container */
+  0,   /* field[0] = namespace */
+  1,   /* field[1] = vpa_name */
+};
+static const ProtobufCIntRange vpa__store__v1__upstream_checkpoint__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vpa__store__v1__upstream_checkpoint__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.UpstreamCheckpoint",
+  "UpstreamCheckpoint",
+  "Vpa__Store__V1__UpstreamCheckpoint",
+  "vpa.store.v1",
+  sizeof(Vpa__Store__V1__UpstreamCheckpoint),
+  3,
+  vpa__store__v1__upstream_checkpoint__field_descriptors,
+  vpa__store__v1__upstream_checkpoint__field_indices_by_name,
+  1,  vpa__store__v1__upstream_checkpoint__number_ranges,
+  (ProtobufCMessageInit) vpa__store__v1__upstream_checkpoint__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor vpa__store__v1__pod_usage__field_descriptors[3] =
@@ -3652,7 +3800,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__vpa_record__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__vpa_record__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__list_vpas_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor vpa__store__v1__list_vpas_response__field_descriptors[3] =
 {
   {
     "position",
@@ -3678,15 +3826,28 @@ static const ProtobufCFieldDescriptor vpa__store__v1__list_vpas_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "limit_ranges",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vpa__Store__V1__ListVpasResponse, n_limit_ranges),
+    offsetof(Vpa__Store__V1__ListVpasResponse, limit_ranges),
+    &vpa__store__v1__limit_range_observed__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__list_vpas_response__field_indices_by_name[] = {
+  2,   /* field[2] = limit_ranges */
   0,   /* field[0] = position */
   1,   /* field[1] = vpas */
 };
 static const ProtobufCIntRange vpa__store__v1__list_vpas_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_response__descriptor =
 {
@@ -3696,7 +3857,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__list_vpas_response__descriptor 
   "Vpa__Store__V1__ListVpasResponse",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__ListVpasResponse),
-  2,
+  3,
   vpa__store__v1__list_vpas_response__field_descriptors,
   vpa__store__v1__list_vpas_response__field_indices_by_name,
   1,  vpa__store__v1__list_vpas_response__number_ranges,
@@ -4170,18 +4331,20 @@ const ProtobufCMessageDescriptor vpa__store__v1__backup_chunk__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__backup_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vpa__store__v1__stream_kind__enum_values_by_number[4] =
+static const ProtobufCEnumValue vpa__store__v1__stream_kind__enum_values_by_number[5] =
 {
   { "STREAM_KIND_UNSPECIFIED", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED", 0 },
   { "STREAM_KIND_STORE", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_STORE", 1 },
   { "STREAM_KIND_POD", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_POD", 2 },
   { "STREAM_KIND_VPA", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_VPA", 3 },
+  { "STREAM_KIND_LIMIT_RANGE", "VPA__STORE__V1__STREAM_KIND__STREAM_KIND_LIMIT_RANGE", 4 },
 };
 static const ProtobufCIntRange vpa__store__v1__stream_kind__value_ranges[] = {
-{0, 0},{0, 4}
+{0, 0},{0, 5}
 };
-static const ProtobufCEnumValueIndex vpa__store__v1__stream_kind__enum_values_by_name[4] =
+static const ProtobufCEnumValueIndex vpa__store__v1__stream_kind__enum_values_by_name[5] =
 {
+  { "STREAM_KIND_LIMIT_RANGE", 4 },
   { "STREAM_KIND_POD", 2 },
   { "STREAM_KIND_STORE", 1 },
   { "STREAM_KIND_UNSPECIFIED", 0 },
@@ -4194,9 +4357,9 @@ const ProtobufCEnumDescriptor vpa__store__v1__stream_kind__descriptor =
   "StreamKind",
   "Vpa__Store__V1__StreamKind",
   "vpa.store.v1",
-  4,
+  5,
   vpa__store__v1__stream_kind__enum_values_by_number,
-  4,
+  5,
   vpa__store__v1__stream_kind__enum_values_by_name,
   1,
   vpa__store__v1__stream_kind__value_ranges,

@@ -839,7 +839,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__logged_event__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__logged_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_descriptors[14] =
+static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_descriptors[17] =
 {
   {
     "observations",
@@ -1009,13 +1009,52 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_summary__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "limit_ranges_observed",
+    15,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_limit_ranges_observed),
+    offsetof(Vpa__Store__V1__IngestSummary, limit_ranges_observed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checkpoints_imported",
+    16,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_checkpoints_imported),
+    offsetof(Vpa__Store__V1__IngestSummary, checkpoints_imported),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checkpoints_skipped",
+    17,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Vpa__Store__V1__IngestSummary, has_checkpoints_skipped),
+    offsetof(Vpa__Store__V1__IngestSummary, checkpoints_skipped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__ingest_summary__field_indices_by_name[] = {
+  15,   /* field[15] = checkpoints_imported */
+  16,   /* field[16] = checkpoints_skipped */
   2,   /* field[2] = events_appended */
   7,   /* field[7] = evictions */
   9,   /* field[9] = first_position */
   8,   /* field[8] = in_place_mode_changes */
   10,   /* field[10] = last_position */
+  14,   /* field[14] = limit_ranges_observed */
   0,   /* field[0] = observations */
   6,   /* field[6] = oom_kills */
   1,   /* field[1] = pods_observed */
@@ -1029,7 +1068,7 @@ static const unsigned vpa__store__v1__ingest_summary__field_indices_by_name[] = 
 static const ProtobufCIntRange vpa__store__v1__ingest_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__ingest_summary__descriptor =
 {
@@ -1039,7 +1078,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_summary__descriptor =
   "Vpa__Store__V1__IngestSummary",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__IngestSummary),
-  14,
+  17,
   vpa__store__v1__ingest_summary__field_descriptors,
   vpa__store__v1__ingest_summary__field_indices_by_name,
   1,  vpa__store__v1__ingest_summary__number_ranges,

@@ -51,6 +51,7 @@ public final class ClusterFeed: Sendable {
     var sources: [(resource: APIResource, fieldSelector: String?)] {
         var sources: [(APIResource, String?)] = [(.pods, nil)]
         if configuration.watchVPAs { sources.append((.verticalPodAutoscalers, nil)) }
+        if configuration.watchLimitRanges { sources.append((.limitRanges, nil)) }
         if configuration.watchEvictions { sources.append((.events, "reason=Evicted")) }
         if configuration.pollMetrics { sources.append((.podMetrics, nil)) }
         return sources
@@ -199,6 +200,9 @@ public final class ClusterFeed: Sendable {
         case .vpaDeleted(let vpa): "deleted VPA \(vpa.namespace)/\(vpa.name)"
         case .usage(let usage): "usage \(usage.namespace)/\(usage.pod)"
         case .eviction(let eviction): "eviction \(eviction.podNamespace)/\(eviction.podName)"
+        case .limitRange(let range): "LimitRange \(range.namespace)/\(range.name)"
+        case .limitRangeDeleted(let range): "deleted LimitRange \(range.namespace)/\(range.name)"
+        case .upstreamCheckpoint(let checkpoint): "checkpoint \(checkpoint.namespace)/\(checkpoint.vpaName)/\(checkpoint.containerName)"
         }
     }
 }

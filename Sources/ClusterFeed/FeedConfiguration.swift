@@ -19,6 +19,8 @@ public struct FeedConfiguration: Sendable {
     public var metricsInterval: Duration = .seconds(60)
     /// Which resources to follow.
     public var watchVPAs = true
+    /// LimitRanges, which the updater's capping reads (upstream's capping processor).
+    public var watchLimitRanges = true
     public var watchEvictions = true
     public var pollMetrics = true
     /// Paging, watch timeouts and backoff of the API reflectors.

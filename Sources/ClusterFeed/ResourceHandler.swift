@@ -61,6 +61,8 @@ final class ResourceHandler {
                 if let key = item.uid ?? item.namespace.flatMap({ namespace in item.name.map { "\(namespace)/\($0)" } }) {
                     listed.insert(key)
                 }
+                // LimitRanges are held by namespace/name only (the store keeps no uid for them).
+                if resource == .limitRanges, let namespace = item.namespace, let name = item.name { listed.insert("\(namespace)/\(name)") }
                 if !append(item, to: &observations) { skippedInList += 1 }
             }
             return await queue.enqueue(observations, at: arrived)
@@ -140,6 +142,13 @@ final class ResourceHandler {
             return (held ?? []).compactMap { record in
                 let keys = [record.vpa.uid, "\(record.vpa.namespace)/\(record.vpa.name)"].compactMap { $0 }
                 return keys.contains(where: listed.contains) ? nil : .vpaDeleted(record.vpa)
+            }
+        case .limitRanges:
+            let held = await retryingStore { () async throws(RPCStatus) -> [LimitRangeObservation] in
+                try await self.store.vpas(VPAListRequest(namespace: self.namespace)).limitRanges
+            }
+            return (held ?? []).compactMap { range in
+                listed.contains("\(range.namespace)/\(range.name)") ? nil : .limitRangeDeleted(range)
             }
         default:
             return []

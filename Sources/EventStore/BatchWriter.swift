@@ -5,10 +5,10 @@ import VPAModel
 /// Appends the events of one batch inside the store's open write transaction, applying each to the
 /// projection as it goes, so a later observation in the batch sees the effect of an earlier one.
 final class BatchWriter {
-    private unowned let store: EventStore
+    unowned let store: EventStore
     private let sink: SQLiteProjectionSink
     private let insertEvent: SQLiteStatement
-    private let insertStream: SQLiteStatement
+    let insertStream: SQLiteStatement
     private let findOOM: SQLiteStatement
     private let findEviction: SQLiteStatement
 
@@ -90,6 +90,8 @@ final class BatchWriter {
                            recordedAt: recordedAt, causedBy: nil)
             case .usage(let usage):
                 try ingestUsage(usage, recordedAt: recordedAt, summary: &summary)
+            case .limitRange, .limitRangeDeleted, .upstreamCheckpoint:
+                try ingestParity(observation, at: observedAt, recordedAt: recordedAt, summary: &summary)
             }
         }
         let endPosition = store.projection.position

@@ -31,7 +31,12 @@ enum DocumentDecoder {
             return [.vpa(try VPADecoder.decode(reader))]
         case "PodMetrics":
             return [.usage(try PodMetricsDecoder.decode(reader))]
-        case "PodList", "EventList", "List", "VerticalPodAutoscalerList", "PodMetricsList":
+        case "LimitRange":
+            return [.limitRange(try LimitRangeDecoder.decode(reader))]
+        case "VerticalPodAutoscalerCheckpoint":
+            return [.upstreamCheckpoint(try UpstreamCheckpointDecoder.decode(reader))]
+        case "PodList", "EventList", "List", "VerticalPodAutoscalerList", "PodMetricsList", "LimitRangeList",
+             "VerticalPodAutoscalerCheckpointList":
             // Items of a typed list may omit their kind (the API server's own lists do); a `List`
             // holds anything, so there each item must say what it is.
             let itemKind: String? = switch kind {
@@ -39,6 +44,8 @@ enum DocumentDecoder {
             case "EventList": "Event"
             case "VerticalPodAutoscalerList": "VerticalPodAutoscaler"
             case "PodMetricsList": "PodMetrics"
+            case "LimitRangeList": "LimitRange"
+            case "VerticalPodAutoscalerCheckpointList": "VerticalPodAutoscalerCheckpoint"
             default: nil
             }
             var objects: [KubernetesObject] = []
@@ -50,7 +57,7 @@ enum DocumentDecoder {
             }
             return objects
         default:
-            return [.ignored(kind: kind, reason: "not a Pod, Event, VerticalPodAutoscaler or PodMetrics")]
+            return [.ignored(kind: kind, reason: "not a Pod, Event, VerticalPodAutoscaler, PodMetrics, LimitRange or VerticalPodAutoscalerCheckpoint")]
         }
     }
 
@@ -95,6 +102,8 @@ enum DocumentDecoder {
             return [.podDeleted(try PodDecoder.decode(object))]
         case ("VerticalPodAutoscaler", "DELETED"):
             return [.vpaDeleted(try VPADecoder.decode(object))]
+        case ("LimitRange", "DELETED"):
+            return [.limitRangeDeleted(try LimitRangeDecoder.decode(object))]
         case ("Event", "DELETED"):
             // An Event expiring from the API says nothing new about the eviction it recorded.
             return [.ignored(kind: "Event", reason: "watch DELETED of an Event")]

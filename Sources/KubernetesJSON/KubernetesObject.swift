@@ -16,6 +16,12 @@ public enum KubernetesObject: Hashable, Sendable {
     case vpaDeleted(VPAObservation)
     /// A PodMetrics (metrics.k8s.io/v1beta1), from `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods`.
     case usage(UsageObservation)
+    /// A core/v1 LimitRange, from `kubectl get limitranges -A -o json|yaml`.
+    case limitRange(LimitRangeObservation)
+    /// The object of a watch event `DELETED` whose object is a LimitRange.
+    case limitRangeDeleted(LimitRangeObservation)
+    /// An upstream `VerticalPodAutoscalerCheckpoint`, from `kubectl get verticalpodautoscalercheckpoints -A -o json`.
+    case upstreamCheckpoint(UpstreamCheckpointObservation)
     /// Anything else, with its kind and why it was skipped: other kinds, Events that are not memory
     /// evictions (including evictions whose annotation lists differ in length, which upstream skips),
     /// watch bookmarks.
@@ -32,6 +38,9 @@ extension KubernetesObject {
         case .vpa(let vpa): .vpa(vpa)
         case .vpaDeleted(let vpa): .vpaDeleted(vpa)
         case .usage(let usage): .usage(usage)
+        case .limitRange(let range): .limitRange(range)
+        case .limitRangeDeleted(let range): .limitRangeDeleted(range)
+        case .upstreamCheckpoint(let checkpoint): .upstreamCheckpoint(checkpoint)
         case .ignored: nil
         }
     }

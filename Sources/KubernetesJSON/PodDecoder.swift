@@ -14,6 +14,8 @@ enum PodDecoder {
             namespace: try metadata.nonEmptyString("namespace") ?? "default",
             name: try metadata.requiredString("name"),
             generation: try metadata.int64("generation"))
+        // Only this annotation is kept: upstream's updater reads it (priority, quick OOM).
+        observation.vpaObservedContainers = try metadata.object("annotations")?.string("vpaObservedContainers")
         observation.owners = try metadata.objects("ownerReferences").map { (owner) throws(FieldError) in
             OwnerReference(kind: try owner.string("kind") ?? "", name: try owner.string("name") ?? "",
                            uid: try owner.string("uid") ?? "", controller: try owner.bool("controller") ?? false)

@@ -35,16 +35,20 @@ enum VPADecoder {
             guard scaling == "Auto" || scaling == "Off" else {
                 throw FieldError(path: entry.path.appending("mode"), message: "unknown container scaling mode \"\(scaling)\" (expected Auto or Off)")
             }
-            containerPolicies.append(ContainerResourcePolicy(
+            var policy = ContainerResourcePolicy(
                 containerName: try entry.requiredString("containerName"), scalingOff: scaling == "Off",
                 minAllowed: try entry.resourceList("minAllowed") ?? ResourceList(),
-                maxAllowed: try entry.resourceList("maxAllowed") ?? ResourceList()))
+                maxAllowed: try entry.resourceList("maxAllowed") ?? ResourceList())
+            try VPAPolicyFields.decode(entry, into: &policy)
+            containerPolicies.append(policy)
         }
         return VPAObservation(
             namespace: try metadata.nonEmptyString("namespace") ?? "default", name: try metadata.requiredString("name"),
             uid: try metadata.nonEmptyString("uid"), targetKind: try target.requiredString("kind"),
             targetName: try target.requiredString("name"), updateMode: mode, minReplicas: minReplicas,
-            containerPolicies: containerPolicies)
+            containerPolicies: containerPolicies, recommenders: try VPAPolicyFields.recommenders(spec),
+            evictAfterOOMSeconds: try policy.flatMap { (policy) throws(FieldError) in try VPAPolicyFields.evictAfterOOMSeconds(policy) },
+            evictionRequirements: try policy.flatMap { (policy) throws(FieldError) in try VPAPolicyFields.evictionRequirements(policy) })
     }
 }
 

@@ -66,6 +66,18 @@ public struct RecommenderConfiguration: Hashable, Sendable {
     /// `containerRecommendationMaxAllowedCPUMillicores`, for memory in bytes. Default none.
     public var containerRecommendationMaxAllowedMemoryBytes: Int64?
 
+    /// `--round-cpu-millicores`: CPU recommendations are rounded up to a multiple of this. Default 1.
+    public var roundCPUMillicores: Int64 = 1
+    /// `--round-memory-bytes`: memory recommendations are rounded up to a multiple of this. Default 1.
+    public var roundMemoryBytes: Int64 = 1
+    /// `--humanize-memory` (deprecated upstream): memory recommendations rounded to two decimals of
+    /// their largest binary unit (`1.50Gi`). Default false.
+    public var humanizeMemory = false
+    /// `--feature-gates=PerVPAConfig=true`: honour the container policies' `oomBumpUpRatio`,
+    /// `oomMinBumpUp`, `memoryAggregationIntervalSeconds` and `memoryAggregationIntervalCount`
+    /// (upstream's gate is alpha and off by default). Default false.
+    public var perVPAConfig = false
+
     /// The upstream defaults.
     public init() {}
 

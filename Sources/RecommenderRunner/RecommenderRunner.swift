@@ -123,7 +123,8 @@ public actor RecommenderRunner {
         loops += 1
         let loop = loops
 
-        synchronize(with: try await store.vpas().vpas)
+        // VPAs that name another recommender in `spec.recommenders` are that recommender's.
+        synchronize(with: try await store.vpas().vpas.filter { $0.vpa.isHandled(byRecommender: configuration.recommenderName) })
         if !seededPods {
             // A restored runner starts reading after pods were observed: their owners come from here.
             for record in try await store.allPods() {
@@ -139,6 +140,7 @@ public actor RecommenderRunner {
         var events: [AppendEvent] = []
         for key in vpaOrder {
             guard var history = histories[key] else { continue }
+            history.updatePolicies(base: configuration.recommender)
             history.expire(at: now)
             histories[key] = history
             guard history.hasNewInput else { continue }
@@ -278,6 +280,10 @@ public actor RecommenderRunner {
         history.containers = containers
         history.consumedPosition = checkpoint.consumedPosition
         history.needsCheckpoint = false
+        // Histories with no recommendation published from them yet (an upstream checkpoint just
+        // migrated in) publish in this loop, as upstream's recommender does right after it loads
+        // its checkpoints; otherwise the VPA would wait for its pods' next samples.
+        history.hasNewInput = record.recommendation == nil && !containers.isEmpty
         logger.info("Restored VPA histories from checkpoint", metadata: [
             "vpa": "\(record.vpa.key)", "containers": "\(containers.count)", "position": "\(checkpoint.consumedPosition)"])
         return history

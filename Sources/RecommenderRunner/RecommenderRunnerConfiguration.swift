@@ -1,5 +1,6 @@
 import VPAStoreClient
 import Recommender
+import VPAModel
 
 /// How `RecommenderRunner` runs: the algorithm's tunables, the clock, and how often it saves
 /// checkpoints.
@@ -17,6 +18,9 @@ public struct RecommenderRunnerConfiguration: Hashable, Sendable {
     /// The name published recommendations carry (`PublishedRecommendation.recommender`) and the
     /// prefix of idempotency keys.
     public var name: String
+    /// `--recommender-name`: the runner recommends for the VPAs `VPAObservation.isHandled(byRecommender:)`
+    /// gives it (upstream's `spec.recommenders`); default "default".
+    public var recommenderName = VPAObservation.defaultRecommenderName
 
     /// Upstream's defaults, the wall clock, a checkpoint every 10 loops.
     public init(recommender: RecommenderConfiguration = RecommenderConfiguration(), clock: Clock = .wall,

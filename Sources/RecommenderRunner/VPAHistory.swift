@@ -29,8 +29,9 @@ struct VPAHistory: Sendable {
     mutating func addUsage(_ sample: UsageSample, pod: String, configuration: RecommenderConfiguration) {
         for container in sample.containers {
             // Mutated in place through the subscript, so the histograms are not copied per sample.
-            containers[container.name, default: ContainerHistory(state: AggregateContainerState(configuration: configuration),
-                                                                 createdAt: sample.at)]
+            containers[container.name, default: ContainerHistory(
+                state: AggregateContainerState(configuration: configuration.applying(vpa.policy(for: container.name))),
+                createdAt: sample.at)]
                 .state.addCPUSample(millicores: container.cpuMillicores, at: sample.at, pod: pod)
             containers[container.name]?.state.addMemorySample(bytes: container.memoryBytes, at: sample.at, pod: pod)
         }
@@ -40,11 +41,21 @@ struct VPAHistory: Sendable {
     /// Records an OOM kill of `pod`'s container at the memory request the store derived for it
     /// (the actual request, status first), or 0 when the container had none.
     mutating func recordOOM(_ kill: OOMKill, pod: String, configuration: RecommenderConfiguration) -> OOMRecordOutcome {
+        containers[kill.container]?.state.updateFromPolicy(vpa.policy(for: kill.container), base: configuration)
         let outcome = containers[kill.container, default: ContainerHistory(
-            state: AggregateContainerState(configuration: configuration), createdAt: kill.at)]
+            state: AggregateContainerState(configuration: configuration.applying(vpa.policy(for: kill.container))),
+            createdAt: kill.at)]
             .state.recordOOM(at: kill.at, memoryRequestBytes: kill.memoryRequestBytes ?? 0, pod: pod)
         hasNewInput = true
         return outcome
+    }
+
+    /// Takes the VPA's per-VPA settings (container policies) into every history, as upstream's
+    /// `UpdateFromPolicy` does each loop.
+    mutating func updatePolicies(base: RecommenderConfiguration) {
+        for name in containers.keys {
+            containers[name]?.state.updateFromPolicy(vpa.policy(for: name), base: base)
+        }
     }
 
     /// Forgets `pod`'s container instances (the pod is gone); its samples stay in the histograms.

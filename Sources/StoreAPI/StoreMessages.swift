@@ -378,10 +378,13 @@ public struct VPAListRequest: Hashable, Sendable {
 public struct VPAListResponse: Hashable, Sendable {
     public var position: Int64
     public var vpas: [VPARecord]
+    /// The LimitRanges of the listed VPAs' namespaces, which capping reads.
+    public var limitRanges: [LimitRangeObservation]
 
-    public init(position: Int64, vpas: [VPARecord]) {
+    public init(position: Int64, limitRanges: [LimitRangeObservation] = [], vpas: [VPARecord]) {
         self.position = position
         self.vpas = vpas
+        self.limitRanges = limitRanges
     }
 }
 

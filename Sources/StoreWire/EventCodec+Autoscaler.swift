@@ -26,10 +26,12 @@ extension EventCodec {
             }
             if !policy.minAllowed.isEmpty { element.pointee.min_allowed = encodeList(policy.minAllowed, arena) }
             if !policy.maxAllowed.isEmpty { element.pointee.max_allowed = encodeList(policy.maxAllowed, arena) }
+            encodePolicyFields(policy, into: element, arena)
             return element
         }
         message.pointee.n_container_policies = policies.count
         message.pointee.container_policies = arena.pointerArray(policies)
+        encodeUpdatePolicyFields(vpa, into: message, arena)
         return message
     }
 
@@ -40,14 +42,18 @@ extension EventCodec {
         var policies: [ContainerResourcePolicy] = []
         for index in 0..<m.n_container_policies {
             guard let policy = m.container_policies[index]?.pointee else { continue }
-            policies.append(ContainerResourcePolicy(
+            var decoded = ContainerResourcePolicy(
                 containerName: string(policy.container_name), scalingOff: policy.has_scaling_off != 0 && policy.scaling_off != 0,
                 minAllowed: policy.min_allowed.map { list($0.pointee) } ?? ResourceList(),
-                maxAllowed: policy.max_allowed.map { list($0.pointee) } ?? ResourceList()))
+                maxAllowed: policy.max_allowed.map { list($0.pointee) } ?? ResourceList())
+            try decodePolicyFields(policy, into: &decoded)
+            policies.append(decoded)
         }
-        return VPAObservation(namespace: string(m.namespace_), name: string(m.name), uid: optionalString(m.uid),
-                              targetKind: string(m.target_kind), targetName: string(m.target_name), updateMode: mode,
-                              minReplicas: m.has_min_replicas != 0 ? Int(m.min_replicas) : nil, containerPolicies: policies)
+        var vpa = VPAObservation(namespace: string(m.namespace_), name: string(m.name), uid: optionalString(m.uid),
+                                 targetKind: string(m.target_kind), targetName: string(m.target_name), updateMode: mode,
+                                 minReplicas: m.has_min_replicas != 0 ? Int(m.min_replicas) : nil, containerPolicies: policies)
+        try decodeUpdatePolicyFields(m, into: &vpa)
+        return vpa
     }
 
     static func encodeUsage(_ sample: UsageSample, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UsageSampled> {
@@ -135,6 +141,18 @@ extension EventCodec {
 extension EventCodec {
     static func encodeCheckpoint(_ checkpoint: RecommenderCheckpoint, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint> {
+        let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
+        message.pointee.has_consumed_position = 1
+        message.pointee.consumed_position = checkpoint.consumedPosition
+        let containers = checkpoint.containers.map { encodeCheckpointContainer($0, arena) }
+        message.pointee.n_containers = containers.count
+        message.pointee.containers = arena.pointerArray(containers)
+        return message
+    }
+
+    /// One container's histories of a checkpoint (also an upstream checkpoint's, in Ingest).
+    static func encodeCheckpointContainer(_ container: RecommenderCheckpoint.Container, _ arena: CArena)
+        -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint__Container> {
         func histogram(_ histogram: HistogramCheckpoint) -> UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint> {
             let message = arena.message(vpa__store__v1__histogram_checkpoint__init)
             if let reference = histogram.referenceTimestamp {
@@ -156,33 +174,33 @@ extension EventCodec {
             message.pointee.total_weight = histogram.totalWeight
             return message
         }
-        let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
-        message.pointee.has_consumed_position = 1
-        message.pointee.consumed_position = checkpoint.consumedPosition
-        let containers = checkpoint.containers.map { container in
-            let element = arena.message(vpa__store__v1__recommender_checkpoint__container__init)
-            element.pointee.name = arena.cString(container.name)
-            element.pointee.version = arena.cString(container.checkpoint.version)
-            element.pointee.cpu = histogram(container.checkpoint.cpuHistogram)
-            element.pointee.memory = histogram(container.checkpoint.memoryHistogram)
-            if let first = container.checkpoint.firstSampleStart {
-                element.pointee.has_first_sample_ms = 1
-                element.pointee.first_sample_ms = first.unixMilliseconds
-            }
-            if let last = container.checkpoint.lastSampleStart {
-                element.pointee.has_last_sample_ms = 1
-                element.pointee.last_sample_ms = last.unixMilliseconds
-            }
-            element.pointee.has_total_samples = 1
-            element.pointee.total_samples = Int64(container.checkpoint.totalSamplesCount)
-            return element
+        let element = arena.message(vpa__store__v1__recommender_checkpoint__container__init)
+        element.pointee.name = arena.cString(container.name)
+        element.pointee.version = arena.cString(container.checkpoint.version)
+        element.pointee.cpu = histogram(container.checkpoint.cpuHistogram)
+        element.pointee.memory = histogram(container.checkpoint.memoryHistogram)
+        if let first = container.checkpoint.firstSampleStart {
+            element.pointee.has_first_sample_ms = 1
+            element.pointee.first_sample_ms = first.unixMilliseconds
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
-        return message
+        if let last = container.checkpoint.lastSampleStart {
+            element.pointee.has_last_sample_ms = 1
+            element.pointee.last_sample_ms = last.unixMilliseconds
+        }
+        element.pointee.has_total_samples = 1
+        element.pointee.total_samples = Int64(container.checkpoint.totalSamplesCount)
+        return element
     }
 
     static func decodeCheckpoint(_ m: Vpa__Store__V1__RecommenderCheckpoint) -> RecommenderCheckpoint {
+        let containers = (0..<m.n_containers).compactMap { index -> RecommenderCheckpoint.Container? in
+            m.containers[index].map { decodeCheckpointContainer($0.pointee) }
+        }
+        return RecommenderCheckpoint(consumedPosition: m.consumed_position, containers: containers)
+    }
+
+    /// One container's histories of a checkpoint.
+    static func decodeCheckpointContainer(_ c: Vpa__Store__V1__RecommenderCheckpoint__Container) -> RecommenderCheckpoint.Container {
         func histogram(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint>?) -> HistogramCheckpoint {
             guard let h = pointer?.pointee else { return HistogramCheckpoint() }
             var weights: [Int: UInt32] = [:]
@@ -193,14 +211,10 @@ extension EventCodec {
             return HistogramCheckpoint(referenceTimestamp: h.has_reference_ms != 0 ? Timestamp(unixMilliseconds: h.reference_ms) : nil,
                                        bucketWeights: weights, totalWeight: h.total_weight)
         }
-        let containers = (0..<m.n_containers).compactMap { index -> RecommenderCheckpoint.Container? in
-            guard let c = m.containers[index]?.pointee else { return nil }
-            return RecommenderCheckpoint.Container(name: string(c.name), checkpoint: ContainerCheckpoint(
-                version: string(c.version), cpuHistogram: histogram(c.cpu), memoryHistogram: histogram(c.memory),
-                firstSampleStart: c.has_first_sample_ms != 0 ? Timestamp(unixMilliseconds: c.first_sample_ms) : nil,
-                lastSampleStart: c.has_last_sample_ms != 0 ? Timestamp(unixMilliseconds: c.last_sample_ms) : nil,
-                totalSamplesCount: Int(c.total_samples)))
-        }
-        return RecommenderCheckpoint(consumedPosition: m.consumed_position, containers: containers)
+        return RecommenderCheckpoint.Container(name: string(c.name), checkpoint: ContainerCheckpoint(
+            version: string(c.version), cpuHistogram: histogram(c.cpu), memoryHistogram: histogram(c.memory),
+            firstSampleStart: c.has_first_sample_ms != 0 ? Timestamp(unixMilliseconds: c.first_sample_ms) : nil,
+            lastSampleStart: c.has_last_sample_ms != 0 ? Timestamp(unixMilliseconds: c.last_sample_ms) : nil,
+            totalSamplesCount: Int(c.total_samples)))
     }
 }

@@ -85,6 +85,18 @@ extension EventCodec {
             }
             defer { vpa__store__v1__vpa_deleted__free_unpacked(message, nil) }
             return .vpaDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
+        case .limitRangeObserved:
+            guard let message = vpa__store__v1__limit_range_observed__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__limit_range_observed__free_unpacked(message, nil) }
+            return .limitRangeObserved(try decodeLimitRange(message.pointee))
+        case .limitRangeDeleted:
+            guard let message = vpa__store__v1__limit_range_deleted__unpack(nil, count, data) else {
+                throw .malformedBody(type, byteCount: count)
+            }
+            defer { vpa__store__v1__limit_range_deleted__free_unpacked(message, nil) }
+            return .limitRangeDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
         case .usageExpired:
             guard let message = vpa__store__v1__usage_expired__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)
@@ -167,6 +179,7 @@ extension EventCodec {
             startTime: m.has_start_time_ms != 0 ? Timestamp(unixMilliseconds: m.start_time_ms) : nil,
             nodeName: optionalString(m.node_name),
             legacyResizeStatus: optionalString(m.legacy_resize_status))
+        pod.vpaObservedContainers = optionalString(m.vpa_observed_containers)
         pod.owners.reserveCapacity(m.n_owners)
         for index in 0..<m.n_owners {
             guard let owner = m.owners[index]?.pointee else { continue }

@@ -73,6 +73,13 @@ public enum EventCodec {
             message.pointee.has_events_removed = 1
             message.pointee.events_removed = expiry.eventsRemoved
             return packMessage(message)
+        case .limitRangeObserved(let range):
+            return packMessage(encodeLimitRange(range, arena))
+        case .limitRangeDeleted(let namespace, let name):
+            let message = arena.message(vpa__store__v1__limit_range_deleted__init)
+            message.pointee.namespace_ = arena.cString(namespace)
+            message.pointee.name = arena.cString(name)
+            return packMessage(message)
         }
     }
 
@@ -154,6 +161,7 @@ public enum EventCodec {
         message.pointee.uid = arena.optionalCString(pod.uid)
         message.pointee.namespace_ = arena.cString(pod.namespace)
         message.pointee.name = arena.cString(pod.name)
+        message.pointee.vpa_observed_containers = arena.optionalCString(pod.vpaObservedContainers)
         if let generation = pod.generation {
             message.pointee.has_generation = 1
             message.pointee.generation = generation

@@ -33,6 +33,8 @@ extension EventCodec {
         case .updaterDecision: vpa__store__v1__updater_decision__descriptor
         case .recommenderCheckpoint: vpa__store__v1__recommender_checkpoint__descriptor
         case .usageExpired: vpa__store__v1__usage_expired__descriptor
+        case .limitRangeObserved: vpa__store__v1__limit_range_observed__descriptor
+        case .limitRangeDeleted: vpa__store__v1__limit_range_deleted__descriptor
         }
     }
 }

@@ -49,4 +49,7 @@ public enum DecisionCause: String, Hashable, Sendable, CaseIterable, Codable {
     case belowUpdateThreshold = "below_update_threshold"
     /// A quick OOM, but the recommendation equals the requests: an update would change nothing.
     case quickOOMWithoutChange = "quick_oom_without_change"
+    /// The VPA's `evictionRequirements` are not met by any container (upstream
+    /// scaling_direction_pod_eviction_admission.go).
+    case evictionRequirementsNotMet = "eviction_requirements_not_met"
 }

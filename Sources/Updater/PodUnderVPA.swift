@@ -60,6 +60,8 @@ public struct PodUnderVPA: Hashable, Sendable {
     /// When the store saw the last VPA-initiated in-place resize of this pod complete. vpa-store
     /// counts it as a disruption that starts the lifetime clock again (AEP-4016; DESIGN §3.4).
     public var lastSuccessfulInPlaceResize: Timestamp?
+    /// The pod's `vpaObservedContainers` annotation, when it has one (see `observedContainers`).
+    public var vpaObservedContainers: String?
 
     /// A pod; by default running, with no recommendation and no resize.
     public init(namespace: String = "default", name: String, uid: String? = nil, phase: String? = "Running",

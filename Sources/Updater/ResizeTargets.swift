@@ -7,12 +7,15 @@ extension RecommendedContainer {
     /// `requests` = the (capped) target; `limits` = `GetProportionalLimit` of the spec's limit and
     /// request for each resource in the target (pkg/utils/vpa/limit_and_request_scaling.go).
     ///
-    /// The VPA is taken to control requests and limits (`controlledValues: RequestsAndLimits`, the
-    /// default), and no LimitRange default limit applies. A resource without a limit stays so.
+    /// Under `controlledValues: RequestsOnly` limits are left as they are (none sent). A container
+    /// without a limit takes the namespace's Container LimitRange `default` as its limit, as the
+    /// LimitRanger gave it one; a resource without either stays without a limit.
     var resizeTarget: ResizeRequest.Target {
         var limits = ResourceList()
-        for resource in Resource.allCases {
-            let limit = Self.proportionalLimit(originalLimit: resource.amount(in: container.desired.limits),
+        for resource in Resource.allCases where controlledValues == .requestsAndLimits {
+            var originalLimit = resource.amount(in: container.desired.limits) ?? 0
+            if originalLimit == 0 { originalLimit = resource.amount(in: defaultLimit) ?? 0 }
+            let limit = Self.proportionalLimit(originalLimit: originalLimit,
                                                originalRequest: resource.amount(in: container.desired.requests),
                                                recommendedRequest: resource.amount(in: recommendation.target))
             resource.set(limit, in: &limits)

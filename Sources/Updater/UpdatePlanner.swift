@@ -29,7 +29,11 @@ public struct UpdatePlanner: Sendable {
     ///    place and evicts a pod whose resize failed or timed out; InPlace resizes and never evicts.
     ///    Pending pods, resizing pods and the replica budget hold pods back (`wait`); every resize and
     ///    eviction in this call counts against the budget of the ones after it.
-    public func plan(for vpa: VPAObservation, group: ReplicaGroup, now: Timestamp) -> UpdatePlan {
+    ///
+    /// Recommendations are capped first (`RecommendationCapping`) with the LimitRanges of the VPA's
+    /// namespace found in `limitRanges`.
+    public func plan(for vpa: VPAObservation, group: ReplicaGroup, now: Timestamp,
+                     limitRanges: [LimitRangeObservation] = []) -> UpdatePlan {
         let mode = vpa.updateMode.effective
         var loop = PlanningLoop(configuration: configuration, now: now)
         func finish() -> UpdatePlan {
@@ -70,7 +74,7 @@ public struct UpdatePlanner: Sendable {
         loop.budget = ReplicaBudget(configured: configured, running: running,
                                     toleranceFraction: configuration.evictionTolerance)
 
-        let candidates = updateCandidates(live, vpa: vpa, loop: &loop)
+        let candidates = updateCandidates(live, vpa: vpa, limitRanges: limitRanges, loop: &loop)
         switch mode {
         case .recreate: loop.recreate(candidates)
         case .inPlaceOrRecreate: loop.inPlaceOrRecreate(candidates)
@@ -81,16 +85,23 @@ public struct UpdatePlanner: Sendable {
 
     /// The pods whose update is wanted, in update-priority order (ties keep the order given; upstream's
     /// sort leaves their order unspecified). The others get their decision in `loop`.
-    private func updateCandidates(_ pods: [PodUnderVPA], vpa: VPAObservation,
+    private func updateCandidates(_ pods: [PodUnderVPA], vpa: VPAObservation, limitRanges: [LimitRangeObservation],
                                   loop: inout PlanningLoop) -> [UpdateCandidate] {
         var candidates: [UpdateCandidate] = []
         for (index, pod) in pods.enumerated() {
-            let containers = pod.recommendedContainers(policies: vpa)
+            let containers = pod.recommendedContainers(policies: vpa, limitRanges: limitRanges)
             guard !containers.isEmpty else {
                 loop.leave(pod, .noRecommendation, "no recommendation for the pod's containers yet")
                 continue
             }
-            let assessment = pod.assessment(of: containers, vpa: vpa, configuration: configuration, now: loop.now)
+            var assessment = pod.assessment(of: containers, vpa: vpa, configuration: configuration, now: loop.now)
+            if assessment.isWanted, let unmet = pod.unmetEvictionRequirement(containers, vpa: vpa) {
+                assessment = UpdateAssessment(priority: assessment.priority, isWanted: false,
+                                              cause: .evictionRequirementsNotMet, reason: unmet)
+            }
+            // Upstream publishes what capping did as pod annotations; here it goes into the decision's reason.
+            let notes = containers.flatMap { entry in entry.cappingNotes.map { "\(entry.container.name): \($0)" } }
+            if !notes.isEmpty { assessment.reason += "; capped: " + notes.joined(separator: ", ") }
             guard assessment.isWanted else {
                 loop.leave(pod, assessment.cause, assessment.reason, priority: assessment.priority)
                 continue

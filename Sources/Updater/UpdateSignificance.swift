@@ -23,7 +23,7 @@ extension PodUnderVPA {
     /// A termination without both `startedAt` and `finishedAt` is not a quick OOM (Go would subtract
     /// zero times; the kubelet always sets both).
     func quickOOMKill(policies vpa: VPAObservation, thresholdMilliseconds: Int64) -> QuickOOMKill? {
-        for container in containers where vpa.policy(for: container.name)?.scalingOff != true {
+        for container in containers where vpa.policy(for: container.name)?.scalingOff != true && isObserved(container.name) {
             guard case .terminated(let reason, _, let startedAt?, let finishedAt?) = container.lastState,
                   reason == OOMDetector.oomKilledReason else { continue }
             let lived = finishedAt.milliseconds(since: startedAt)
@@ -44,8 +44,12 @@ extension PodUnderVPA {
     /// threshold must also have passed since the pod's last successful VPA in-place resize.
     func assessment(of containers: [RecommendedContainer], vpa: VPAObservation,
                     configuration: UpdaterConfiguration, now: Timestamp) -> UpdateAssessment {
-        let kill = quickOOMKill(policies: vpa, thresholdMilliseconds: configuration.evictAfterOOMThresholdMilliseconds)
-        let priority = UpdatePriority(containers: containers, quickOOM: kill != nil)
+        // The VPA's `evictAfterOOMSeconds` overrides `--evict-after-oom-threshold` (upstream getEvictOOMThreshold).
+        let oomThreshold = vpa.evictAfterOOMSeconds.map { $0.multipliedReportingOverflow(by: 1000).overflow ? Int64.max : $0 * 1000 }
+            ?? configuration.evictAfterOOMThresholdMilliseconds
+        let kill = quickOOMKill(policies: vpa, thresholdMilliseconds: oomThreshold)
+        // Containers the vpaObservedContainers annotation leaves out do not count (upstream priority_processor.go).
+        let priority = UpdatePriority(containers: containers.filter { isObserved($0.container.name) }, quickOOM: kill != nil)
         let lifetime = configuration.podLifetimeUpdateThresholdMilliseconds
         let lifetimeText = DurationText.format(milliseconds: lifetime)
         let diffText = DurationText.format(fraction: priority.resourceDiff)
@@ -86,7 +90,7 @@ extension PodUnderVPA {
         } else if let kill {
             (cause, why) = (.quickOOM, "container \(kill.container) OOM-killed after "
                             + "\(DurationText.format(milliseconds: kill.livedMilliseconds)) < "
-                            + DurationText.format(milliseconds: configuration.evictAfterOOMThresholdMilliseconds))
+                            + DurationText.format(milliseconds: oomThreshold))
         } else {
             (cause, why) = (.resourceDiff, "resource diff \(diffText) ≥ "
                             + DurationText.format(fraction: configuration.podUpdateThreshold))

@@ -26,6 +26,7 @@ extension PodUnderVPA {
         self.init(namespace: pod.namespace, name: pod.name, uid: pod.uid, phase: pod.phase, startTime: pod.startTime,
                   containers: containers, recommendations: recommendation?.containers ?? [], resize: resize,
                   lastSuccessfulInPlaceResize: record.lastVPAResizeCompletedAt)
+        vpaObservedContainers = pod.vpaObservedContainers
     }
 }
 
@@ -53,8 +54,10 @@ extension UpdatePlanner {
     /// name) that `manages` it, and within it to the group of its controller owner (a ReplicaSet, a
     /// StatefulSet…), whose configured replica count is taken to be its live pod count (the store
     /// does not observe controllers). Pods that were never scheduled (Pending without a node) are
-    /// left out, as upstream's pod lister does.
-    public func plans(for vpas: [VPARecord], pods: [PodRecord], now: Timestamp) -> [VPAGroupPlan] {
+    /// left out, as upstream's pod lister does. Recommendations are capped with the LimitRanges of
+    /// each VPA's namespace found in `limitRanges` (what `ListVpas` returns with the VPAs).
+    public func plans(for vpas: [VPARecord], pods: [PodRecord], now: Timestamp,
+                      limitRanges: [LimitRangeObservation] = []) -> [VPAGroupPlan] {
         var unclaimed = pods.filter { !($0.pod.phase == "Pending" && $0.pod.nodeName == nil) }
         var plans: [VPAGroupPlan] = []
         for record in vpas {
@@ -79,7 +82,8 @@ extension UpdatePlanner {
             }
             for key in order {
                 guard let group = groups[key] else { continue }
-                let plan = plan(for: record.vpa, group: ReplicaGroup(configuredReplicas: nil, pods: group.pods), now: now)
+                let plan = plan(for: record.vpa, group: ReplicaGroup(configuredReplicas: nil, pods: group.pods), now: now,
+                                limitRanges: limitRanges)
                 plans.append(VPAGroupPlan(vpa: record, controller: group.controller, plan: plan))
             }
         }

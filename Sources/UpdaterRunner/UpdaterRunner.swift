@@ -114,7 +114,7 @@ public actor UpdaterRunner {
         let now = try await resolveNow(explicitNow)
         let listed = try await store.vpas()
         let pods = try await store.allPods(now: now, timeouts: configuration.planner.resizeTimeouts)
-        let plans = planner.plans(for: listed.vpas, pods: pods, now: now)
+        let plans = planner.plans(for: listed.vpas, pods: pods, now: now, limitRanges: listed.limitRanges)
         var summary = UpdaterLoopSummary(loop: loops, now: now, vpas: listed.vpas.count)
 
         var changes: [(pod: String, decision: RecordedDecision, events: [AppendEvent])] = []

@@ -21,13 +21,39 @@ public struct ContainerResourcePolicy: Hashable, Sendable, Codable {
     public var scalingOff: Bool
     public var minAllowed: ResourceList
     public var maxAllowed: ResourceList
+    /// `controlledResources`: the resources recommended; nil = cpu and memory (upstream's default).
+    public var controlledResources: [ControlledResource]?
+    /// `controlledValues`; nil = `RequestsAndLimits`.
+    public var controlledValues: ContainerControlledValues?
+    /// `oomBumpUpRatio` (per-VPA configuration); nil = `--oom-bump-up-ratio`.
+    public var oomBumpUpRatio: Double?
+    /// `oomMinBumpUp` in bytes; nil = `--oom-min-bump-up-bytes`.
+    public var oomMinBumpUpBytes: Int64?
+    /// `memoryAggregationIntervalSeconds`; nil = `--memory-aggregation-interval`.
+    public var memoryAggregationIntervalSeconds: Int64?
+    /// `memoryAggregationIntervalCount`; nil = `--memory-aggregation-interval-count`.
+    public var memoryAggregationIntervalCount: Int64?
 
     public init(containerName: String, scalingOff: Bool = false, minAllowed: ResourceList = ResourceList(),
-                maxAllowed: ResourceList = ResourceList()) {
+                maxAllowed: ResourceList = ResourceList(), controlledResources: [ControlledResource]? = nil,
+                controlledValues: ContainerControlledValues? = nil, oomBumpUpRatio: Double? = nil,
+                oomMinBumpUpBytes: Int64? = nil, memoryAggregationIntervalSeconds: Int64? = nil,
+                memoryAggregationIntervalCount: Int64? = nil) {
         self.containerName = containerName
         self.scalingOff = scalingOff
         self.minAllowed = minAllowed
         self.maxAllowed = maxAllowed
+        self.controlledResources = controlledResources
+        self.controlledValues = controlledValues
+        self.oomBumpUpRatio = oomBumpUpRatio
+        self.oomMinBumpUpBytes = oomMinBumpUpBytes
+        self.memoryAggregationIntervalSeconds = memoryAggregationIntervalSeconds
+        self.memoryAggregationIntervalCount = memoryAggregationIntervalCount
+    }
+
+    /// Whether the policy lets the VPA recommend `resource` (upstream `IsControlledResource`).
+    public func controls(_ resource: ControlledResource) -> Bool {
+        controlledResources?.contains(resource) ?? true
     }
 }
 
@@ -44,10 +70,20 @@ public struct VPAObservation: Hashable, Sendable, Codable {
     /// `spec.updatePolicy.minReplicas`; nil = the updater's `--min-replicas`.
     public var minReplicas: Int?
     public var containerPolicies: [ContainerResourcePolicy]
+    /// `spec.updatePolicy.evictAfterOOMSeconds`; nil = the updater's quick-OOM window (10 minutes).
+    public var evictAfterOOMSeconds: Int64?
+    /// `spec.updatePolicy.evictionRequirements`; nil when the VPA has none.
+    public var evictionRequirements: [EvictionRequirement]?
+    /// `spec.recommenders[].name`; nil when the VPA names none (the default recommender's).
+    public var recommenders: [String]?
 
     public init(namespace: String, name: String, uid: String? = nil, targetKind: String, targetName: String,
                 updateMode: VPAUpdateMode = .recreate, minReplicas: Int? = nil,
-                containerPolicies: [ContainerResourcePolicy] = []) {
+                containerPolicies: [ContainerResourcePolicy] = [], recommenders: [String]? = nil,
+                evictAfterOOMSeconds: Int64? = nil, evictionRequirements: [EvictionRequirement]? = nil) {
+        self.recommenders = recommenders?.isEmpty == true ? nil : recommenders
+        self.evictAfterOOMSeconds = evictAfterOOMSeconds
+        self.evictionRequirements = evictionRequirements?.isEmpty == true ? nil : evictionRequirements
         self.namespace = namespace
         self.name = name
         self.uid = uid

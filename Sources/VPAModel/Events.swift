@@ -15,6 +15,8 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
     case updaterDecision = 12
     case recommenderCheckpoint = 13
     case usageExpired = 14
+    case limitRangeObserved = 15
+    case limitRangeDeleted = 16
 
     /// The name people type and read (`PodObserved`, `OomKilled`, …).
     public var name: String {
@@ -33,6 +35,8 @@ public enum EventType: Int32, Hashable, Sendable, CaseIterable {
         case .updaterDecision: "UpdaterDecision"
         case .recommenderCheckpoint: "RecommenderCheckpoint"
         case .usageExpired: "UsageExpired"
+        case .limitRangeObserved: "LimitRangeObserved"
+        case .limitRangeDeleted: "LimitRangeDeleted"
         }
     }
 
@@ -216,6 +220,10 @@ public enum EventBody: Hashable, Sendable {
     case recommenderCheckpoint(RecommenderCheckpoint)
     /// The store's usage retention removed the usage samples older than a time (store stream).
     case usageExpired(UsageExpiry)
+    /// A LimitRange as observed, on the LimitRange's stream.
+    case limitRangeObserved(LimitRangeObservation)
+    /// The LimitRange is gone.
+    case limitRangeDeleted(namespace: String, name: String)
 
     /// The type column value for this body.
     public var type: EventType {
@@ -234,6 +242,8 @@ public enum EventBody: Hashable, Sendable {
         case .updaterDecision: .updaterDecision
         case .recommenderCheckpoint: .recommenderCheckpoint
         case .usageExpired: .usageExpired
+        case .limitRangeObserved: .limitRangeObserved
+        case .limitRangeDeleted: .limitRangeDeleted
         }
     }
 }

@@ -144,6 +144,10 @@ public struct PodObservation: Hashable, Sendable, Codable {
     public var legacyResizeStatus: String?
     /// App containers in spec order, then init containers in spec order.
     public var containers: [ContainerObservation]
+    /// The `vpaObservedContainers` annotation upstream's admission controller sets (the containers
+    /// it saw at admission, `", "`-separated), when the pod has it. Upstream's updater leaves other
+    /// containers out of its priority and quick-OOM checks.
+    public var vpaObservedContainers: String?
 
     public init(uid: String? = nil, namespace: String = "default", name: String, generation: Int64? = nil,
                 observedGeneration: Int64? = nil, phase: String? = nil, startTime: Timestamp? = nil,

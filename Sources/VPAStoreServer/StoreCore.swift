@@ -246,7 +246,8 @@ actor StoreCore {
     }
 
     func vpas(_ request: VPAListRequest) -> VPAListResponse {
-        VPAListResponse(position: store.headPosition, vpas: store.vpaRecords(namespace: request.namespace))
+        VPAListResponse(position: store.headPosition, limitRanges: store.limitRanges(namespace: request.namespace),
+                        vpas: store.vpaRecords(namespace: request.namespace))
     }
 
     /// A page of live pods after `pageAfter` ("namespace/name"), in namespace/name order.

@@ -118,6 +118,25 @@ struct VPARecommender: AsyncParsableCommand {
                                valueName: "quantity"), transform: DaemonCommandLine.parseQuantity)
     var maxAllowedMemory: Quantity?
 
+    @Option(name: .customLong("round-cpu-millicores"), help: "Round CPU recommendations up to a multiple of this many millicores.")
+    var roundCPUMillicores: Int64 = 1
+
+    @Option(name: .customLong("round-memory-bytes"), help: "Round memory recommendations up to a multiple of this many bytes.")
+    var roundMemoryBytes: Int64 = 1
+
+    @Flag(name: .customLong("humanize-memory"),
+          help: "Round memory recommendations to two decimals of Ki/Mi/Gi/Ti (deprecated upstream; prefer --round-memory-bytes).")
+    var humanizeMemory = false
+
+    @Option(name: .customLong("recommender-name"),
+            help: "Recommend for the VPAs whose spec.recommenders name this (\"default\" also takes those naming none).")
+    var recommenderName = VPAObservation.defaultRecommenderName
+
+    @Option(name: .customLong("feature-gates"),
+            help: ArgumentHelp("Upstream VPA feature gates, e.g. PerVPAConfig=true (honour the container policies' oomBumpUpRatio, "
+                               + "oomMinBumpUp and memory aggregation settings).", valueName: "gate=bool,…"))
+    var featureGates = ""
+
     /// Where recommendations go besides the store.
     enum Publish: String, ExpressibleByArgument, CaseIterable {
         /// The store only (RecommendationPublished).
@@ -171,6 +190,10 @@ struct VPARecommender: AsyncParsableCommand {
             throw ValidationError("--memory-aggregation-interval-count must be at least 1")
         }
         if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
+        for (name, value) in [("--round-cpu-millicores", roundCPUMillicores), ("--round-memory-bytes", roundMemoryBytes)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (1 = no rounding); it is \(value)")
+        }
+        _ = try RecommenderFeatureGates(parsing: featureGates)
     }
 
     /// The recommender's tunables from the flags.
@@ -195,6 +218,10 @@ struct VPARecommender: AsyncParsableCommand {
         configuration.oomMinBumpUpBytes = oomMinBumpUpBytes
         configuration.containerRecommendationMaxAllowedCPUMillicores = maxAllowedCPU?.milliValue
         configuration.containerRecommendationMaxAllowedMemoryBytes = maxAllowedMemory?.value
+        configuration.roundCPUMillicores = roundCPUMillicores
+        configuration.roundMemoryBytes = roundMemoryBytes
+        configuration.humanizeMemory = humanizeMemory
+        configuration.perVPAConfig = (try? RecommenderFeatureGates(parsing: featureGates))?.perVPAConfig ?? false
         return configuration
     }
 
@@ -205,11 +232,13 @@ struct VPARecommender: AsyncParsableCommand {
         let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
         do {
             let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-recommender", logger: logger) }
+            var runnerConfiguration = RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
+                                                                     clock: nowFromLog ? .log : .wall,
+                                                                     checkpointEveryLoops: checkpointEvery)
+            runnerConfiguration.recommenderName = recommenderName
             let runner = RecommenderRunner(
                 endpoint: server, token: token,
-                configuration: RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
-                                                              clock: nowFromLog ? .log : .wall,
-                                                              checkpointEveryLoops: checkpointEvery),
+                configuration: runnerConfiguration,
                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
                 logger: logger, tls: storeTLS.configuration)
             let metrics = DaemonMetrics(prefix: "vpa_recommender")

@@ -55,6 +55,12 @@ struct CompactionTests {
                     offenders: [.init(container: "app", usageBytes: 500 << 20)])))
             }
             if round == 9 { batch.append(.podDeleted(PodBuilder().with { $0.uid = "u-2"; $0.name = "web-2" }.pod)) }
+            if round == 1 || round == 3 {
+                batch.append(.limitRange(LimitRangeObservation(namespace: "shop", name: "limits", items: [
+                    .init(type: .container, max: ResourceList(cpuMillicores: 1000 + Int64(round)))])))
+            }
+            if round == 3 { batch.append(.limitRange(LimitRangeObservation(namespace: "shop", name: "old", items: []))) }
+            if round == 8 { batch.append(.limitRangeDeleted(LimitRangeObservation(namespace: "shop", name: "old", items: []))) }
             _ = try store.ingest(batch, observedAt: at, recordedAt: at, inPlaceMode: round == 4 ? .enabled : nil)
             if store.vpas().isEmpty == false {
                 let recommendation = PublishedRecommendation(containers: [ContainerRecommendation(
@@ -129,6 +135,8 @@ struct CompactionTests {
                                                     usageRemovalsAtOrBelowCut: store.compaction?.usageRemovalsAtOrBelowCut ?? -1))
         #expect(try Self.answers(store, times: times, positions: positions) == before)
         #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 10_000) == podEventsAfterCut)
+        // The LimitRange observed before the cut is still live: the compaction base keeps it.
+        #expect(store.limitRanges().map(\.name) == ["limits"])
 
         // verify starts each chain at the cut; a reader (snapshot plus log) agrees; replay rebuilds
         // from the base to the same tables.

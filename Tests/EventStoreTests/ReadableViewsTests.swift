@@ -70,7 +70,7 @@ struct ReadableViewsTests {
             #expect(try names("resource_source") == numbered(WireEnums.sources))
             #expect(try names("container_type") == numbered(WireEnums.containerTypes))
             #expect(try names("stream_kind") == [StreamInfo.Kind.store.rawValue: "store", StreamInfo.Kind.pod.rawValue: "pod",
-                                                  StreamInfo.Kind.vpa.rawValue: "vpa"])
+                                                  StreamInfo.Kind.vpa.rawValue: "vpa", StreamInfo.Kind.limitRange.rawValue: "limitrange"])
         }
     }
 

@@ -76,7 +76,7 @@ import VPAStoreTestSupport
                 let idle = ClusterFeed(api: client, store: store, configuration: Self.configuration(),
                                        metrics: FeedMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
                                        logger: quietLogger)
-                #expect(await idle.notReadyReason == "not listed yet: pods, verticalpodautoscalers.autoscaling.k8s.io, events")
+                #expect(await idle.notReadyReason == "not listed yet: pods, verticalpodautoscalers.autoscaling.k8s.io, limitranges, events")
                 try await feeding(client, store) { feed in
                     try await settled(feed, lists: 1)
                     #expect(await feed.notReadyReason == nil)

@@ -10,7 +10,7 @@ struct DocumentShapeTests {
         try #require(objects.count == 3)
         guard case .pod(let checkout) = objects[0] else { Issue.record("item 0: \(objects[0])"); return }
         #expect(checkout.name == "checkout-6b7f9d-x2k4p")
-        #expect(objects[1] == .ignored(kind: "Service", reason: "not a Pod, Event, VerticalPodAutoscaler or PodMetrics"))
+        #expect(objects[1] == .ignored(kind: "Service", reason: "not a Pod, Event, VerticalPodAutoscaler, PodMetrics, LimitRange or VerticalPodAutoscalerCheckpoint"))
         guard case .pod(let shell) = objects[2] else { Issue.record("item 2: \(objects[2])"); return }
         #expect(shell.name == "debug-shell")
     }
@@ -95,7 +95,7 @@ struct DocumentShapeTests {
             """
         let objects = try decode(stream, file: "w.json")
         #expect(objects.count == 3)
-        #expect(objects[2] == .ignored(kind: "Node", reason: "not a Pod, Event, VerticalPodAutoscaler or PodMetrics"))
+        #expect(objects[2] == .ignored(kind: "Node", reason: "not a Pod, Event, VerticalPodAutoscaler, PodMetrics, LimitRange or VerticalPodAutoscalerCheckpoint"))
     }
 
     @Test("an EventList: the memory offenders of an eviction; other events ignored")
@@ -160,7 +160,7 @@ struct DocumentShapeTests {
     @Test("other kinds are ignored with their kind")
     func otherKinds() throws {
         #expect(try decode("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n") ==
-                [.ignored(kind: "Deployment", reason: "not a Pod, Event, VerticalPodAutoscaler or PodMetrics")])
+                [.ignored(kind: "Deployment", reason: "not a Pod, Event, VerticalPodAutoscaler, PodMetrics, LimitRange or VerticalPodAutoscalerCheckpoint")])
     }
 
     @Test("decodeCounting counts documents, not empty YAML ones")

@@ -24,6 +24,8 @@ struct Projection: Hashable, Sendable {
     var recommendations: [Int64: PublishedRecommendation] = [:]
     /// The recommender's latest checkpoint of each VPA, by stream.
     var checkpoints: [Int64: RecommenderCheckpoint] = [:]
+    /// Live LimitRanges by stream.
+    var limitRanges: [Int64: LimitRangeObservation] = [:]
     /// The newest cut of the usage retention: samples whose window ended before it are gone.
     var usageExpiredBefore: Timestamp?
     /// Each pod's newest usage sample: its window end (a sample read again is appended once) and
@@ -132,6 +134,12 @@ struct Projection: Hashable, Sendable {
                 try sink.recordUsage(position: event.position, containerID: containerID, at: sample.at,
                                      windowMilliseconds: sample.windowMilliseconds, container)
             }
+        case .limitRangeObserved(let range):
+            otherHeads[event.streamID] = event.position
+            limitRanges[event.streamID] = range
+        case .limitRangeDeleted:
+            otherHeads[event.streamID] = event.position
+            limitRanges[event.streamID] = nil
         case .usageExpired(let expiry):
             otherHeads[event.streamID] = event.position
             usageExpiredBefore = expiry.before

@@ -13,6 +13,8 @@ struct SnapshotHeader: Codable, Hashable {
     /// The latest recommendation of each VPA, by stream.
     var recommendations: [Int64: PublishedRecommendation]?
     var checkpoints: [Int64: RecommenderCheckpoint]?
+    /// Live LimitRanges by stream (absent in snapshots written before they were stored).
+    var limitRanges: [Int64: LimitRangeObservation]?
     /// The newest cut of the usage retention (absent before retention existed).
     var usageExpiredBefore: Timestamp?
     /// Each pod's newest usage sample, by stream. Only in snapshots written by 9bf6ff7; later
@@ -56,7 +58,8 @@ extension Projection {
     var header: SnapshotHeader {
         SnapshotHeader(position: position, inPlaceMode: inPlaceMode, inPlaceDetected: inPlaceDetected,
                        nextContainerID: nextContainerID, otherHeads: otherHeads, vpas: vpas,
-                       recommendations: recommendations, checkpoints: checkpoints, usageExpiredBefore: usageExpiredBefore,
+                       recommendations: recommendations, checkpoints: checkpoints,
+                       limitRanges: limitRanges.isEmpty ? nil : limitRanges, usageExpiredBefore: usageExpiredBefore,
                        lastUsage: nil)
     }
 
@@ -69,6 +72,7 @@ extension Projection {
         vpas = header.vpas ?? [:]
         recommendations = header.recommendations ?? [:]
         checkpoints = header.checkpoints ?? [:]
+        limitRanges = header.limitRanges ?? [:]
         usageExpiredBefore = header.usageExpiredBefore
         lastUsage = header.lastUsage ?? [:]
     }

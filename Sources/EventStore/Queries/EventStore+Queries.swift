@@ -304,6 +304,12 @@ extension EventStore {
         return records.sorted { ($0.pod.namespace, $0.pod.name) < ($1.pod.namespace, $1.pod.name) }
     }
 
+    /// The live LimitRanges (of one namespace), by namespace and name, from memory.
+    public func limitRanges(namespace: String? = nil) -> [LimitRangeObservation] {
+        projection.limitRanges.values.filter { namespace == nil || $0.namespace == namespace }
+            .sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+    }
+
     /// The live VPAs (of one namespace) with their latest recommendations.
     public func vpaRecords(namespace: String? = nil) -> [VPARecord] {
         projection.vpas.compactMap { streamID, vpa in

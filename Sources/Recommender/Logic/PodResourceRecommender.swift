@@ -17,8 +17,11 @@ public struct PodResourceRecommender: Hashable, Sendable {
     ///
     /// A container whose policy (its own entry, else "*") has `mode: Off` gets none and does not
     /// count among the containers sharing the pod minimum. A container with no samples yet still
-    /// gets one, at the minimum (upstream stopped filtering them, PR #5326). `uncappedTarget` is
-    /// the target before the policy's `minAllowed`/`maxAllowed` and the global caps are applied.
+    /// gets one, at the minimum (upstream stopped filtering them, PR #5326). Resources the policy's
+    /// `controlledResources` leaves out are dropped (`FilterControlledResources`), then amounts are
+    /// rounded as `--round-cpu-millicores`, `--round-memory-bytes` and `--humanize-memory` say
+    /// (`ResourcesAsResourceList`). `uncappedTarget` is the target before the policy's
+    /// `minAllowed`/`maxAllowed` and the global caps are applied.
     public func recommendations(for vpa: VPAObservation,
                                 states: [String: AggregateContainerState]) -> [ContainerRecommendation] {
         let scaled = states.keys.filter { !(vpa.policy(for: $0)?.scalingOff ?? false) }.sorted()
@@ -26,6 +29,7 @@ public struct PodResourceRecommender: Hashable, Sendable {
         return scaled.compactMap { container in
             guard let state = states[container] else { return nil }
             let estimate = estimator.estimate(state, containerCount: scaled.count)
+                .controlled(by: vpa.policy(for: container)).formatted(with: configuration)
             let uncapped = ContainerRecommendation(container: container, target: estimate.target,
                                                    lowerBound: estimate.lowerBound, upperBound: estimate.upperBound,
                                                    uncappedTarget: estimate.target)

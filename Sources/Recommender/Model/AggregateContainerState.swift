@@ -14,7 +14,7 @@ import VPAModel
 /// its default.
 public struct AggregateContainerState: Hashable, Sendable {
     /// The tunables this state aggregates with (half-lives, memory interval, OOM bump).
-    public let configuration: RecommenderConfiguration
+    public internal(set) var configuration: RecommenderConfiguration
     /// Every CPU sample, in cores (`AggregateCPUUsage`).
     public internal(set) var cpuUsage: DecayingHistogram
     /// One memory peak per container instance per interval, in bytes (`AggregateMemoryPeaks`).

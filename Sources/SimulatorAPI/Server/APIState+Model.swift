@@ -33,6 +33,9 @@ extension APIState {
             if pods[key] != nil { usage[key] = sample }
         case .eviction(let eviction):
             recordEviction(eviction)
+        case .limitRange, .limitRangeDeleted, .upstreamCheckpoint:
+            // The simulation's model makes none: LimitRanges are written through the API like any client's.
+            break
         }
     }
 

@@ -71,6 +71,9 @@ func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireErro
     do throws(WireError) {
         vpa = try EventCodec.decodeVPA(m)
     } catch {
+        if case .invalidField(_, let name) = error, name != "update_mode" {
+            throw .invalidValue(field: "\(field).\(name)", reason: "not a value this vpa-store knows")
+        }
         throw .invalidValue(field: "\(field).update_mode", reason: "not one of " + VPAUpdateMode.allCases.map(\.rawValue).joined(separator: ", "))
     }
     if vpa.uid == "" { vpa.uid = nil }
@@ -130,7 +133,7 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
     var streamKind: StreamInfo.Kind?
     if m.stream_kind.rawValue != 0 {
         guard let known = StreamInfo.Kind(rawValue: Int64(m.stream_kind.rawValue)) else {
-            throw .invalidValue(field: "\(field).stream_kind", reason: "\(m.stream_kind.rawValue) is not a stream kind; use 1 (store), 2 (pod) or 3 (vpa)")
+            throw .invalidValue(field: "\(field).stream_kind", reason: "\(m.stream_kind.rawValue) is not a stream kind; use 1 (store), 2 (pod), 3 (vpa) or 4 (limit range)")
         }
         streamKind = known
     }

@@ -34,13 +34,19 @@ extension VPAListResponse: WireMessage {
         }
         m.pointee.n_vpas = records.count
         m.pointee.vpas = arena.pointerArray(records)
+        let ranges = limitRanges.map { EventCodec.encodeLimitRange($0, arena) }
+        m.pointee.n_limit_ranges = ranges.count
+        m.pointee.limit_ranges = arena.pointerArray(ranges)
         return packMessage(m)
     }
 
     public init(decoding bytes: [UInt8]) throws(WireError) {
         self = try decodeMessage(bytes, "vpa.store.v1.ListVpasResponse", vpa__store__v1__list_vpas_response__unpack,
                                  vpa__store__v1__list_vpas_response__free_unpacked) { (m) throws(WireError) in
-            VPAListResponse(position: m.position, vpas: try repeated(m.n_vpas, m.vpas) { (record, index) throws(WireError) in
+            let ranges = try repeated(m.n_limit_ranges, m.limit_ranges) { (range, index) throws(WireError) in
+                try checkedLimitRange(range, field: "ListVpasResponse.limit_ranges[\(index)]")
+            }
+            return VPAListResponse(position: m.position, limitRanges: ranges, vpas: try repeated(m.n_vpas, m.vpas) { (record, index) throws(WireError) in
                 guard let vpa = record.vpa?.pointee else {
                     throw .invalidValue(field: "ListVpasResponse.vpas[\(index)].vpa", reason: "missing")
                 }

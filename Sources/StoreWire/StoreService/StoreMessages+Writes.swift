@@ -135,6 +135,8 @@ extension IngestRequest: WireMessage {
                 message.pointee.sample = EventCodec.encodeUsage(usage.sample, arena)
                 item.pointee.item_case = VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE
                 item.pointee.usage = message
+            case .limitRange, .limitRangeDeleted, .upstreamCheckpoint:
+                encodeParityItem(observation, into: item, arena)
             }
             return item
         }
@@ -173,8 +175,12 @@ extension IngestRequest: WireMessage {
                         throw .invalidValue(field: "\(field).usage.sample", reason: "missing")
                     }
                     return .usage(UsageObservation(namespace: namespace, pod: pod, sample: EventCodec.decodeUsage(sample)))
+                case VPA__STORE__V1__INGEST_ITEM__ITEM_LIMIT_RANGE, VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_LIMIT_RANGE,
+                     VPA__STORE__V1__INGEST_ITEM__ITEM_UPSTREAM_CHECKPOINT:
+                    return try IngestRequest.decodeParityItem(item, field: field)
                 default:
-                    throw .invalidValue(field: field, reason: "no item is set (pod, deleted_pod, eviction, vpa, deleted_vpa or usage)")
+                    throw .invalidValue(field: field, reason: "no item is set (pod, deleted_pod, eviction, vpa, deleted_vpa, usage, "
+                                        + "limit_range, deleted_limit_range or upstream_checkpoint)")
                 }
             }
             let expected = m.expectation_case == VPA__STORE__V1__INGEST_REQUEST__EXPECTATION_EXPECTED_HEAD

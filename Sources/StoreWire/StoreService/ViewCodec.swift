@@ -165,6 +165,12 @@ enum ViewCodec {
         m.pointee.usage_samples = Int64(summary.usageSamples)
         m.pointee.has_usage_without_pod = 1
         m.pointee.usage_without_pod = Int64(summary.usageWithoutPod)
+        m.pointee.has_limit_ranges_observed = 1
+        m.pointee.limit_ranges_observed = Int64(summary.limitRangesObserved)
+        m.pointee.has_checkpoints_imported = 1
+        m.pointee.checkpoints_imported = Int64(summary.checkpointsImported)
+        m.pointee.has_checkpoints_skipped = 1
+        m.pointee.checkpoints_skipped = Int64(summary.checkpointsSkipped)
         if let first = summary.firstPosition {
             m.pointee.has_first_position = 1
             m.pointee.first_position = first
@@ -190,6 +196,9 @@ enum ViewCodec {
         summary.vpasObserved = Int(m.vpas_observed)
         summary.usageSamples = Int(m.usage_samples)
         summary.usageWithoutPod = Int(m.usage_without_pod)
+        summary.limitRangesObserved = Int(m.limit_ranges_observed)
+        summary.checkpointsImported = Int(m.checkpoints_imported)
+        summary.checkpointsSkipped = Int(m.checkpoints_skipped)
         summary.firstPosition = m.has_first_position != 0 ? m.first_position : nil
         summary.lastPosition = m.has_last_position != 0 ? m.last_position : nil
         return summary

@@ -12,6 +12,12 @@ public enum Observation: Hashable, Sendable {
     case vpaDeleted(VPAObservation)
     /// One pod's usage over a window (metrics API).
     case usage(UsageObservation)
+    /// A LimitRange as it is now.
+    case limitRange(LimitRangeObservation)
+    /// A LimitRange that is gone (watch DELETED).
+    case limitRangeDeleted(LimitRangeObservation)
+    /// An upstream recommender's checkpoint of one container, to migrate its history.
+    case upstreamCheckpoint(UpstreamCheckpointObservation)
 }
 
 /// What one ingest did.
@@ -41,6 +47,13 @@ public struct IngestSummary: Hashable, Sendable {
     /// Usage samples of pods the store does not have live, or naming none of the pod's containers:
     /// not appended (the pod's own observation must come first; ingest pods before their metrics).
     public var usageWithoutPod = 0
+    /// LimitRange objects (and deletions) read.
+    public var limitRangesObserved = 0
+    /// Upstream checkpoints added to a VPA's recommender checkpoint.
+    public var checkpointsImported = 0
+    /// Upstream checkpoints not imported: their VPA is not in the store (ingest the VPAs first), or
+    /// its checkpoint already has the container.
+    public var checkpointsSkipped = 0
     /// First and last positions appended, when anything was.
     public var firstPosition: Int64?
     public var lastPosition: Int64?
@@ -61,6 +74,9 @@ public struct IngestSummary: Hashable, Sendable {
         vpasObserved += other.vpasObserved
         usageSamples += other.usageSamples
         usageWithoutPod += other.usageWithoutPod
+        limitRangesObserved += other.limitRangesObserved
+        checkpointsImported += other.checkpointsImported
+        checkpointsSkipped += other.checkpointsSkipped
         firstPosition = firstPosition ?? other.firstPosition
         lastPosition = other.lastPosition ?? lastPosition
     }

@@ -35,6 +35,8 @@ public struct StreamInfo: Hashable, Sendable, Codable {
         case pod = 2
         /// A VerticalPodAutoscaler, by `vpa:namespace/name`.
         case vpa = 3
+        /// A LimitRange, by `limitrange:namespace/name`.
+        case limitRange = 4
     }
     public var id: Int64
     public var kind: Kind

@@ -15,7 +15,9 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "Append pods, watch events and Evicted events printed by kubectl (JSON or YAML).",
         discussion: """
             Reads `kubectl get pods -A -o json|yaml`, `kubectl get pod NAME -o yaml`, \
-            `kubectl get pods -A --watch --output-watch-events -o json` and `kubectl get events -A -o json`. \
+            `kubectl get pods -A --watch --output-watch-events -o json` and `kubectl get events -A -o json`; \
+            also `kubectl get vpa`, `limitranges` and, to migrate from upstream VPA's recommender, \
+            `verticalpodautoscalercheckpoints -A -o json` (ingest the VPAs first). \
             Every input is decoded before anything is appended: a bad document appends nothing. \
             Unchanged pods (informer resyncs) append nothing.
             """)
@@ -94,6 +96,14 @@ struct IngestCommand: AsyncParsableCommand {
         if summary.evictions > 0 { line += ", \(count(summary.evictions, "eviction event")) recorded" }
         if summary.vpasObserved > 0 { line += ", \(count(summary.vpasObserved, "VPA object")) read" }
         if summary.usageSamples > 0 { line += ", \(count(summary.usageSamples, "usage sample")) appended" }
+        if summary.limitRangesObserved > 0 { line += ", \(count(summary.limitRangesObserved, "LimitRange object")) read" }
+        if summary.checkpointsImported > 0 {
+            line += ", \(count(summary.checkpointsImported, "upstream checkpoint")) imported into the recommender's checkpoints"
+        }
+        if summary.checkpointsSkipped > 0 {
+            line += ", \(count(summary.checkpointsSkipped, "upstream checkpoint")) skipped (VPA not in the store: ingest the VPAs "
+                + "first; or its checkpoint already has the container)"
+        }
         if summary.usageWithoutPod > 0 {
             line += ", \(count(summary.usageWithoutPod, "usage sample")) of pods not in the store skipped (ingest the pods first)"
         }

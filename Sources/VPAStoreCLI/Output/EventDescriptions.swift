@@ -59,6 +59,12 @@ enum EventDescriptions {
             return text
         case .vpaDeleted(let namespace, let name):
             return "VPA \(namespace)/\(name) deleted"
+        case .limitRangeObserved(let range):
+            return "LimitRange \(range.namespace)/\(range.name): " + range.items.map {
+                "\($0.type.rawValue) min \(Quantities.pair($0.min)) max \(Quantities.pair($0.max)) default \(Quantities.pair($0.defaultLimit))"
+            }.joined(separator: "; ")
+        case .limitRangeDeleted(let namespace, let name):
+            return "LimitRange \(namespace)/\(name) deleted"
         case .usageExpired(let expiry):
             return "usage retention removed \(expiry.eventsRemoved) usage sample(s) from before \(expiry.before.rfc3339)"
         case .usageSampled(let sample):
@@ -160,9 +166,16 @@ enum EventDescriptions {
                 .object([("containerName", .string(policy.containerName)), ("scalingOff", .bool(policy.scalingOff)),
                          ("minAllowed", Records.listJSON(policy.minAllowed)), ("maxAllowed", Records.listJSON(policy.maxAllowed))])
             }))
-        case .vpaDeleted(let namespace, let name):
+        case .vpaDeleted(let namespace, let name), .limitRangeDeleted(let namespace, let name):
             json.add("namespace", namespace)
             json.add("name", name)
+        case .limitRangeObserved(let range):
+            json.add("namespace", range.namespace)
+            json.add("name", range.name)
+            json.add("items", .array(range.items.map { item in
+                .object([("type", .string(item.type.rawValue)), ("min", Records.listJSON(item.min)),
+                         ("max", Records.listJSON(item.max)), ("default", Records.listJSON(item.defaultLimit))])
+            }))
         case .usageExpired(let expiry):
             json.add("before", expiry.before.rfc3339)
             json.add("eventsRemoved", expiry.eventsRemoved)

@@ -33,6 +33,10 @@ typedef struct Vpa__Store__V1__ResizeRequested Vpa__Store__V1__ResizeRequested;
 typedef struct Vpa__Store__V1__ResizeRequested__Target Vpa__Store__V1__ResizeRequested__Target;
 typedef struct Vpa__Store__V1__VpaObserved Vpa__Store__V1__VpaObserved;
 typedef struct Vpa__Store__V1__VpaObserved__ContainerPolicy Vpa__Store__V1__VpaObserved__ContainerPolicy;
+typedef struct Vpa__Store__V1__VpaObserved__EvictionRequirement Vpa__Store__V1__VpaObserved__EvictionRequirement;
+typedef struct Vpa__Store__V1__LimitRangeObserved Vpa__Store__V1__LimitRangeObserved;
+typedef struct Vpa__Store__V1__LimitRangeObserved__Item Vpa__Store__V1__LimitRangeObserved__Item;
+typedef struct Vpa__Store__V1__LimitRangeDeleted Vpa__Store__V1__LimitRangeDeleted;
 typedef struct Vpa__Store__V1__VpaDeleted Vpa__Store__V1__VpaDeleted;
 typedef struct Vpa__Store__V1__UsageSampled Vpa__Store__V1__UsageSampled;
 typedef struct Vpa__Store__V1__UsageSampled__Container Vpa__Store__V1__UsageSampled__Container;
@@ -114,7 +118,15 @@ typedef enum _Vpa__Store__V1__EventType {
   /*
    * UsageExpired (written by the store's usage retention)
    */
-  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_EXPIRED = 14
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_USAGE_EXPIRED = 14,
+  /*
+   * LimitRangeObserved
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_LIMIT_RANGE_OBSERVED = 15,
+  /*
+   * LimitRangeDeleted
+   */
+  VPA__STORE__V1__EVENT_TYPE__EVENT_TYPE_LIMIT_RANGE_DELETED = 16
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__EVENT_TYPE)
 } Vpa__Store__V1__EventType;
 typedef enum _Vpa__Store__V1__ContainerType {
@@ -309,10 +321,14 @@ struct  Vpa__Store__V1__PodObserved
   char *legacy_resize_status;
   size_t n_containers;
   Vpa__Store__V1__Container **containers;
+  /*
+   * metadata.annotations["vpaObservedContainers"], when set.
+   */
+  char *vpa_observed_containers;
 };
 #define VPA__STORE__V1__POD_OBSERVED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__pod_observed__descriptor) \
-    , NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0,NULL, 0,NULL, NULL, 0,NULL }
+    , NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0,NULL, 0,NULL, NULL, 0,NULL, NULL }
 
 
 /*
@@ -484,10 +500,48 @@ struct  Vpa__Store__V1__VpaObserved__ContainerPolicy
   protobuf_c_boolean scaling_off;
   Vpa__Store__V1__ResourceList *min_allowed;
   Vpa__Store__V1__ResourceList *max_allowed;
+  /*
+   * controlledResources: "cpu", "memory"; meaningful only when has_controlled_resources is set
+   * (an absent list means both, an empty one none).
+   */
+  size_t n_controlled_resources;
+  char **controlled_resources;
+  protobuf_c_boolean has_has_controlled_resources;
+  protobuf_c_boolean has_controlled_resources;
+  /*
+   * RequestsAndLimits or RequestsOnly; absent = RequestsAndLimits.
+   */
+  char *controlled_values;
+  /*
+   * Per-VPA configuration: oomBumpUpRatio in thousandths, oomMinBumpUp in bytes.
+   */
+  protobuf_c_boolean has_oom_bump_up_ratio_milli;
+  int64_t oom_bump_up_ratio_milli;
+  protobuf_c_boolean has_oom_min_bump_up_bytes;
+  int64_t oom_min_bump_up_bytes;
+  protobuf_c_boolean has_memory_aggregation_interval_seconds;
+  int64_t memory_aggregation_interval_seconds;
+  protobuf_c_boolean has_memory_aggregation_interval_count;
+  int64_t memory_aggregation_interval_count;
 };
 #define VPA__STORE__V1__VPA_OBSERVED__CONTAINER_POLICY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_observed__container_policy__descriptor) \
-    , NULL, 0, 0, NULL, NULL }
+    , NULL, 0, 0, NULL, NULL, 0,NULL, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
+struct  Vpa__Store__V1__VpaObserved__EvictionRequirement
+{
+  ProtobufCMessage base;
+  size_t n_resources;
+  char **resources;
+  /*
+   * TargetHigherThanRequests or TargetLowerThanRequests.
+   */
+  char *change;
+};
+#define VPA__STORE__V1__VPA_OBSERVED__EVICTION_REQUIREMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_observed__eviction_requirement__descriptor) \
+    , 0,NULL, NULL }
 
 
 /*
@@ -510,10 +564,65 @@ struct  Vpa__Store__V1__VpaObserved
   int32_t min_replicas;
   size_t n_container_policies;
   Vpa__Store__V1__VpaObserved__ContainerPolicy **container_policies;
+  protobuf_c_boolean has_evict_after_oom_seconds;
+  int64_t evict_after_oom_seconds;
+  size_t n_eviction_requirements;
+  Vpa__Store__V1__VpaObserved__EvictionRequirement **eviction_requirements;
+  /*
+   * spec.recommenders[].name; none = the default recommender's.
+   */
+  size_t n_recommenders;
+  char **recommenders;
 };
 #define VPA__STORE__V1__VPA_OBSERVED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__vpa_observed__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0,NULL }
+    , NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0,NULL, 0, 0, 0,NULL, 0,NULL }
+
+
+struct  Vpa__Store__V1__LimitRangeObserved__Item
+{
+  ProtobufCMessage base;
+  /*
+   * Container or Pod.
+   */
+  char *type;
+  Vpa__Store__V1__ResourceList *min;
+  Vpa__Store__V1__ResourceList *max;
+  Vpa__Store__V1__ResourceList *default_limit;
+};
+#define VPA__STORE__V1__LIMIT_RANGE_OBSERVED__ITEM__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__limit_range_observed__item__descriptor) \
+    , NULL, NULL, NULL, NULL }
+
+
+/*
+ * A core/v1 LimitRange's Container and Pod items, on the LimitRange's stream.
+ */
+struct  Vpa__Store__V1__LimitRangeObserved
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *name;
+  size_t n_items;
+  Vpa__Store__V1__LimitRangeObserved__Item **items;
+};
+#define VPA__STORE__V1__LIMIT_RANGE_OBSERVED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__limit_range_observed__descriptor) \
+    , NULL, NULL, 0,NULL }
+
+
+/*
+ * The LimitRange is gone (watch DELETED). The stream says which.
+ */
+struct  Vpa__Store__V1__LimitRangeDeleted
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *name;
+};
+#define VPA__STORE__V1__LIMIT_RANGE_DELETED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__limit_range_deleted__descriptor) \
+    , NULL, NULL }
 
 
 /*
@@ -985,6 +1094,9 @@ void   vpa__store__v1__resize_requested__free_unpacked
 /* Vpa__Store__V1__VpaObserved__ContainerPolicy methods */
 void   vpa__store__v1__vpa_observed__container_policy__init
                      (Vpa__Store__V1__VpaObserved__ContainerPolicy         *message);
+/* Vpa__Store__V1__VpaObserved__EvictionRequirement methods */
+void   vpa__store__v1__vpa_observed__eviction_requirement__init
+                     (Vpa__Store__V1__VpaObserved__EvictionRequirement         *message);
 /* Vpa__Store__V1__VpaObserved methods */
 void   vpa__store__v1__vpa_observed__init
                      (Vpa__Store__V1__VpaObserved         *message);
@@ -1003,6 +1115,47 @@ Vpa__Store__V1__VpaObserved *
                       const uint8_t       *data);
 void   vpa__store__v1__vpa_observed__free_unpacked
                      (Vpa__Store__V1__VpaObserved *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__LimitRangeObserved__Item methods */
+void   vpa__store__v1__limit_range_observed__item__init
+                     (Vpa__Store__V1__LimitRangeObserved__Item         *message);
+/* Vpa__Store__V1__LimitRangeObserved methods */
+void   vpa__store__v1__limit_range_observed__init
+                     (Vpa__Store__V1__LimitRangeObserved         *message);
+size_t vpa__store__v1__limit_range_observed__get_packed_size
+                     (const Vpa__Store__V1__LimitRangeObserved   *message);
+size_t vpa__store__v1__limit_range_observed__pack
+                     (const Vpa__Store__V1__LimitRangeObserved   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__limit_range_observed__pack_to_buffer
+                     (const Vpa__Store__V1__LimitRangeObserved   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__LimitRangeObserved *
+       vpa__store__v1__limit_range_observed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__limit_range_observed__free_unpacked
+                     (Vpa__Store__V1__LimitRangeObserved *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__LimitRangeDeleted methods */
+void   vpa__store__v1__limit_range_deleted__init
+                     (Vpa__Store__V1__LimitRangeDeleted         *message);
+size_t vpa__store__v1__limit_range_deleted__get_packed_size
+                     (const Vpa__Store__V1__LimitRangeDeleted   *message);
+size_t vpa__store__v1__limit_range_deleted__pack
+                     (const Vpa__Store__V1__LimitRangeDeleted   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__limit_range_deleted__pack_to_buffer
+                     (const Vpa__Store__V1__LimitRangeDeleted   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__LimitRangeDeleted *
+       vpa__store__v1__limit_range_deleted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__limit_range_deleted__free_unpacked
+                     (Vpa__Store__V1__LimitRangeDeleted *message,
                       ProtobufCAllocator *allocator);
 /* Vpa__Store__V1__VpaDeleted methods */
 void   vpa__store__v1__vpa_deleted__init
@@ -1202,8 +1355,20 @@ typedef void (*Vpa__Store__V1__ResizeRequested_Closure)
 typedef void (*Vpa__Store__V1__VpaObserved__ContainerPolicy_Closure)
                  (const Vpa__Store__V1__VpaObserved__ContainerPolicy *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__VpaObserved__EvictionRequirement_Closure)
+                 (const Vpa__Store__V1__VpaObserved__EvictionRequirement *message,
+                  void *closure_data);
 typedef void (*Vpa__Store__V1__VpaObserved_Closure)
                  (const Vpa__Store__V1__VpaObserved *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__LimitRangeObserved__Item_Closure)
+                 (const Vpa__Store__V1__LimitRangeObserved__Item *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__LimitRangeObserved_Closure)
+                 (const Vpa__Store__V1__LimitRangeObserved *message,
+                  void *closure_data);
+typedef void (*Vpa__Store__V1__LimitRangeDeleted_Closure)
+                 (const Vpa__Store__V1__LimitRangeDeleted *message,
                   void *closure_data);
 typedef void (*Vpa__Store__V1__VpaDeleted_Closure)
                  (const Vpa__Store__V1__VpaDeleted *message,
@@ -1270,6 +1435,10 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__descri
 extern const ProtobufCMessageDescriptor vpa__store__v1__resize_requested__target__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__container_policy__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_observed__eviction_requirement__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__limit_range_observed__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__limit_range_observed__item__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__limit_range_deleted__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__vpa_deleted__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__usage_sampled__container__descriptor;

@@ -26,6 +26,7 @@ typedef struct Vpa__Store__V1__EventToAppend Vpa__Store__V1__EventToAppend;
 typedef struct Vpa__Store__V1__AppendRequest Vpa__Store__V1__AppendRequest;
 typedef struct Vpa__Store__V1__AppendResponse Vpa__Store__V1__AppendResponse;
 typedef struct Vpa__Store__V1__IngestItem Vpa__Store__V1__IngestItem;
+typedef struct Vpa__Store__V1__UpstreamCheckpoint Vpa__Store__V1__UpstreamCheckpoint;
 typedef struct Vpa__Store__V1__PodUsage Vpa__Store__V1__PodUsage;
 typedef struct Vpa__Store__V1__IngestRequest Vpa__Store__V1__IngestRequest;
 typedef struct Vpa__Store__V1__IngestResponse Vpa__Store__V1__IngestResponse;
@@ -69,7 +70,8 @@ typedef enum _Vpa__Store__V1__StreamKind {
   VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED = 0,
   VPA__STORE__V1__STREAM_KIND__STREAM_KIND_STORE = 1,
   VPA__STORE__V1__STREAM_KIND__STREAM_KIND_POD = 2,
-  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_VPA = 3
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_VPA = 3,
+  VPA__STORE__V1__STREAM_KIND__STREAM_KIND_LIMIT_RANGE = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__STREAM_KIND)
 } Vpa__Store__V1__StreamKind;
 
@@ -234,7 +236,10 @@ typedef enum {
   VPA__STORE__V1__INGEST_ITEM__ITEM_EVICTION = 3,
   VPA__STORE__V1__INGEST_ITEM__ITEM_VPA = 4,
   VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_VPA = 5,
-  VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE = 6
+  VPA__STORE__V1__INGEST_ITEM__ITEM_USAGE = 6,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_LIMIT_RANGE = 7,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_DELETED_LIMIT_RANGE = 8,
+  VPA__STORE__V1__INGEST_ITEM__ITEM_UPSTREAM_CHECKPOINT = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__INGEST_ITEM__ITEM__CASE)
 } Vpa__Store__V1__IngestItem__ItemCase;
 
@@ -270,11 +275,39 @@ struct  Vpa__Store__V1__IngestItem
      * one pod's usage over a window (metrics.k8s.io PodMetrics)
      */
     Vpa__Store__V1__PodUsage *usage;
+    /*
+     * a LimitRange as it is now
+     */
+    Vpa__Store__V1__LimitRangeObserved *limit_range;
+    /*
+     * a LimitRange that is gone
+     */
+    Vpa__Store__V1__LimitRangeObserved *deleted_limit_range;
+    /*
+     * an upstream VerticalPodAutoscalerCheckpoint
+     */
+    Vpa__Store__V1__UpstreamCheckpoint *upstream_checkpoint;
   };
 };
 #define VPA__STORE__V1__INGEST_ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__ingest_item__descriptor) \
     , VPA__STORE__V1__INGEST_ITEM__ITEM__NOT_SET, {0} }
+
+
+/*
+ * One container's histories from an upstream recommender's VerticalPodAutoscalerCheckpoint, added to
+ * the VPA's RecommenderCheckpoint when that has none for the container.
+ */
+struct  Vpa__Store__V1__UpstreamCheckpoint
+{
+  ProtobufCMessage base;
+  char *namespace_;
+  char *vpa_name;
+  Vpa__Store__V1__RecommenderCheckpoint__Container *container;
+};
+#define VPA__STORE__V1__UPSTREAM_CHECKPOINT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__upstream_checkpoint__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -506,7 +539,7 @@ struct  Vpa__Store__V1__EventSelector
   int64_t since_ms;
   int64_t until_ms;
   /*
-   * Only events of streams of this kind (pods, VPAs, the store's own); unspecified = any.
+   * Only events of streams of this kind (pods, VPAs, LimitRanges, the store's own); unspecified = any.
    */
   Vpa__Store__V1__StreamKind stream_kind;
   /*
@@ -605,10 +638,15 @@ struct  Vpa__Store__V1__ListVpasResponse
   int64_t position;
   size_t n_vpas;
   Vpa__Store__V1__VpaRecord **vpas;
+  /*
+   * The LimitRanges of the listed VPAs' namespaces (all of them when no namespace was asked for).
+   */
+  size_t n_limit_ranges;
+  Vpa__Store__V1__LimitRangeObserved **limit_ranges;
 };
 #define VPA__STORE__V1__LIST_VPAS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_vpas_response__descriptor) \
-    , 0, 0,NULL }
+    , 0, 0,NULL, 0,NULL }
 
 
 struct  Vpa__Store__V1__ListPodsRequest
@@ -903,6 +941,25 @@ Vpa__Store__V1__IngestItem *
                       const uint8_t       *data);
 void   vpa__store__v1__ingest_item__free_unpacked
                      (Vpa__Store__V1__IngestItem *message,
+                      ProtobufCAllocator *allocator);
+/* Vpa__Store__V1__UpstreamCheckpoint methods */
+void   vpa__store__v1__upstream_checkpoint__init
+                     (Vpa__Store__V1__UpstreamCheckpoint         *message);
+size_t vpa__store__v1__upstream_checkpoint__get_packed_size
+                     (const Vpa__Store__V1__UpstreamCheckpoint   *message);
+size_t vpa__store__v1__upstream_checkpoint__pack
+                     (const Vpa__Store__V1__UpstreamCheckpoint   *message,
+                      uint8_t             *out);
+size_t vpa__store__v1__upstream_checkpoint__pack_to_buffer
+                     (const Vpa__Store__V1__UpstreamCheckpoint   *message,
+                      ProtobufCBuffer     *buffer);
+Vpa__Store__V1__UpstreamCheckpoint *
+       vpa__store__v1__upstream_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vpa__store__v1__upstream_checkpoint__free_unpacked
+                     (Vpa__Store__V1__UpstreamCheckpoint *message,
                       ProtobufCAllocator *allocator);
 /* Vpa__Store__V1__PodUsage methods */
 void   vpa__store__v1__pod_usage__init
@@ -1427,6 +1484,9 @@ typedef void (*Vpa__Store__V1__AppendResponse_Closure)
 typedef void (*Vpa__Store__V1__IngestItem_Closure)
                  (const Vpa__Store__V1__IngestItem *message,
                   void *closure_data);
+typedef void (*Vpa__Store__V1__UpstreamCheckpoint_Closure)
+                 (const Vpa__Store__V1__UpstreamCheckpoint *message,
+                  void *closure_data);
 typedef void (*Vpa__Store__V1__PodUsage_Closure)
                  (const Vpa__Store__V1__PodUsage *message,
                   void *closure_data);
@@ -1651,6 +1711,7 @@ extern const ProtobufCMessageDescriptor vpa__store__v1__event_to_append__descrip
 extern const ProtobufCMessageDescriptor vpa__store__v1__append_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__append_response__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_item__descriptor;
+extern const ProtobufCMessageDescriptor vpa__store__v1__upstream_checkpoint__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__pod_usage__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__ingest_response__descriptor;

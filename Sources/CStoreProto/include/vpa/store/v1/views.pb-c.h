@@ -199,10 +199,20 @@ struct  Vpa__Store__V1__IngestSummary
    */
   protobuf_c_boolean has_usage_without_pod;
   int64_t usage_without_pod;
+  protobuf_c_boolean has_limit_ranges_observed;
+  int64_t limit_ranges_observed;
+  /*
+   * Upstream VerticalPodAutoscalerCheckpoints added to a VPA's checkpoint, and those skipped (VPA
+   * not in the store, or its checkpoint already has the container).
+   */
+  protobuf_c_boolean has_checkpoints_imported;
+  int64_t checkpoints_imported;
+  protobuf_c_boolean has_checkpoints_skipped;
+  int64_t checkpoints_skipped;
 };
 #define VPA__STORE__V1__INGEST_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__ingest_summary__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /* Vpa__Store__V1__ContainerResources methods */
