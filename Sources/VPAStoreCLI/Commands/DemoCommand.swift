@@ -109,6 +109,8 @@ struct DemoCommand: AsyncParsableCommand {
                       "query ooms", "query events --type RecommendationPublished --format ndjson", "verify"] {
             writeLine("  vpa-store \(query) --db \(db)")
         }
+        writeLine("")
+        writeLine(try await DemoReportPage.write(database: db, to: db + ".report.html"))
     }
 
     /// The folder of the running executable (`/proc/self/exe`, so a binary started through `$PATH`

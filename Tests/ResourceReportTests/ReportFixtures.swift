@@ -1,0 +1,66 @@
+import ResourceReport
+import VPAModel
+
+/// Histories built event by event, as the store would have logged them.
+struct HistoryBuilder {
+    var records: [EventRecord] = []
+    var position: Int64 = 0
+    var streams: [String: StreamInfo] = [:]
+
+    static let t0 = try! Timestamp(rfc3339: "2026-11-02T09:00:00Z")
+
+    /// `minutes` after 09:00.
+    static func at(_ minutes: Int64) -> Timestamp { t0.advanced(byMilliseconds: minutes * 60_000) }
+
+    mutating func stream(_ kind: StreamInfo.Kind, key: String, namespace: String, name: String) -> StreamInfo {
+        if let known = streams[key] { return known }
+        let stream = StreamInfo(id: Int64(streams.count + 2), kind: kind, key: key, namespace: namespace, name: name)
+        streams[key] = stream
+        return stream
+    }
+
+    @discardableResult
+    mutating func append(_ body: EventBody, at time: Timestamp, pod: (namespace: String, name: String, uid: String)) -> Int64 {
+        let stream = stream(.pod, key: pod.uid, namespace: pod.namespace, name: pod.name)
+        return append(body, at: time, stream: stream)
+    }
+
+    @discardableResult
+    mutating func append(_ body: EventBody, at time: Timestamp, stream: StreamInfo) -> Int64 {
+        position += 1
+        records.append(EventRecord(event: StoredEvent(position: position, streamID: stream.id, streamPrevious: nil, occurredAt: time,
+                                                      recordedAt: time, causedBy: nil, body: body), stream: stream))
+        return position
+    }
+
+    static func resources(_ cpu: Int64, _ memoryMi: Int64, limitCPU: Int64? = nil, limitMi: Int64? = nil) -> ResourceRequirements {
+        ResourceRequirements(requests: ResourceList(cpuMillicores: cpu, memoryBytes: memoryMi << 20),
+                             limits: ResourceList(cpuMillicores: limitCPU, memoryBytes: limitMi.map { $0 << 20 }))
+    }
+
+    static func pod(_ namespace: String, _ name: String, uid: String, owner: String = "web-7d9c5", desired: ResourceRequirements,
+                    status: ResourceRequirements?, conditions: [PodCondition] = []) -> PodObservation {
+        PodObservation(uid: uid, namespace: namespace, name: name, phase: "Running",
+                       owners: [OwnerReference(kind: "ReplicaSet", name: owner, controller: true)], resizeConditions: conditions,
+                       containers: [ContainerObservation(name: "app", desired: desired,
+                                                         status: ContainerStatusObservation(resources: status))])
+    }
+}
+
+/// A source that serves records from memory, applying the filter's pod, type and time tests as
+/// the store does: for the loader's own rules (what it keeps), apart from the store.
+struct RecordsSource: ReportEventSource {
+    var records: [EventRecord]
+
+    func eachEventPage(_ filter: EventFilter, _ body: ([EventRecord]) throws -> Void) async throws {
+        let page = records.filter { record in
+            if let pod = filter.pod, record.stream?.kind != .pod || record.stream?.namespace != pod.namespace
+                || record.stream?.name != pod.name { return false }
+            if let type = filter.type, record.event.body.type != type { return false }
+            if let since = filter.since, record.event.occurredAt < since { return false }
+            if let until = filter.until, record.event.occurredAt > until { return false }
+            return record.event.position >= filter.fromPosition
+        }
+        try body(page)
+    }
+}
