@@ -192,7 +192,8 @@ let package = Package(
                     dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire", "VPAStoreTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "ResourceReportTests", dependencies: ["ResourceReport", "VPAModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResourceReportTests", dependencies: ["ResourceReport", "VPAModel", "VPAStoreTestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "UpdaterTests", dependencies: ["Updater", "VPAModel"], swiftSettings: swiftSettings),
         // The real-server test harness shared by the test targets below (Tests/VPAStoreTestSupport).
         .target(name: "VPAStoreTestSupport", dependencies: ["VPAStoreServer", "VPAStoreClient", "StoreRPC", "VPAModel",

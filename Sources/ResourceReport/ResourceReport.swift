@@ -60,7 +60,10 @@ public enum ResourceReport {
         var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
         out += "<title>\(Markup.escape("vpa-store report: \(subject)"))</title><style>\(ReportStyle.css)</style></head><body>"
         out += "<h1>\(Markup.escape("Resources of \(subject)"))</h1>"
-        out += "<p class=\"meta\">\(Markup.escape("From \(model.start.rfc3339) to \(model.end.rfc3339) (times in UTC), read from \(options.sourceName); made at \(options.generatedAt.rfc3339) by vpa-store \(VPAStoreVersion.current)."))</p>"
+        // With nothing drawn and no window asked for, there is no window to name.
+        let window = summary.isEmpty && history.since == nil && history.until == nil
+            ? "" : "From \(model.start.rfc3339) to \(model.end.rfc3339) (times in UTC), read"
+        out += "<p class=\"meta\">\(Markup.escape("\(window.isEmpty ? "Read" : window) from \(options.sourceName); made at \(options.generatedAt.rfc3339) by vpa-store \(VPAStoreVersion.current)."))</p>"
         guard !summary.isEmpty else {
             out += "<p class=\"empty\">\(Markup.escape(emptyMessage(history, model: model, source: options.sourceName)))</p></body></html>\n"
             return RenderedReport(html: out, summary: summary)

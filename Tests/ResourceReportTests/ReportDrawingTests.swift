@@ -1,4 +1,5 @@
 import ResourceReport
+import VPAStoreTestSupport
 import Testing
 import VPAModel
 

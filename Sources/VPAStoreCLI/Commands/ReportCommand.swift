@@ -82,10 +82,11 @@ struct ReportCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("--out \(out): cannot write the page: \(error.localizedDescription)")
         }
-        let summary = report.summary
-        if summary.isEmpty {
-            writeToStandardError("note: no pod of \(try subject) in \(source.name) in that window; the page says so\n")
+        guard !report.summary.isEmpty else {
+            print("wrote \(out): nothing to draw, no pod of \(try subject) in \(source.name)"
+                  + (since != nil || until != nil ? " in that window" : "") + "; the page says so")
+            return
         }
-        print("wrote \(out): \(ReportLoading.describe(summary))")
+        print("wrote \(out): \(ReportLoading.describe(report.summary))")
     }
 }

@@ -3,13 +3,15 @@ import Foundation
 import FoundationXML
 #endif
 
+// Shared by the report tests (ResourceReportTests) and the page the binary and the server write.
+
 /// A page parsed as XML, as a tree to search: the report promises well-formed XHTML.
-final class XMLNode {
-    let name: String
-    let attributes: [String: String]
-    var children: [XMLNode] = []
-    var text = ""
-    weak var parent: XMLNode?
+public final class XMLNode {
+    public let name: String
+    public let attributes: [String: String]
+    public var children: [XMLNode] = []
+    public var text = ""
+    public weak var parent: XMLNode?
 
     init(name: String, attributes: [String: String]) {
         self.name = name
@@ -17,7 +19,7 @@ final class XMLNode {
     }
 
     /// Every element under this one (depth first, document order) that passes `test`.
-    func all(_ test: (XMLNode) -> Bool) -> [XMLNode] {
+    public func all(_ test: (XMLNode) -> Bool) -> [XMLNode] {
         var found: [XMLNode] = []
         for child in children {
             if test(child) { found.append(child) }
@@ -26,20 +28,20 @@ final class XMLNode {
         return found
     }
 
-    func all(_ name: String, class wanted: String? = nil) -> [XMLNode] {
+    public func all(_ name: String, class wanted: String? = nil) -> [XMLNode] {
         all { $0.name == name && (wanted == nil || $0.classes.contains(wanted!)) }
     }
 
-    var classes: [String] { (attributes["class"] ?? "").split(separator: " ").map(String.init) }
+    public var classes: [String] { (attributes["class"] ?? "").split(separator: " ").map(String.init) }
 
     /// The text of this element and everything under it.
-    var allText: String { text + children.map(\.allText).joined() }
+    public var allText: String { text + children.map(\.allText).joined() }
 
     /// The text of the `<title>` child (what a browser shows on hover).
-    var title: String? { children.first { $0.name == "title" }?.allText }
+    public var title: String? { children.first { $0.name == "title" }?.allText }
 
     /// Parses `text`; throws with the parser's line and column when it is not well-formed.
-    static func parse(_ text: String) throws -> XMLNode {
+    public static func parse(_ text: String) throws -> XMLNode {
         let builder = Builder()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = builder
@@ -50,8 +52,8 @@ final class XMLNode {
         return builder.root
     }
 
-    struct ParseFailure: Error, CustomStringConvertible {
-        var description: String
+    public struct ParseFailure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private final class Builder: NSObject, XMLParserDelegate {
@@ -77,11 +79,11 @@ final class XMLNode {
 }
 
 /// The commands of an SVG path of `M`, `H`, `V`, `L` and `Z` (what the report writes), with numbers.
-struct PathCommand: Equatable {
-    var letter: Character
-    var values: [Double]
+public struct PathCommand: Equatable {
+    public var letter: Character
+    public var values: [Double]
 
-    static func parse(_ d: String) -> [PathCommand] {
+    public static func parse(_ d: String) -> [PathCommand] {
         var commands: [PathCommand] = []
         var number = ""
         func flush() {
