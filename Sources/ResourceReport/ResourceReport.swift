@@ -112,10 +112,11 @@ public enum ResourceReport {
                 let lanes = section.pods.compactMap { pod in
                     pod.containers.first { $0.name == container.name && $0.type == container.type }.map { (pod, $0) }
                 }
-                let largest = lanes.map { largestAmount(pod: $0.0, container: $0.1, resource: resource, vpa: section.vpa, x: x) }.max() ?? 0
-                let y = QuantityScale(resource: resource, largest: largest, top: LaneGeometry.plotTop, height: LaneGeometry.plotHeight)
                 out += "<h3>\(Markup.escape("\(container.name)\(container.type == .`init` ? " (init)" : "") · \(resource.title)"))</h3>"
                 for (pod, history) in lanes {
+                    // Each lane its own amounts: one pod's odd resize (a manual 12Gi) must not flatten the others.
+                    let largest = largestAmount(pod: pod, container: history, resource: resource, vpa: section.vpa, x: x)
+                    let y = QuantityScale(resource: resource, largest: largest, top: LaneGeometry.plotTop, height: LaneGeometry.plotHeight)
                     let panel = LanePanel(pod: pod, container: history, resource: resource, vpa: section.vpa, x: x, y: y,
                                           timeouts: options.timeouts)
                     out += "<figure class=\"lane\"><figcaption>\(Markup.escape(caption(pod)))</figcaption>\(panel.svg)</figure>"
@@ -134,10 +135,14 @@ public enum ResourceReport {
         return text
     }
 
-    /// The largest amount a lane draws in the window: the scale's top for every lane of its group.
+    /// The largest amount a lane draws in the window: the top of its scale.
+    /// The recommendation's upper bound counts only when it is within half again of the rest: early
+    /// on (few samples) upstream's bound is tens of cores and gigabytes, and would flatten every
+    /// line; the band is cut at the top instead.
     private static func largestAmount(pod: PodHistory, container: PodHistory.Container, resource: ReportResource,
                                       vpa: ReportModel.VPAHistory?, x: TimeScale) -> Int64 {
         var largest: Int64 = 0
+        var upper: Int64 = 0
         for change in container.changes {
             for line in LanePanel.Line.allCases { largest = max(largest, line.amount(change, resource) ?? 0) }
         }
@@ -147,7 +152,8 @@ public enum ResourceReport {
         if let vpa {
             for point in vpa.series(for: container.name) where point.at <= x.end {
                 guard let recommendation = point.recommendation else { continue }
-                largest = max(largest, resource.amount(in: recommendation.upperBound) ?? 0, resource.amount(in: recommendation.target) ?? 0)
+                largest = max(largest, resource.amount(in: recommendation.target) ?? 0)
+                upper = max(upper, resource.amount(in: recommendation.upperBound) ?? 0)
             }
         }
         if resource == .memory {
@@ -155,7 +161,7 @@ public enum ResourceReport {
                 largest = max(largest, mark.kill.memoryLimitBytes ?? 0, mark.kill.memoryRequestBytes ?? 0)
             }
         }
-        return largest
+        return largest == 0 || upper <= largest / 2 * 3 ? max(largest, upper) : largest
     }
 
     /// Every marked event of the section's pods in the window, by log position: where an audit

@@ -128,7 +128,11 @@ struct ReportDrawingTests {
         let targetSteps = Self.steps(target.attributes["d"] ?? "")
         #expect(targetSteps.count == 1 && Self.close(targetSteps[0].x, Self.x.x(H.at(30))) && Self.close(targetSteps[0].y, Self.memory.y(400 << 20)))
         // Usage: every sample up to the deletion.
-        #expect(memory.all("path", class: "usage").first?.attributes["data-samples"] == "45")
+        #expect(memory.all("g", class: "usage").first?.attributes["data-samples"] == "45")
+        let usage = try #require(memory.all("g", class: "usage").first?.all("path").first?.attributes["d"])
+        let points = PathCommand.parse(usage)
+        #expect(points.count == 45 && points.first?.letter == "M" && points.dropFirst().allSatisfy { $0.letter == "L" })
+        #expect(points.last.map { Self.close($0.values[0], Self.x.x(H.at(45)).rounded()) && Self.close($0.values[1], Self.memory.y(245 << 20)) } == true)
         // The source strip: status from the first observation on.
         #expect(!memory.all("rect", class: "source-status").isEmpty && memory.all("rect", class: "source-spec_fallback").isEmpty)
         #expect(report.summary == ReportSummary(pods: 1, resizeSpans: 2, oomKills: 2, evictions: 1, start: H.t0, end: Self.until))

@@ -99,13 +99,16 @@ struct LanePanel {
             let from = edges[index], to = edges[index + 1]
             guard to > from, let low = lower.last(where: { $0.at <= from })?.value,
                   let high = upper.last(where: { $0.at <= from })?.value else { continue }
-            band += "M\(Markup.number(x.x(from))) \(Markup.number(y.y(high))) H\(Markup.number(x.x(to))) "
-                + "V\(Markup.number(y.y(low))) H\(Markup.number(x.x(from))) Z "
+            // Cut at the top of the panel (see `ResourceReport.largestAmount`).
+            band += "M\(Markup.number(x.x(from))) \(Markup.number(y.y(min(high, y.maximum)))) H\(Markup.number(x.x(to))) "
+                + "V\(Markup.number(y.y(min(low, y.maximum)))) H\(Markup.number(x.x(from))) Z "
         }
         var out = ""
         if !band.isEmpty {
             out += "<path class=\"band\" d=\"\(band.dropLast())\">"
-                + Markup.title("recommendation of VPA \(vpa.observation.namespace)/\(vpa.observation.name): lower to upper bound")
+                + Markup.title("recommendation of VPA \(vpa.observation.namespace)/\(vpa.observation.name): lower to upper bound"
+                               + (upper.contains { ($0.value ?? 0) > y.maximum } ? " (cut at the top: the upper bound reached "
+                                  + "\(resource.text(upper.compactMap(\.value).max()))" + ")" : ""))
                 + "</path>"
         }
         let target = StepPath.visible(points(\.target), from: lifeStart, to: lifeEnd)
@@ -136,17 +139,31 @@ struct LanePanel {
             }
         }
         var d = ""
+        // Samples with no neighbour to join are dots: a path of one point draws nothing.
+        var dots = ""
+        var run: [(x: Double, y: Double)] = []
+        func endRun() {
+            if run.count == 1 {
+                dots += "<circle class=\"usage-point\" cx=\"\(Markup.number(run[0].x))\" cy=\"\(Markup.number(run[0].y))\" r=\"2\"/>"
+            } else if run.count > 1 {
+                d += (d.isEmpty ? "" : " ") + "M" + run.map { "\(Markup.number($0.x)) \(Markup.number($0.y))" }.joined(separator: " L")
+            }
+            run = []
+        }
         var previous: Timestamp?
+        // A gap of more than three windows, three minutes or three pixels is drawn as a gap.
+        let pixel = Int64(Double(x.end.milliseconds(since: x.start)) / max(x.width, 1))
         for column in columns {
-            // A gap of more than three windows (or three minutes) is drawn as a gap.
-            let gap = max(3 * column.window, 180_000)
-            let command = previous.map { column.at.milliseconds(since: $0) <= gap } ?? false ? "L" : "M"
-            d += (d.isEmpty ? "" : " ") + "\(command)\(Markup.number(column.x)) \(Markup.number(y.y(column.amount)))"
+            let gap = max(3 * column.window, 180_000, 3 * pixel)
+            if let previous, column.at.milliseconds(since: previous) > gap { endRun() }
+            run.append((column.x, y.y(column.amount)))
             previous = column.at
         }
+        endRun()
         let peak = samples.map { resource == .cpu ? $0.cpuMillicores : $0.memoryBytes }.max() ?? 0
-        return "<path class=\"usage\" data-samples=\"\(samples.count)\" d=\"\(d)\">"
-            + Markup.title("usage: \(samples.count) samples, highest \(resource.text(peak))") + "</path>"
+        return "<g class=\"usage\" data-samples=\"\(samples.count)\">"
+            + Markup.title("usage: \(samples.count) sample\(samples.count == 1 ? "" : "s"), highest \(resource.text(peak))")
+            + (d.isEmpty ? "" : "<path d=\"\(d)\"/>") + dots + "</g>"
     }
 
     // MARK: - Resize spans

@@ -28,7 +28,8 @@ enum ReportStyle {
         .actual-limit { stroke: #c0392b; stroke-width: 2.5; }
         .target { stroke: #d35400; stroke-width: 1.5; }
         .band { fill: #f39c12; fill-opacity: 0.2; stroke: none; }
-        .usage { fill: none; stroke: #27ae60; stroke-width: 1; }
+        .usage path { fill: none; stroke: #27ae60; stroke-width: 1; }
+        .usage-point { fill: #27ae60; }
         .resize-pending_deferred rect { fill: #f1c40f; fill-opacity: 0.4; }
         .resize-pending_infeasible rect { fill: #e74c3c; fill-opacity: 0.3; }
         .resize-in_progress rect { fill: #3498db; fill-opacity: 0.3; }
@@ -63,7 +64,7 @@ enum ReportStyle {
         out += entry("<path class=\"step actual-request\" d=\"M1 6 H27\"/>", "actual request (status)")
         out += entry("<path class=\"step desired-limit\" d=\"M1 6 H27\"/>", "desired limit (spec)")
         out += entry("<path class=\"step actual-limit\" d=\"M1 6 H27\"/>", "actual limit (status)")
-        out += entry("<path class=\"usage\" d=\"M1 9 L7 4 L13 7 L19 2 L27 6\"/>", "usage")
+        out += entry("<g class=\"usage\"><path d=\"M1 9 L7 4 L13 7 L19 2 L27 6\"/></g>", "usage")
         out += entry("<rect class=\"band\" x=\"1\" y=\"1\" width=\"26\" height=\"10\"/><path class=\"step target\" d=\"M1 6 H27\"/>",
                      "recommendation: target, lower to upper bound")
         for (state, text) in [("pending_deferred", "resize deferred"), ("pending_infeasible", "resize infeasible"),
