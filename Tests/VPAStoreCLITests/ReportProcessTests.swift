@@ -10,7 +10,7 @@ extension ProcessTests {
             let cli = workspace.runner
             let out = workspace.directory.appendingPathComponent("web.html").path
             let printed = try cli.succeed("report", "--workload", "shop/Deployment/web", "--out", out)
-            #expect(printed.hasPrefix("wrote \(out): 3 pods, "), "\(printed)")
+            #expect(printed.hasPrefix("wrote \(out): 2 pods, "), "\(printed)")
             let html = try String(contentsOfFile: out, encoding: .utf8)
             let page = try XMLNode.parse(html)
             // Self-contained: nothing is fetched, nothing runs.

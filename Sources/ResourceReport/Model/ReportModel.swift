@@ -85,9 +85,14 @@ struct ReportModel {
         self.end = end
     }
 
-    /// The pods drawn: those alive at some time in the window.
+    /// The pods drawn: those alive at some time in the window. A pod deleted the moment it was
+    /// first seen (a watch's ADDED and DELETED in one list) has nothing to draw.
     var visiblePods: [PodHistory] {
-        pods.filter { $0.firstSeen <= end && ($0.deletedAt ?? end) >= start }
+        pods.filter { pod in
+            guard pod.firstSeen <= end, (pod.deletedAt ?? end) >= start else { return false }
+            guard let deleted = pod.deletedAt else { return true }
+            return min(deleted, end) > max(pod.firstSeen, start)
+        }
     }
 
     var isEmpty: Bool { visiblePods.isEmpty }
