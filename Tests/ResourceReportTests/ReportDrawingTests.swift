@@ -229,4 +229,25 @@ struct ReportDrawingTests {
             #expect(Self.close(Double(tick.attributes["x"] ?? "") ?? -1, Self.x.x(time)))
         }
     }
+
+    @Test func theStripShowsWhereTheActualValuesCameFrom() async throws {
+        var h = HistoryBuilder()
+        let store = h.stream(.store, key: "store", namespace: "", name: "")
+        h.append(.inPlaceModeChanged(InPlaceModeChange(mode: .auto, detected: true)), at: H.t0, stream: store)
+        let resources = H.resources(250, 256, limitCPU: 500, limitMi: 512)
+        // No status resources yet (a kubelet that has not reported them): the spec stands in.
+        h.append(.podObserved(H.pod("shop", Self.web1.name, uid: Self.web1.uid, desired: resources, status: nil)), at: H.at(0), pod: Self.web1)
+        h.append(.podObserved(H.pod("shop", Self.web1.name, uid: Self.web1.uid, desired: resources, status: resources)),
+                 at: H.at(20), pod: Self.web1)
+        let (_, page) = try await Self.render(.pod(namespace: "shop", name: Self.web1.name), records: h.records)
+        let memory = try Self.lane(page, pod: Self.web1.name, resource: "memory")
+        let fallback = try #require(memory.all("rect", class: "source-spec_fallback").first)
+        let status = try #require(memory.all("rect", class: "source-status").first)
+        #expect(Self.close(Double(fallback.attributes["x"] ?? "") ?? -1, Self.x.x(H.t0)))
+        #expect(Self.close(Double(fallback.attributes["width"] ?? "") ?? -1, Self.x.x(H.at(20)) - Self.x.x(H.t0)))
+        #expect(Self.close(Double(status.attributes["x"] ?? "") ?? -1, Self.x.x(H.at(20))))
+        #expect(fallback.title?.contains("spec_fallback") == true)
+        // The values did not change, only their source: no step.
+        #expect(memory.all("path", class: "actual-request").first?.attributes["data-changes"] == "0")
+    }
 }
