@@ -77,9 +77,11 @@ let package = Package(
                                .product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
+        // `vpa-store report` and the server's /report: a history drawn as one HTML page of inline SVG (pure).
+        .target(name: "ResourceReport", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
         // The service: RPC methods -> EventStore, Watch, metrics, the `serve` lifecycle.
         .target(name: "VPAStoreServer",
-                dependencies: ["StoreRPC", "StoreWire", "StoreAPI", "EventStore", "VPAModel", "OperationsHTTP",
+                dependencies: ["StoreRPC", "StoreWire", "StoreAPI", "EventStore", "VPAModel", "OperationsHTTP", "ResourceReport",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -178,7 +180,7 @@ let package = Package(
         .target(name: "VPAStoreCLI",
                 dependencies: ["VPAModel", "KubernetesJSON", "EventStore", "StoreWire", "StoreAPI",
                                "VPAStoreServer", "VPAStoreClient", "VPAStoreBench", "Simulator", "SimulatorAPI", "KubernetesAPI", "ClusterFeed",
-                               "DaemonSupport", "OperationsHTTP",
+                               "DaemonSupport", "OperationsHTTP", "ResourceReport",
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -195,6 +197,8 @@ let package = Package(
                     dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire", "StoreAPI", "VPAStoreTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResourceReportTests", dependencies: ["ResourceReport", "VPAModel", "VPAStoreTestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "UpdaterTests", dependencies: ["Updater", "VPAModel"], swiftSettings: swiftSettings),
         // The real-server test harness shared by the test targets below (Tests/VPAStoreTestSupport).
         .target(name: "VPAStoreTestSupport", dependencies: ["VPAStoreServer", "VPAStoreClient", "StoreRPC", "VPAModel", "EventStore",
@@ -273,6 +277,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "VPAStoreCLITests",
                     dependencies: ["VPAStoreCLI", "EventStore", "VPAModel", "KubernetesJSON", "TLSTestSupport", "DaemonSupport", "OperationsHTTP",
+                                   "ResourceReport",
                                    "VPAStoreTestSupport",
                                    .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),

@@ -8,6 +8,8 @@ import NIOPosix
 /// - `GET /healthz`: liveness, 200 `ok` or 503 with the reason;
 /// - `GET /readyz`: readiness, 200 `ok` or 503 with the reason.
 ///
+/// - the `pages` a process adds (the store's `/report`).
+///
 /// `HEAD` answers like `GET` without a body; anything else is 404 with the paths served.
 public final class OperationsEndpoint: Sendable {
     private let channel: any Channel
@@ -21,10 +23,11 @@ public final class OperationsEndpoint: Sendable {
     /// - Parameters:
     ///   - exposition: renders `/metrics`; nil serves no `/metrics`.
     ///   - probes: answers `/healthz` and `/readyz`; nil serves neither.
+    ///   - pages: more paths, each answered by its own handler.
     public static func start(host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              exposition: (@Sendable () async -> [UInt8])? = nil,
-                             probes: HealthProbes? = nil) async throws -> OperationsEndpoint {
-        let routes = Routes(exposition: exposition, probes: probes)
+                             probes: HealthProbes? = nil, pages: [OperationsPage] = []) async throws -> OperationsEndpoint {
+        let routes = Routes(exposition: exposition, probes: probes, pages: pages)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -57,14 +60,12 @@ public final class OperationsEndpoint: Sendable {
 struct Routes: Sendable {
     let exposition: (@Sendable () async -> [UInt8])?
     let probes: HealthProbes?
+    let pages: [OperationsPage]
 
-    struct Answer: Sendable {
-        var status: HTTPResponseStatus
-        var contentType: String
-        var body: [UInt8]
-    }
+    typealias Answer = OperationsResponse
 
-    func answer(method: HTTPMethod, path: String) async -> Answer {
+    func answer(_ request: OperationsRequest) async -> Answer {
+        let method = request.method, path = request.path
         guard method == .GET || method == .HEAD else {
             return Answer(status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
                           body: Array("only GET and HEAD are served\n".utf8))
@@ -76,6 +77,8 @@ struct Routes: Sendable {
             return Self.probeAnswer(await HealthProbes.run(probes!.liveness, timeout: probes!.timeout))
         case "/readyz" where probes != nil:
             return Self.probeAnswer(await HealthProbes.run(probes!.readiness, timeout: probes!.timeout))
+        case _ where pages.contains { $0.path == path }:
+            return await pages.first { $0.path == path }!.respond(request)
         default:
             return Answer(status: .notFound, contentType: "text/plain; charset=utf-8",
                           body: Array("not found: this endpoint serves \(served.joined(separator: ", "))\n".utf8))
@@ -83,7 +86,7 @@ struct Routes: Sendable {
     }
 
     private var served: [String] {
-        (exposition == nil ? [] : ["/metrics"]) + (probes == nil ? [] : ["/healthz", "/readyz"])
+        (exposition == nil ? [] : ["/metrics"]) + (probes == nil ? [] : ["/healthz", "/readyz"]) + pages.map(\.path)
     }
 
     private static func probeAnswer(_ result: ProbeResult) -> Answer {
@@ -112,11 +115,11 @@ private final class OperationsHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let request = head else { return }
             head = nil
-            let path = String(request.uri.prefix { $0 != "?" })
             let routes = self.routes
+            let parsed = OperationsRequest(head: request)
             // Probes may wait for the store; the answer is written back on the channel's loop.
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            context.eventLoop.makeFutureWithTask { await routes.answer(method: request.method, path: path) }
+            context.eventLoop.makeFutureWithTask { await routes.answer(parsed) }
                 .whenSuccess { answer in
                     let (handler, context) = bound.value
                     handler.write(answer, for: request, context: context)
@@ -128,6 +131,7 @@ private final class OperationsHTTPHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: answer.contentType)
         headers.add(name: "Content-Length", value: "\(answer.body.count)")
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
         let keepAlive = request.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: answer.status, headers: headers))),

@@ -177,32 +177,6 @@ public struct UsageObservation: Hashable, Sendable, Codable {
     }
 }
 
-extension VPAObservation {
-    /// Whether the VPA manages `pod`: the pod is in the VPA's namespace and its controller owner
-    /// reference leads to `spec.targetRef`.
-    ///
-    /// Pods name their direct controller only. A Deployment's pods are owned by a ReplicaSet named
-    /// `<deployment>-<pod-template-hash>`, and a CronJob's by a Job named `<cronjob>-<schedule time>`;
-    /// without those intermediate objects the store matches by that naming rule (the hash and the
-    /// time contain no `-`), as `kubectl` users read it. StatefulSet, DaemonSet, ReplicaSet,
-    /// ReplicationController and Job targets own their pods directly.
-    public func manages(_ pod: PodObservation) -> Bool {
-        guard pod.namespace == namespace,
-              let owner = pod.owners.first(where: \.controller) ?? (pod.owners.count == 1 ? pod.owners.first : nil)
-        else { return false }
-        if owner.kind == targetKind { return owner.name == targetName }
-        switch (targetKind, owner.kind) {
-        case ("Deployment", "ReplicaSet"), ("CronJob", "Job"):
-            let prefix = targetName + "-"
-            guard owner.name.hasPrefix(prefix) else { return false }
-            let suffix = owner.name.dropFirst(prefix.count)
-            return !suffix.isEmpty && !suffix.contains("-")
-        default:
-            return false
-        }
-    }
-}
-
 /// A recommendation for all of a VPA's containers, as the recommender publishes it.
 public struct PublishedRecommendation: Hashable, Sendable, Codable {
     public var containers: [ContainerRecommendation]

@@ -67,7 +67,8 @@ public final class StoreServer: Service, Sendable {
         if case .tcp(let host, let port)? = configuration.metricsListen {
             let endpoint = try await OperationsEndpoint.start(host: host, port: port, group: group,
                                                               exposition: { [metrics] in await metrics.exposition() },
-                                                              probes: probes)
+                                                              probes: probes,
+                                                              pages: [ReportPage.page(store: local, configuration: configuration)])
             metricsEndpoint.withLockedValue { $0 = endpoint }
             logger.info("Serving metrics", metadata: ["metrics.address": "\(endpoint.localAddress.map { "\($0)" } ?? "")"])
         }

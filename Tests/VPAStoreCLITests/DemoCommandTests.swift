@@ -26,6 +26,12 @@ struct DemoCommandTests {
         let api = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("through the API:") })
         #expect(!api.contains(" 0 VPA status writes"), "\(api)")
         #expect(FileManager.default.fileExists(atPath: database + ".kubeconfig"))
+        // It ends with the page of the liveliest workload (issue 12), at the path it prints.
+        let page = database + ".report.html"
+        #expect(result.stdout.contains("report of the liveliest workload, ") && result.stdout.contains("): \(page)\n"),
+                "\(result.stdout)")
+        let lanes = try XMLNode.parse(String(contentsOfFile: page, encoding: .utf8)).all("svg", class: "lane")
+        #expect(!lanes.isEmpty)
         let verify = try CommandRunner(database: database).run("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }

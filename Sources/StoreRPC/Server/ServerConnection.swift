@@ -310,7 +310,7 @@ extension Frame.Kind {
 }
 
 /// Compares two secrets in time that depends only on their lengths, not on where they differ.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     let x = Array(a.utf8), y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var difference: UInt8 = 0

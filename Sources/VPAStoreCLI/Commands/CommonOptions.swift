@@ -45,28 +45,17 @@ struct FormatOptions: ParsableArguments {
 /// Parsing of time arguments.
 enum TimeArgument {
     /// What every time flag accepts, for help texts.
-    static let grammar = "RFC 3339 (2026-11-02T09:00:00Z), a date (2026-11-02: midnight UTC) or how long ago (2h, 30m, 1d12h)"
+    static let grammar = Timestamp.argumentGrammar
 
     /// A time: RFC 3339 (`2026-11-02T09:00:00Z`), a date alone (`2026-11-02`, midnight UTC), or a
     /// duration (`2h`, `30m`, `1d12h`) meaning that long before now.
     static func parse(_ text: String) throws -> Timestamp { try parse(text, now: .now) }
 
     static func parse(_ text: String, now: Timestamp) throws -> Timestamp {
-        if let time = try? Timestamp(rfc3339: text) { return time }
-        if isDate(text), let midnight = try? Timestamp(rfc3339: text + "T00:00:00Z") { return midnight }
-        // A duration fits Int64 nanoseconds (under 293 years), so the time stays well inside the
-        // years RFC 3339 can write.
-        if let ago = try? DurationParser.milliseconds(text) { return now.advanced(byMilliseconds: -ago) }
-        throw ValidationError("\"\(text)\" is not a time: give \(grammar)")
-    }
-
-    /// `YYYY-MM-DD`, digits only (the calendar check is the RFC 3339 parser's).
-    private static func isDate(_ text: String) -> Bool {
-        let characters = Array(text.utf8)
-        guard characters.count == 10 else { return false }
-        return characters.enumerated().allSatisfy { index, byte in
-            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        guard let time = Timestamp(argument: text, now: now) else {
+            throw ValidationError("\"\(text)\" is not a time: give \(grammar)")
         }
+        return time
     }
 
     /// A duration such as 90s, 5m, 1h, 1h30m or 250ms, in milliseconds.

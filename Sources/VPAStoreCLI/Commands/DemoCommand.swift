@@ -22,7 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
             `vpa-updater --actuate api` (resizes through pods/resize, evictions through the Eviction API). The \
             binaries are found next to this one. After --duration of simulated time it stops them and prints what went \
             through the API, the resizes done in place, the evictions by reason, the OOM kills and how the \
-            recommendations moved, with the `vpa-store query` commands that show the same from the log.
+            recommendations moved, with the `vpa-store query` commands that show the same from the log; last, it draws \
+            the workload with the most resizes, OOM kills and evictions with `vpa-store report` into --db's name \
+            plus .report.html, and prints that path.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The database the demo writes (deleted first).", valueName: "file"))
@@ -110,6 +112,8 @@ struct DemoCommand: AsyncParsableCommand {
                       "query ooms", "query events --type RecommendationPublished --format ndjson", "verify"] {
             writeLine("  vpa-store \(query) --db \(db)")
         }
+        writeLine("")
+        writeLine(try await DemoReportPage.write(database: db, to: db + ".report.html"))
     }
 
     /// The folder of the running executable (`/proc/self/exe`, so a binary started through `$PATH`
