@@ -7,7 +7,7 @@ public struct VPAStoreCommand: AsyncParsableCommand {
         commandName: "vpa-store",
         abstract: "Record pod observations, resizes and OOM kills in an append-only log, and audit them.",
         version: VPAStoreVersion.current,
-        subcommands: [ServeCommand.self, IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, SimulateCommand.self, FeedCommand.self, DemoCommand.self, ReportCommand.self,
+        subcommands: [ServeCommand.self, IngestCommand.self, QueryCommand.self, ReplayCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, SimulateCommand.self, FeedCommand.self, DemoCommand.self, ReportCommand.self, SQLCommand.self,
                       MigrateCommand.self, CompactCommand.self, VersionCommand.self])
 
     public init() {}

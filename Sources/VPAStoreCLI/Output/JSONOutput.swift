@@ -6,6 +6,8 @@ indirect enum JSONOutput {
     case int(Int64)
     case bool(Bool)
     case null
+    /// JSON text written as it is (already valid JSON, such as `body_json`'s).
+    case raw(String)
 
     /// Compact JSON text.
     var text: String {
@@ -36,6 +38,7 @@ indirect enum JSONOutput {
         case .int(let number): output += String(number)
         case .bool(let value): output += value ? "true" : "false"
         case .null: output += "null"
+        case .raw(let text): output += text
         }
     }
 
