@@ -38,12 +38,12 @@ public struct LogLineFormatter: Sendable {
             return line
         case .json:
             var line = "{\"ts\":\"\(timeText)\",\"level\":\"\(level.rawValue)\",\"label\":"
-            Self.appendJSONString(label, to: &line)
+            JSONString.append(label, to: &line)
             line += ",\"msg\":"
-            Self.appendJSONString(message, to: &line)
+            JSONString.append(message, to: &line)
             for key in metadata.keys.sorted() {
                 line += ","
-                Self.appendJSONString(Self.reservedKeys.contains(key) ? "metadata.\(key)" : key, to: &line)
+                JSONString.append(Self.reservedKeys.contains(key) ? "metadata.\(key)" : key, to: &line)
                 line += ":"
                 Self.appendJSON(metadata[key]!, to: &line)
             }
@@ -88,7 +88,7 @@ public struct LogLineFormatter: Sendable {
     /// `text` bare when it can be read back unambiguously, else quoted and escaped.
     private static func appendToken(_ text: String, to line: inout String) {
         let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
-            scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.properties.isWhitespace || isControl(scalar)
+            scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.properties.isWhitespace || JSONString.isControl(scalar)
         }
         if needsQuotes { line += "\"" }
         appendEscaped(text, quoting: needsQuotes, to: &line)
@@ -104,7 +104,7 @@ public struct LogLineFormatter: Sendable {
             case "\t": line += quoting ? "\\t" : "\t"
             case "\"" where quoting: line += "\\\""
             case "\\" where quoting: line += "\\\\"
-            case _ where isControl(scalar): appendUnicodeEscape(scalar, to: &line)
+            case _ where JSONString.isControl(scalar): JSONString.appendUnicodeEscape(scalar, to: &line)
             default: line.unicodeScalars.append(scalar)
             }
         }
@@ -112,21 +112,12 @@ public struct LogLineFormatter: Sendable {
 
     /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators (which some viewers
     /// break lines at).
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-    }
-
-    private static func appendUnicodeEscape(_ scalar: Unicode.Scalar, to line: inout String) {
-        let hex = String(scalar.value, radix: 16)
-        line += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
     // MARK: - JSON
 
     private static func appendJSON(_ value: Logger.MetadataValue, to line: inout String) {
         switch value {
         case .string(let string):
-            appendJSONString(string, to: &line)
+            JSONString.append(string, to: &line)
         case .stringConvertible(let convertible):
             if let bool = convertible as? Bool {
                 line += bool ? "true" : "false"
@@ -137,7 +128,7 @@ public struct LogLineFormatter: Sendable {
             } else if let float = convertible as? Float, float.isFinite {
                 line += "\(float)"
             } else {
-                appendJSONString(convertible.description, to: &line)
+                JSONString.append(convertible.description, to: &line)
             }
         case .array(let values):
             line += "["
@@ -150,28 +141,11 @@ public struct LogLineFormatter: Sendable {
             line += "{"
             for (index, key) in dictionary.keys.sorted().enumerated() {
                 if index > 0 { line += "," }
-                appendJSONString(key, to: &line)
+                JSONString.append(key, to: &line)
                 line += ":"
                 appendJSON(dictionary[key]!, to: &line)
             }
             line += "}"
         }
-    }
-
-    /// A JSON string (RFC 8259 §7): `"`, `\` and every control character escaped.
-    private static func appendJSONString(_ string: String, to line: inout String) {
-        line += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where isControl(scalar): appendUnicodeEscape(scalar, to: &line)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 }

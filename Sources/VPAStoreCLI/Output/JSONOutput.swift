@@ -1,3 +1,5 @@
+import VPAModel
+
 /// A JSON value with ordered keys, so output reads in the documented field order.
 indirect enum JSONOutput {
     case object([(String, JSONOutput)])
@@ -22,7 +24,7 @@ indirect enum JSONOutput {
             output += "{"
             for (index, (key, value)) in fields.enumerated() {
                 if index > 0 { output += "," }
-                JSONOutput.writeString(key, to: &output)
+                JSONString.append(key, to: &output)
                 output += ":"
                 value.write(to: &output)
             }
@@ -34,30 +36,12 @@ indirect enum JSONOutput {
                 value.write(to: &output)
             }
             output += "]"
-        case .string(let string): JSONOutput.writeString(string, to: &output)
+        case .string(let string): JSONString.append(string, to: &output)
         case .int(let number): output += String(number)
         case .bool(let value): output += value ? "true" : "false"
         case .null: output += "null"
         case .raw(let text): output += text
         }
-    }
-
-    private static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }
 
