@@ -47,9 +47,11 @@ let package = Package(
         // The Store service's requests and answers as Swift values, and the `StoreAPI` protocol the
         // local store and the RPC client both implement. No wire encoding: that is StoreWire's job.
         .target(name: "StoreAPI", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
-        .target(name: "StoreWire", dependencies: ["VPAModel", "StoreAPI", "CStoreProto", .product(name: "Crypto", package: "swift-crypto")],
+        // The log's event bodies as protobuf (what the database stores): the one codec EventStore uses.
+        .target(name: "LogCodec", dependencies: ["VPAModel", "StoreAPI", "CStoreProto"], swiftSettings: swiftSettings),
+        .target(name: "StoreWire", dependencies: ["VPAModel", "StoreAPI", "LogCodec", "CStoreProto", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
-        .target(name: "EventStore", dependencies: ["VPAModel", "StoreWire", "StoreAPI", "CSQLite"],
+        .target(name: "EventStore", dependencies: ["VPAModel", "LogCodec", "StoreAPI", "CSQLite"],
                 swiftSettings: swiftSettings),
         // Framing, calls, deadlines and streaming over SwiftNIO: server and client transport.
         .target(name: "StoreRPC",

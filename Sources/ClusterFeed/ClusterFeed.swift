@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Synchronization
 import VPAModel

@@ -3,6 +3,7 @@ import KubernetesJSON
 import Logging
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -3,6 +3,7 @@ import Logging
 import OperationsHTTP
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Synchronization
 import VPAStoreClient

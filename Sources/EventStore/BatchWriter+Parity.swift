@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Ingest of LimitRanges (which the updater's capping reads) and of upstream

@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Appends the events of one batch inside the store's open write transaction, applying each to the

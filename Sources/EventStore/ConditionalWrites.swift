@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Conditions on a write (DESIGN §4): an expected head position (optimistic concurrency) and an

@@ -1,6 +1,6 @@
 import CSQLite
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Why a store operation failed. Each message is a sentence that tells the user what to do.

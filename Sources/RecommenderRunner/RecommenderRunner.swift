@@ -3,6 +3,7 @@ import Logging
 import Recommender
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

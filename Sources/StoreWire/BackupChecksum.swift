@@ -1,3 +1,4 @@
+import LogCodec
 import Crypto
 import StoreAPI
 

@@ -1,3 +1,4 @@
+import LogCodec
 import StoreAPI
 /// One frame of the vpa-store protocol (proto/vpa/store/v1/frame.proto), as a Swift value.
 ///

@@ -1,6 +1,7 @@
 import Logging
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Updater
 import VPAModel

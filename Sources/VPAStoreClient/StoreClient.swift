@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 

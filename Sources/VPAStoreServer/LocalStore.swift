@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import StoreAPI
+import LogCodec
 import StoreWire
 import VPAModel
 

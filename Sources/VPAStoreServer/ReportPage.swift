@@ -5,6 +5,7 @@ import OperationsHTTP
 import ResourceReport
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 

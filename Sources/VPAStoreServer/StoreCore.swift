@@ -1,6 +1,7 @@
 import EventStore
 import NIOCore
 import StoreAPI
+import LogCodec
 import StoreWire
 import VPAModel
 

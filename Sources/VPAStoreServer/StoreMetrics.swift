@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import OperationsHTTP
 import Prometheus
 import StoreAPI
+import LogCodec
 import StoreWire
 import VPAModel
 

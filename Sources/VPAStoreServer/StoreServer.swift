@@ -7,6 +7,7 @@ import OperationsHTTP
 import ServiceLifecycle
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 

@@ -2,6 +2,7 @@ import EventStore
 import Logging
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 

@@ -1,6 +1,7 @@
 @testable import EventStore
 import Foundation
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,5 +1,6 @@
 @testable import EventStore
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -6,6 +6,7 @@ import Prometheus
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

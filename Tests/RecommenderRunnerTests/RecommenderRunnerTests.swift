@@ -4,6 +4,7 @@ import RecommenderRunner
 import SimulatedClusterSupport
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -5,6 +5,7 @@ import RecommenderRunner
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

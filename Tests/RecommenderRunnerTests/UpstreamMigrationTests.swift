@@ -3,6 +3,7 @@ import Recommender
 import RecommenderRunner
 import StoreRPC
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

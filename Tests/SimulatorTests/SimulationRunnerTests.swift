@@ -1,6 +1,7 @@
 import Logging
 import Simulator
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

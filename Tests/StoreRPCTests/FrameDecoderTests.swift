@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import TLSTestSupport
 import Testing

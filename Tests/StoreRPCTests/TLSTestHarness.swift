@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import TLSTestSupport
 

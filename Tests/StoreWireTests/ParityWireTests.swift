@@ -1,4 +1,5 @@
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,5 +1,6 @@
 import StoreRPC
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import UpdaterRunner

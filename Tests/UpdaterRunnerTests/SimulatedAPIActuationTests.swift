@@ -3,6 +3,7 @@ import KubernetesAPI
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import UpdaterRunner

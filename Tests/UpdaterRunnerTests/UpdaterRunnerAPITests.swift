@@ -1,5 +1,6 @@
 import SimulatedClusterSupport
 import StoreAPI
+import LogCodec
 import StoreWire
 import Testing
 import Updater

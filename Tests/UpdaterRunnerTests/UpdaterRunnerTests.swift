@@ -2,6 +2,7 @@ import Logging
 import SimulatedClusterSupport
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Testing
 import Updater

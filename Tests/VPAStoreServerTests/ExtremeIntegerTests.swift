@@ -2,6 +2,7 @@ import CStoreProto
 import Foundation
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -5,6 +5,7 @@ import FoundationNetworking
 import NIOCore
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import Testing
 import VPAModel

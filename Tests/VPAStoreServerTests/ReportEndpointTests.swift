@@ -4,6 +4,7 @@ import Glibc
 #endif
 import NIOCore
 import StoreRPC
+import LogCodec
 import StoreWire
 import StoreAPI
 import Testing

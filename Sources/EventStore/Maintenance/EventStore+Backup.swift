@@ -1,6 +1,6 @@
 import CSQLite
 import StoreAPI
-import StoreWire
+import LogCodec
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Foundation
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Where the log was compacted: every event at or below `throughPosition` is gone, and each of them

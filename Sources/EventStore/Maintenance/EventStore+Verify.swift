@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// What `verify` found.

@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// The snapshot row of one pod, in a compact binary form: the observation and the last resize

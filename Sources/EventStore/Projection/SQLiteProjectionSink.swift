@@ -1,5 +1,5 @@
 import StoreAPI
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// Writes the projection tables through prepared statements, inside the caller's transaction.

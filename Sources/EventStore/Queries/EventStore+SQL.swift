@@ -1,5 +1,5 @@
 import CSQLite
-import StoreWire
+import LogCodec
 import VPAModel
 
 /// One cell of an answer to `vpa-store sql`.

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOExtras
 import StoreAPI
+import LogCodec
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
+import LogCodec
 import StoreWire
 
 #if canImport(Glibc)

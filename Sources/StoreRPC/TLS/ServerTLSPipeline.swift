@@ -3,6 +3,7 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 import StoreAPI
+import LogCodec
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

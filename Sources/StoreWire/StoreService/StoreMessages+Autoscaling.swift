@@ -1,3 +1,4 @@
+import LogCodec
 import CStoreProto
 import StoreAPI
 import VPAModel

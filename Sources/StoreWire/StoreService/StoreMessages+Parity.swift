@@ -1,3 +1,4 @@
+import LogCodec
 import StoreAPI
 import CStoreProto
 import VPAModel

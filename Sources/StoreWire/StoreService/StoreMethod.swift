@@ -1,3 +1,4 @@
+import LogCodec
 import StoreAPI
 /// The methods of the `vpa.store.v1.Store` service (proto/vpa/store/v1/store.proto).
 public enum StoreMethod: String, CaseIterable, Hashable, Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAStoreClient
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -4,6 +4,7 @@ import Foundation
 import KubernetesJSON
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

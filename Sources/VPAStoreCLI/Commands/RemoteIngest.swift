@@ -1,6 +1,7 @@
 import Foundation
 import StoreAPI
 import StoreRPC
+import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

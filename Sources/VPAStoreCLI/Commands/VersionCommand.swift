@@ -1,5 +1,6 @@
 import ArgumentParser
 import StoreAPI
+import LogCodec
 import StoreWire
 import VPAModel
 

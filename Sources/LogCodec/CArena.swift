@@ -15,10 +15,10 @@ import Darwin
 /// pointers). Building one from Swift values means allocating those, and they must outlive the
 /// `pack` call; the arena frees all of them at once when it goes away, so no path can leak or
 /// double-free. One arena serves one encode call on one thread.
-final class CArena {
+package final class CArena {
     fileprivate var allocations: [UnsafeMutableRawPointer] = []
 
-    init() {
+    package init() {
         allocations.reserveCapacity(32)
     }
 
@@ -28,19 +28,19 @@ final class CArena {
 
     /// A NUL-terminated copy of `string`. protobuf-c reads it up to the first NUL, so a Swift string
     /// with an embedded NUL is cut there (Kubernetes names and reasons never contain one).
-    func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
+    package func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
         let pointer = string.withCString { strdup($0)! }
         allocations.append(UnsafeMutableRawPointer(pointer))
         return pointer
     }
 
     /// `cString`, or NULL (the proto2 encoding of "absent") for `nil`.
-    func optionalCString(_ string: String?) -> UnsafeMutablePointer<CChar>? {
+    package func optionalCString(_ string: String?) -> UnsafeMutablePointer<CChar>? {
         string.map(cString)
     }
 
     /// One message of type `T`, initialised by its protobuf-c `__init` function.
-    func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
+    package func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
         let raw = malloc(MemoryLayout<T>.stride)!
         allocations.append(raw)
         let pointer = raw.bindMemory(to: T.self, capacity: 1)
@@ -49,7 +49,7 @@ final class CArena {
     }
 
     /// An array of `count` message pointers (a protobuf-c repeated message field), or NULL when empty.
-    func pointerArray<T>(_ elements: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
+    package func pointerArray<T>(_ elements: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
         guard !elements.isEmpty else { return nil }
         let raw = malloc(MemoryLayout<UnsafeMutablePointer<T>?>.stride * elements.count)!
         allocations.append(raw)
@@ -60,7 +60,7 @@ final class CArena {
 }
 
 /// Packs any initialised protobuf-c message into bytes.
-func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
+package func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
     message.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { base in
         let size = protobuf_c_message_get_packed_size(base)
         return [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
@@ -71,7 +71,7 @@ func packMessage<T>(_ message: UnsafeMutablePointer<T>) -> [UInt8] {
 
 extension CArena {
     /// A copy of `bytes` in C memory owned by the arena.
-    func copyBytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
+    package func copyBytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8> {
         let raw = malloc(max(bytes.count, 1))!
         allocations.append(raw)
         if !bytes.isEmpty { bytes.withUnsafeBytes { raw.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }

@@ -5,7 +5,7 @@ import VPAModel
 // protobuf-c <-> Swift for the VPA and usage event bodies (VpaObserved, VpaDeleted, UsageSampled).
 
 extension EventCodec {
-    static func encodeVPA(_ vpa: VPAObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__VpaObserved> {
+    package static func encodeVPA(_ vpa: VPAObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__VpaObserved> {
         let message = arena.message(vpa__store__v1__vpa_observed__init)
         message.pointee.namespace_ = arena.cString(vpa.namespace)
         message.pointee.name = arena.cString(vpa.name)
@@ -35,7 +35,7 @@ extension EventCodec {
         return message
     }
 
-    static func decodeVPA(_ m: Vpa__Store__V1__VpaObserved) throws(WireError) -> VPAObservation {
+    package static func decodeVPA(_ m: Vpa__Store__V1__VpaObserved) throws(WireError) -> VPAObservation {
         guard let mode = VPAUpdateMode(rawValue: string(m.update_mode)) else {
             throw .invalidField(.vpaObserved, field: "update_mode")
         }
@@ -56,7 +56,7 @@ extension EventCodec {
         return vpa
     }
 
-    static func encodeUsage(_ sample: UsageSample, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UsageSampled> {
+    package static func encodeUsage(_ sample: UsageSample, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UsageSampled> {
         let message = arena.message(vpa__store__v1__usage_sampled__init)
         message.pointee.has_at_ms = 1
         message.pointee.at_ms = sample.at.unixMilliseconds
@@ -76,7 +76,7 @@ extension EventCodec {
         return message
     }
 
-    static func decodeUsage(_ m: Vpa__Store__V1__UsageSampled) -> UsageSample {
+    package static func decodeUsage(_ m: Vpa__Store__V1__UsageSampled) -> UsageSample {
         let containers = (0..<m.n_containers).compactMap { index -> UsageSample.Container? in
             guard let container = m.containers[index]?.pointee else { return nil }
             return UsageSample.Container(name: string(container.name), cpuMillicores: container.cpu_millicores,
@@ -87,7 +87,7 @@ extension EventCodec {
 }
 
 extension EventCodec {
-    static func encodeRecommendation(_ published: PublishedRecommendation, _ arena: CArena)
+    package static func encodeRecommendation(_ published: PublishedRecommendation, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__RecommendationPublished> {
         let message = arena.message(vpa__store__v1__recommendation_published__init)
         let containers = published.containers.map { recommendation in
@@ -105,7 +105,7 @@ extension EventCodec {
         return message
     }
 
-    static func decodeRecommendation(_ m: Vpa__Store__V1__RecommendationPublished) -> PublishedRecommendation {
+    package static func decodeRecommendation(_ m: Vpa__Store__V1__RecommendationPublished) -> PublishedRecommendation {
         let containers = (0..<m.n_containers).compactMap { index -> ContainerRecommendation? in
             guard let container = m.containers[index]?.pointee else { return nil }
             func read(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResourceList>?) -> ResourceList {
@@ -118,7 +118,7 @@ extension EventCodec {
         return PublishedRecommendation(containers: containers, recommender: string(m.recommender))
     }
 
-    static func encodeDecision(_ decision: UpdaterDecisionRecord, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UpdaterDecision> {
+    package static func encodeDecision(_ decision: UpdaterDecisionRecord, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UpdaterDecision> {
         let message = arena.message(vpa__store__v1__updater_decision__init)
         message.pointee.action = arena.cString(decision.action.rawValue)
         message.pointee.reason = arena.cString(decision.reason)
@@ -127,7 +127,7 @@ extension EventCodec {
         return message
     }
 
-    static func decodeDecision(_ m: Vpa__Store__V1__UpdaterDecision) throws(WireError) -> UpdaterDecisionRecord {
+    package static func decodeDecision(_ m: Vpa__Store__V1__UpdaterDecision) throws(WireError) -> UpdaterDecisionRecord {
         guard let action = UpdaterDecisionRecord.Action(rawValue: string(m.action)) else {
             throw .invalidField(.updaterDecision, field: "action")
         }
@@ -139,7 +139,7 @@ extension EventCodec {
 }
 
 extension EventCodec {
-    static func encodeCheckpoint(_ checkpoint: RecommenderCheckpoint, _ arena: CArena)
+    package static func encodeCheckpoint(_ checkpoint: RecommenderCheckpoint, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint> {
         let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
         message.pointee.has_consumed_position = 1
@@ -151,7 +151,7 @@ extension EventCodec {
     }
 
     /// One container's histories of a checkpoint (also an upstream checkpoint's, in Ingest).
-    static func encodeCheckpointContainer(_ container: RecommenderCheckpoint.Container, _ arena: CArena)
+    package static func encodeCheckpointContainer(_ container: RecommenderCheckpoint.Container, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint__Container> {
         func histogram(_ histogram: HistogramCheckpoint) -> UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint> {
             let message = arena.message(vpa__store__v1__histogram_checkpoint__init)
@@ -192,7 +192,7 @@ extension EventCodec {
         return element
     }
 
-    static func decodeCheckpoint(_ m: Vpa__Store__V1__RecommenderCheckpoint) -> RecommenderCheckpoint {
+    package static func decodeCheckpoint(_ m: Vpa__Store__V1__RecommenderCheckpoint) -> RecommenderCheckpoint {
         let containers = (0..<m.n_containers).compactMap { index -> RecommenderCheckpoint.Container? in
             m.containers[index].map { decodeCheckpointContainer($0.pointee) }
         }
@@ -200,7 +200,7 @@ extension EventCodec {
     }
 
     /// One container's histories of a checkpoint.
-    static func decodeCheckpointContainer(_ c: Vpa__Store__V1__RecommenderCheckpoint__Container) -> RecommenderCheckpoint.Container {
+    package static func decodeCheckpointContainer(_ c: Vpa__Store__V1__RecommenderCheckpoint__Container) -> RecommenderCheckpoint.Container {
         func histogram(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint>?) -> HistogramCheckpoint {
             guard let h = pointer?.pointee else { return HistogramCheckpoint() }
             var weights: [Int: UInt32] = [:]

@@ -18,9 +18,9 @@ import Darwin
 ///
 /// Success costs one pass over the bytes and allocates nothing; the field's path is built only for
 /// the error.
-enum WireValidation {
+package enum WireValidation {
     /// What to check beyond protobuf-c's own decoding.
-    enum Checks {
+    package enum Checks {
         /// Nothing: bytes this process wrote itself (the log's bodies).
         case none
         /// Strings only: frames, whose numbers are connection bookkeeping rather than domain values.
@@ -30,7 +30,7 @@ enum WireValidation {
     }
 
     /// Throws `invalidValue` naming the first offending field, as `Message.field[index].field`.
-    static func validate(_ bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+    package static func validate(_ bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
                          checkingTimes: Bool) throws(WireError) {
         guard let problem = firstProblem(bytes, descriptor, checkingTimes: checkingTimes) else { return }
         let name = String(cString: descriptor.pointee.name)
@@ -143,20 +143,20 @@ struct ProtobufReader {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     var atEnd: Bool { offset >= bytes.count }
 
     /// The next field's number, wire type and the offset of its tag.
-    mutating func nextTag() -> (number: UInt32, wireType: UInt8, offset: Int)? {
+    package mutating func nextTag() -> (number: UInt32, wireType: UInt8, offset: Int)? {
         let start = offset
         guard !atEnd, let tag = varint() else { return nil }
         return (UInt32(truncatingIfNeeded: tag >> 3), UInt8(tag & 7), start)
     }
 
-    mutating func varint() -> UInt64? {
+    package mutating func varint() -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count, shift < 64 {
@@ -169,13 +169,13 @@ struct ProtobufReader {
         return nil
     }
 
-    mutating func skip(_ count: Int) -> Bool {
+    package mutating func skip(_ count: Int) -> Bool {
         guard count <= bytes.count - offset else { return false }
         offset += count
         return true
     }
 
-    mutating func lengthDelimited() -> UnsafeRawBufferPointer? {
+    package mutating func lengthDelimited() -> UnsafeRawBufferPointer? {
         guard let length = varint(), length <= UInt64(bytes.count - offset) else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)])
         offset += Int(length)
@@ -183,7 +183,7 @@ struct ProtobufReader {
     }
 
     /// Skips the value of a field of `wireType`; false when it cannot be read.
-    mutating func skipValue(_ wireType: UInt8) -> Bool {
+    package mutating func skipValue(_ wireType: UInt8) -> Bool {
         switch wireType {
         case 0: varint() != nil
         case 1: skip(8)

@@ -131,7 +131,7 @@ extension EventCodec {
         }
     }
 
-    static func decodeOOMKill(_ m: Vpa__Store__V1__OomKilled) throws(WireError) -> OOMKill {
+    package static func decodeOOMKill(_ m: Vpa__Store__V1__OomKilled) throws(WireError) -> OOMKill {
         let type = EventType.oomKilled
         guard let kind = WireEnums.value(m.kind.rawValue, in: WireEnums.oomKinds) else {
             throw .invalidField(type, field: "kind")
@@ -148,7 +148,7 @@ extension EventCodec {
             restartCount: m.has_restart_count != 0 ? m.restart_count : nil)
     }
 
-    static func decodeEviction(_ m: Vpa__Store__V1__EvictionObserved) -> EvictionObservation {
+    package static func decodeEviction(_ m: Vpa__Store__V1__EvictionObserved) -> EvictionObservation {
         let offenders = (0..<m.n_offenders).compactMap { index -> EvictionObservation.Offender? in
             guard let offender = m.offenders[index]?.pointee else { return nil }
             return .init(container: string(offender.container), usageBytes: offender.usage_bytes)
@@ -158,7 +158,7 @@ extension EventCodec {
             podUID: optionalString(m.pod_uid), at: Timestamp(unixMilliseconds: m.at_ms), offenders: offenders)
     }
 
-    static func decodeResizeRequest(_ m: Vpa__Store__V1__ResizeRequested) throws(WireError) -> ResizeRequest {
+    package static func decodeResizeRequest(_ m: Vpa__Store__V1__ResizeRequested) throws(WireError) -> ResizeRequest {
         let type = EventType.resizeRequested
         var targets: [ResizeRequest.Target] = []
         for index in 0..<m.n_targets {
@@ -170,7 +170,7 @@ extension EventCodec {
         return ResizeRequest(targets: targets, requestedBy: string(m.requested_by), reason: string(m.reason))
     }
 
-    static func decodePod(_ m: Vpa__Store__V1__PodObserved) throws(WireError) -> PodObservation {
+    package static func decodePod(_ m: Vpa__Store__V1__PodObserved) throws(WireError) -> PodObservation {
         var pod = PodObservation(
             uid: optionalString(m.uid), namespace: string(m.namespace_), name: string(m.name),
             generation: m.has_generation != 0 ? m.generation : nil,
@@ -230,29 +230,29 @@ extension EventCodec {
         }
     }
 
-    static func containerType(_ number: UInt32, _ type: EventType) throws(WireError) -> ContainerType {
+    package static func containerType(_ number: UInt32, _ type: EventType) throws(WireError) -> ContainerType {
         guard let value = WireEnums.value(number, in: WireEnums.containerTypes) else {
             throw .invalidField(type, field: "container type")
         }
         return value
     }
 
-    static func requirements(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResourceRequirements>?) -> ResourceRequirements {
+    package static func requirements(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResourceRequirements>?) -> ResourceRequirements {
         guard let m = pointer?.pointee else { return ResourceRequirements() }
         return ResourceRequirements(requests: m.requests.map { list($0.pointee) } ?? ResourceList(),
                                     limits: m.limits.map { list($0.pointee) } ?? ResourceList())
     }
 
-    static func list(_ m: Vpa__Store__V1__ResourceList) -> ResourceList {
+    package static func list(_ m: Vpa__Store__V1__ResourceList) -> ResourceList {
         ResourceList(cpuMillicores: m.has_cpu_millicores != 0 ? m.cpu_millicores : nil,
                      memoryBytes: m.has_memory_bytes != 0 ? m.memory_bytes : nil)
     }
 
-    static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+    package static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
     }
 
-    static func optionalString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+    package static func optionalString(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
         pointer.map { String(cString: $0) }
     }
 }

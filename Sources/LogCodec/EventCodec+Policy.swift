@@ -7,7 +7,7 @@ import VPAModel
 // evictionRequirements) and for the LimitRange events.
 
 extension EventCodec {
-    static func encodePolicyFields(_ policy: ContainerResourcePolicy,
+    package static func encodePolicyFields(_ policy: ContainerResourcePolicy,
                                    into element: UnsafeMutablePointer<Vpa__Store__V1__VpaObserved__ContainerPolicy>,
                                    _ arena: CArena) {
         if let resources = policy.controlledResources {
@@ -35,7 +35,7 @@ extension EventCodec {
         }
     }
 
-    static func decodePolicyFields(_ m: Vpa__Store__V1__VpaObserved__ContainerPolicy,
+    package static func decodePolicyFields(_ m: Vpa__Store__V1__VpaObserved__ContainerPolicy,
                                    into policy: inout ContainerResourcePolicy) throws(WireError) {
         if m.has_has_controlled_resources != 0, m.has_controlled_resources != 0 {
             var resources: [ControlledResource] = []
@@ -63,7 +63,7 @@ extension EventCodec {
         }
     }
 
-    static func encodeUpdatePolicyFields(_ vpa: VPAObservation, into message: UnsafeMutablePointer<Vpa__Store__V1__VpaObserved>,
+    package static func encodeUpdatePolicyFields(_ vpa: VPAObservation, into message: UnsafeMutablePointer<Vpa__Store__V1__VpaObserved>,
                                          _ arena: CArena) {
         if let seconds = vpa.evictAfterOOMSeconds {
             message.pointee.has_evict_after_oom_seconds = 1
@@ -83,7 +83,7 @@ extension EventCodec {
         message.pointee.recommenders = arena.pointerArray(recommenders.map { arena.cString($0) })
     }
 
-    static func decodeUpdatePolicyFields(_ m: Vpa__Store__V1__VpaObserved, into vpa: inout VPAObservation) throws(WireError) {
+    package static func decodeUpdatePolicyFields(_ m: Vpa__Store__V1__VpaObserved, into vpa: inout VPAObservation) throws(WireError) {
         if m.has_evict_after_oom_seconds != 0 { vpa.evictAfterOOMSeconds = m.evict_after_oom_seconds }
         var requirements: [EvictionRequirement] = []
         for index in 0..<m.n_eviction_requirements {
@@ -105,7 +105,7 @@ extension EventCodec {
         vpa.recommenders = recommenders.isEmpty ? nil : recommenders
     }
 
-    static func encodeLimitRange(_ range: LimitRangeObservation, _ arena: CArena)
+    package static func encodeLimitRange(_ range: LimitRangeObservation, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__LimitRangeObserved> {
         let message = arena.message(vpa__store__v1__limit_range_observed__init)
         message.pointee.namespace_ = arena.cString(range.namespace)
@@ -123,7 +123,7 @@ extension EventCodec {
         return message
     }
 
-    static func decodeLimitRange(_ m: Vpa__Store__V1__LimitRangeObserved) throws(WireError) -> LimitRangeObservation {
+    package static func decodeLimitRange(_ m: Vpa__Store__V1__LimitRangeObserved) throws(WireError) -> LimitRangeObservation {
         var items: [LimitRangeObservation.Item] = []
         for index in 0..<m.n_items {
             guard let item = m.items[index]?.pointee else { continue }

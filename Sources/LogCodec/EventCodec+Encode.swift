@@ -83,7 +83,7 @@ public enum EventCodec {
         }
     }
 
-    static func encodeOOMKill(_ kill: OOMKill, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__OomKilled> {
+    package static func encodeOOMKill(_ kill: OOMKill, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__OomKilled> {
         let message = arena.message(vpa__store__v1__oom_killed__init)
         message.pointee.container = arena.cString(kill.container)
         if kill.containerType != .container {
@@ -115,7 +115,7 @@ public enum EventCodec {
         return message
     }
 
-    static func encodeEviction(_ eviction: EvictionObservation, _ arena: CArena)
+    package static func encodeEviction(_ eviction: EvictionObservation, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__EvictionObserved> {
         let message = arena.message(vpa__store__v1__eviction_observed__init)
         message.pointee.event_key = arena.cString(eviction.eventKey)
@@ -136,7 +136,7 @@ public enum EventCodec {
         return message
     }
 
-    static func encodeResizeRequest(_ request: ResizeRequest, _ arena: CArena)
+    package static func encodeResizeRequest(_ request: ResizeRequest, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__ResizeRequested> {
         let message = arena.message(vpa__store__v1__resize_requested__init)
         let targets = request.targets.map { target in
@@ -156,7 +156,7 @@ public enum EventCodec {
         return message
     }
 
-    static func encodePod(_ pod: PodObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__PodObserved> {
+    package static func encodePod(_ pod: PodObservation, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__PodObserved> {
         let message = arena.message(vpa__store__v1__pod_observed__init)
         message.pointee.uid = arena.optionalCString(pod.uid)
         message.pointee.namespace_ = arena.cString(pod.namespace)
@@ -277,7 +277,7 @@ public enum EventCodec {
         return message
     }
 
-    static func encodeRequirements(_ requirements: ResourceRequirements, _ arena: CArena)
+    package static func encodeRequirements(_ requirements: ResourceRequirements, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__ResourceRequirements> {
         let message = arena.message(vpa__store__v1__resource_requirements__init)
         if !requirements.requests.isEmpty { message.pointee.requests = encodeList(requirements.requests, arena) }
@@ -285,7 +285,7 @@ public enum EventCodec {
         return message
     }
 
-    static func encodeList(_ list: ResourceList, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResourceList> {
+    package static func encodeList(_ list: ResourceList, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResourceList> {
         let message = arena.message(vpa__store__v1__resource_list__init)
         if let cpu = list.cpuMillicores {
             message.pointee.has_cpu_millicores = 1
