@@ -35,7 +35,7 @@ import VPAStoreTestSupport
     }
 
     /// Ingests one usage sample per pod per minute of `minutes`, constant usage, in batches.
-    static func ingestUsage(_ client: StoreClient, pods: [String], minutes: Range<Int64>, millicores: Int64,
+    static func ingestUsage(_ client: any StoreAPI, pods: [String], minutes: Range<Int64>, millicores: Int64,
                             bytes: Int64) async throws {
         var start = minutes.lowerBound
         while start < minutes.upperBound {
@@ -54,7 +54,7 @@ import VPAStoreTestSupport
     }
 
     /// The VPA, two pods and a day of samples a minute at 500 millicores and 600 MiB.
-    static func ingestSteadyDay(_ client: StoreClient) async throws {
+    static func ingestSteadyDay(_ client: any StoreAPI) async throws {
         _ = try await client.ingest(IngestRequest(observedAt: minute(0), inPlaceMode: .enabled, observations: [
             .vpa(vpa), .pod(pod("web-5d8f-a")), .pod(pod("web-5d8f-b")),
         ]))
@@ -63,7 +63,7 @@ import VPAStoreTestSupport
     }
 
     /// A runner that checkpoints every loop.
-    static func runner(_ client: StoreClient, clock: RecommenderRunnerConfiguration.Clock = .wall) -> RecommenderRunner {
+    static func runner(_ client: any StoreAPI, clock: RecommenderRunnerConfiguration.Clock = .wall) -> RecommenderRunner {
         RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(clock: clock, checkpointEveryLoops: 1),
                           logger: TestServer.quietLogger)
     }
@@ -73,7 +73,7 @@ import VPAStoreTestSupport
     /// at least 1.15× the usage and at most 1.15× the bucket's relative width above it. With
     /// `--now-from-log`, the loop's time is the last sample's.
     @Test func steadyDayPublishesUsagePlusMargin() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.ingestSteadyDay(client)
             let runner = Self.runner(client, clock: .log)
             let summary = try await runner.runOnce()
@@ -119,7 +119,7 @@ import VPAStoreTestSupport
     /// A new runner (a restarted recommender) restores the histories from the checkpoint, reads only
     /// what came after it, and its histograms continue: samples before + new samples = after.
     @Test func restartContinuesFromCheckpoint() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.ingestSteadyDay(client)
             let first = try await Self.runner(client).runOnce(now: minute(1440))
             #expect(first.samples == 2880)
@@ -147,7 +147,7 @@ import VPAStoreTestSupport
     /// A restarted runner attributes the samples of a pod it never saw observed (observed before the
     /// checkpoint, deleted since) by looking the pod's observation up in the log.
     @Test func restartAttributesSamplesOfAPodDeletedSince() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.ingestSteadyDay(client)
             _ = try await Self.runner(client).runOnce(now: minute(1440))
             try await Self.ingestUsage(client, pods: ["web-5d8f-a", "web-5d8f-b"], minutes: 1440..<1445, millicores: 500,
@@ -165,7 +165,7 @@ import VPAStoreTestSupport
     /// An OOM kill counts at the memory the container actually had (status 256 Mi), not the spec's
     /// 128 Mi: memory needed = max(256 Mi + 100 Mi, 256 Mi × 1.2) = 356 Mi, plus the 15% margin.
     @Test func oomKillRaisesMemoryFromActualRequest() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             let running = Self.pod("web-5d8f-a", desiredMemory: 128 * mebibyte, actualMemory: 256 * mebibyte)
             _ = try await client.ingest(IngestRequest(observedAt: minute(0), inPlaceMode: .enabled,
                                                       observations: [.vpa(Self.vpa), .pod(running)]))
@@ -190,7 +190,7 @@ import VPAStoreTestSupport
     /// A VPA created after the runner started has no checkpoint: the next loop reads the log from
     /// the start for it, and the VPA already followed is not fed twice.
     @Test func newVPAIsFedFromTheWholeLog() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.ingestSteadyDay(client)
             _ = try await client.ingest(IngestRequest(observedAt: minute(0), observations: [
                 .pod(Self.pod("api-7c4b-a", owner: "api-7c4b")),
@@ -219,7 +219,7 @@ import VPAStoreTestSupport
 
     /// The checkpoint interval: the first loop and then every N loops.
     @Test func checkpointsEveryNLoops() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.ingestSteadyDay(client)
             let runner = RecommenderRunner(store: client, configuration: RecommenderRunnerConfiguration(checkpointEveryLoops: 3),
                                            logger: TestServer.quietLogger)

@@ -47,7 +47,7 @@ import VPAStoreTestSupport
     /// At minute 0: the VPA, pod `a` with 250m / 256 Mi (below the range) and pod `b` inside the
     /// range (no start time, so never updated); `a`'s spec asks for the recommendation and its
     /// resize is Deferred when `aConditions` says so. Then the recommendation.
-    static func setUp(_ client: StoreClient, mode: VPAUpdateMode, aConditions: [PodCondition] = deferred) async throws {
+    static func setUp(_ client: any StoreAPI, mode: VPAUpdateMode, aConditions: [PodCondition] = deferred) async throws {
         let below = resources(cpu: 250, memoryMi: 256)
         let inRange = resources(cpu: 500, memoryMi: 512)
         let a = pod("web-5d8f-a", actual: below, desired: aConditions.isEmpty ? below : inRange, conditions: aConditions)
@@ -59,14 +59,14 @@ import VPAStoreTestSupport
         ]))
     }
 
-    static func runner(_ client: StoreClient, clock: UpdaterRunnerConfiguration.Clock = .wall,
+    static func runner(_ client: any StoreAPI, clock: UpdaterRunnerConfiguration.Clock = .wall,
                        actuator: (any PodActuator)? = nil) -> UpdaterRunner {
         UpdaterRunner(store: client, configuration: UpdaterRunnerConfiguration(clock: clock), actuator: actuator,
                       logger: TestServer.quietLogger)
     }
 
     /// The `UpdaterDecision`s recorded for pod `name`, in log order.
-    static func decisions(_ client: StoreClient, pod name: String) async throws -> [UpdaterDecisionRecord] {
+    static func decisions(_ client: any StoreAPI, pod name: String) async throws -> [UpdaterDecisionRecord] {
         let page = try await client.readEvents(ReadEventsRequest(
             selector: EventSelector(pod: PodName(namespace: "shop", name: name), type: .updaterDecision)))
         return page.events.compactMap { record in
@@ -77,7 +77,7 @@ import VPAStoreTestSupport
 
     /// Deferred for 6 minutes > 5: InPlaceOrRecreate evicts.
     @Test func deferredPastTimeoutEvicts() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate)
             let summary = try await Self.runner(client).runOnce(now: minute(6))
             #expect(summary.evictions == 1)
@@ -95,7 +95,7 @@ import VPAStoreTestSupport
 
     /// Deferred for 4 minutes: wait.
     @Test func deferredWithinTimeoutWaits() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate)
             let summary = try await Self.runner(client).runOnce(now: minute(4))
             #expect(summary.evictions == 0)
@@ -108,7 +108,7 @@ import VPAStoreTestSupport
 
     /// InPlace mode never evicts, however long the resize waits.
     @Test func inPlaceModeNeverEvicts() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlace)
             let runner = Self.runner(client)
             for time: Int64 in [6, 60, 24 * 60] {
@@ -124,7 +124,7 @@ import VPAStoreTestSupport
     /// recommendation, limits in the spec's proportion), then the `resize_in_place` decision. The
     /// store then attributes the spec change to the VPA.
     @Test func outsideRangeResizesInPlace() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate, aConditions: [])
             let summary = try await Self.runner(client).runOnce(now: minute(1))
             #expect(summary.resizes == 1)
@@ -155,7 +155,7 @@ import VPAStoreTestSupport
     /// The resize clock is the store's: a new runner (a restarted updater) that never saw minute 0
     /// evicts at minute 6.
     @Test func restartedUpdaterKeepsTheClock() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate)
             #expect(try await Self.runner(client).runOnce(now: minute(4)).waiting == 1)
             let restarted = Self.runner(client)
@@ -168,7 +168,7 @@ import VPAStoreTestSupport
     /// Only changed decisions are recorded: the same decision again (its elapsed time aside) appends
     /// nothing.
     @Test func unchangedDecisionsAreNotRecordedAgain() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate)
             let runner = Self.runner(client)
             #expect(try await runner.runOnce(now: minute(3)).decisionsRecorded == 2)
@@ -181,7 +181,7 @@ import VPAStoreTestSupport
 
     /// With `--now-from-log`, now is the latest `occurredAt` at the end of the log.
     @Test func nowFromLog() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate)
             _ = try await client.ingest(IngestRequest(observations: [.usage(UsageObservation(
                 namespace: "shop", pod: "web-5d8f-b", sample: UsageSample(
@@ -196,7 +196,7 @@ import VPAStoreTestSupport
     /// A resize the cluster rejects falls back to eviction in InPlaceOrRecreate mode, recorded as its
     /// own decision.
     @Test func failedResizeFallsBackToEviction() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate, aConditions: [])
             let actuator = RecordingActuator(failResizes: true)
             let summary = try await Self.runner(client, actuator: actuator).runOnce(now: minute(1))
@@ -211,7 +211,7 @@ import VPAStoreTestSupport
 
     /// With an actuator that works, the plan's resizes are carried out.
     @Test func actuatorCarriesOutResizes() async throws {
-        try await withServer { _, client in
+        try await withStore(.inProcess) { client in
             try await Self.setUp(client, mode: .inPlaceOrRecreate, aConditions: [])
             let actuator = RecordingActuator(failResizes: false)
             let summary = try await Self.runner(client, actuator: actuator).runOnce(now: minute(1))
