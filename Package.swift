@@ -55,7 +55,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Framing, calls, deadlines and streaming over SwiftNIO: server and client transport.
         .target(name: "StoreRPC",
-                dependencies: ["StoreWire", "StoreAPI",
+                dependencies: ["LogCodec", "StoreWire", "StoreAPI",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -65,7 +65,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // The typed async client of the Store service.
         .target(name: "VPAStoreClient",
-                dependencies: ["StoreRPC", "StoreWire", "StoreAPI", "VPAModel",
+                dependencies: ["LogCodec", "StoreRPC", "StoreWire", "StoreAPI", "VPAModel",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "ResourceReport", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
         // The service: RPC methods -> EventStore, Watch, metrics, the `serve` lifecycle.
         .target(name: "VPAStoreServer",
-                dependencies: ["StoreRPC", "StoreWire", "StoreAPI", "EventStore", "VPAModel", "OperationsHTTP", "ResourceReport",
+                dependencies: ["LogCodec", "StoreRPC", "StoreWire", "StoreAPI", "EventStore", "VPAModel", "OperationsHTTP", "ResourceReport",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "KubernetesJSONTests", dependencies: ["KubernetesJSON", "VPAModel"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "EventStoreTests",
-                    dependencies: ["EventStore", "VPAModel", "KubernetesJSON", "StoreWire", "StoreAPI", "VPAStoreTestSupport"],
+                    dependencies: ["LogCodec", "EventStore", "VPAModel", "KubernetesJSON", "StoreWire", "StoreAPI", "VPAStoreTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "VPAModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ResourceReportTests", dependencies: ["ResourceReport", "VPAModel", "VPAStoreTestSupport"],
@@ -231,7 +231,7 @@ let package = Package(
                     dependencies: ["VPAStoreTestSupport", "Simulator", "VPAStoreServer", "VPAStoreClient", "StoreRPC", "StoreWire", "StoreAPI", "VPAModel",
                                    .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "StoreWireTests", dependencies: ["StoreWire", "StoreAPI", "VPAModel"],
+        .testTarget(name: "StoreWireTests", dependencies: ["LogCodec", "StoreWire", "StoreAPI", "VPAModel"],
                     swiftSettings: swiftSettings),
         // Certificates for the TLS tests: CAs, server and client certificates, written as PEM files (Tests/TLSTestSupport).
         .target(name: "TLSTestSupport",

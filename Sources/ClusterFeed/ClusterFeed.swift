@@ -4,7 +4,6 @@ import Logging
 import ServiceLifecycle
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Synchronization
 import VPAModel

@@ -3,7 +3,6 @@ import KubernetesJSON
 import Logging
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -3,7 +3,6 @@ import Logging
 import OperationsHTTP
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Synchronization
 import VPAStoreClient

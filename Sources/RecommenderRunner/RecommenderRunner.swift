@@ -3,7 +3,6 @@ import Logging
 import Recommender
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -1,6 +1,7 @@
-import VPAStoreClient
 import Recommender
+import StoreAPI
 import VPAModel
+import VPAStoreClient
 
 /// How `RecommenderRunner` runs: the algorithm's tunables, the clock, and how often it saves
 /// checkpoints.

@@ -1,7 +1,6 @@
 import Logging
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Updater
 import VPAModel

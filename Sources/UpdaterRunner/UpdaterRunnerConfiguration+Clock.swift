@@ -1,3 +1,4 @@
+import StoreAPI
 import VPAStoreClient
 
 extension UpdaterRunnerConfiguration {

@@ -1,5 +1,6 @@
-import VPAStoreClient
+import StoreAPI
 import Updater
+import VPAStoreClient
 
 /// How `UpdaterRunner` runs: the rules' settings, the clock and the name it writes under.
 public struct UpdaterRunnerConfiguration: Hashable, Sendable {

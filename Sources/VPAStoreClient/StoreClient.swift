@@ -1,9 +1,9 @@
+import LogCodec
 import Logging
 import NIOCore
 import NIOPosix
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 

@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import StoreAPI
-import LogCodec
 import StoreWire
 import VPAModel
 

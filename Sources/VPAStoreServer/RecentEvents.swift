@@ -1,7 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
-import LogCodec
 import StoreWire
 import VPAModel
 

@@ -5,7 +5,6 @@ import OperationsHTTP
 import ResourceReport
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 

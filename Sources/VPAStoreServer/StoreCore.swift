@@ -1,7 +1,7 @@
 import EventStore
+import LogCodec
 import NIOCore
 import StoreAPI
-import LogCodec
 import StoreWire
 import VPAModel
 

@@ -5,7 +5,6 @@ import NIOConcurrencyHelpers
 import OperationsHTTP
 import Prometheus
 import StoreAPI
-import LogCodec
 import StoreWire
 import VPAModel
 

@@ -7,7 +7,6 @@ import OperationsHTTP
 import ServiceLifecycle
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 

@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOPosix
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 
 /// The databases a Backup is being taken of in this process. One at a time per database: each holds

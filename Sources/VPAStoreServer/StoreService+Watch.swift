@@ -1,7 +1,6 @@
 import EventStore
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 

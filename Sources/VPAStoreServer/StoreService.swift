@@ -1,8 +1,8 @@
 import EventStore
+import LogCodec
 import Logging
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 

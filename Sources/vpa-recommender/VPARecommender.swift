@@ -6,6 +6,7 @@ import LeaderElection
 import Logging
 import Recommender
 import RecommenderRunner
+import StoreAPI
 import StoreRPC
 import VPAModel
 import VPAStoreClient

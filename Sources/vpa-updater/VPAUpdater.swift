@@ -4,6 +4,7 @@ import Foundation
 import KubernetesAPI
 import LeaderElection
 import Logging
+import StoreAPI
 import StoreRPC
 import Updater
 import UpdaterRunner

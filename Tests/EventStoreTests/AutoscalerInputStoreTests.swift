@@ -1,6 +1,5 @@
 @testable import EventStore
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,7 +1,6 @@
 @testable import EventStore
 import Foundation
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,6 +1,6 @@
 @testable import EventStore
-import StoreAPI
 import LogCodec
+import StoreAPI
 import StoreWire
 import Testing
 import VPAModel

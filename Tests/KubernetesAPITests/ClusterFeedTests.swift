@@ -6,7 +6,6 @@ import Prometheus
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -4,7 +4,6 @@ import NIOHTTP1
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -6,7 +6,6 @@ import NIOHTTP1
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import UpdaterRunner

@@ -4,7 +4,6 @@ import RecommenderRunner
 import SimulatedClusterSupport
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

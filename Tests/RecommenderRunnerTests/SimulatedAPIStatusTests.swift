@@ -5,7 +5,6 @@ import RecommenderRunner
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,9 +1,8 @@
 import KubernetesJSON
 import Recommender
 import RecommenderRunner
-import StoreRPC
 import StoreAPI
-import LogCodec
+import StoreRPC
 import StoreWire
 import Testing
 import VPAModel

@@ -1,7 +1,6 @@
 import Logging
 import Simulator
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -2,7 +2,6 @@ import NIOCore
 import NIOEmbedded
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 

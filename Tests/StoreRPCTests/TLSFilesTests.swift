@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import TLSTestSupport
 import Testing

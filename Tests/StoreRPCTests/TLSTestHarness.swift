@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import TLSTestSupport
 

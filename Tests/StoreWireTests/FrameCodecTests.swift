@@ -1,5 +1,5 @@
-import StoreAPI
 import LogCodec
+import StoreAPI
 import StoreWire
 import Testing
 import VPAModel

@@ -1,6 +1,5 @@
-import StoreRPC
 import StoreAPI
-import LogCodec
+import StoreRPC
 import StoreWire
 import Testing
 import UpdaterRunner

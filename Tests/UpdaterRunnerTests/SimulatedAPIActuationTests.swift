@@ -3,7 +3,6 @@ import KubernetesAPI
 import SimulatedClusterSupport
 import SimulatorAPI
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import UpdaterRunner

@@ -1,6 +1,5 @@
 import SimulatedClusterSupport
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import Updater

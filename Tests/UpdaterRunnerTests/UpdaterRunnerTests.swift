@@ -2,7 +2,6 @@ import Logging
 import SimulatedClusterSupport
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import Updater

@@ -1,6 +1,5 @@
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -3,7 +3,6 @@ import NIOCore
 import NIOPosix
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

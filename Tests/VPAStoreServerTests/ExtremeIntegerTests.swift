@@ -2,7 +2,6 @@ import CStoreProto
 import Foundation
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -5,7 +5,6 @@ import FoundationNetworking
 import NIOCore
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

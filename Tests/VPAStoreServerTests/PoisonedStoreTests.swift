@@ -1,7 +1,6 @@
 import EventStore
 import Foundation
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,7 +1,6 @@
 import NIOCore
 import NIOPosix
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// A client that speaks raw bytes, for sending what a well-behaved client never would.

@@ -4,7 +4,6 @@ import Glibc
 #endif
 import NIOCore
 import StoreRPC
-import LogCodec
 import StoreWire
 import StoreAPI
 import Testing

@@ -6,7 +6,6 @@ import NIOCore
 @testable import OperationsHTTP
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -1,5 +1,4 @@
 import StoreAPI
-import LogCodec
 import StoreWire
 import Testing
 import VPAModel

@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// One open client connection: reads frames on its own task and routes them to the calls waiting

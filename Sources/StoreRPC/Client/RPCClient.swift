@@ -3,7 +3,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// A client of a framed-protobuf RPC server: one multiplexed connection shared by every call,

@@ -1,6 +1,6 @@
+import LogCodec
 import NIOCore
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// Splits the inbound byte stream into frames: a 4-byte big-endian length, then that many bytes of

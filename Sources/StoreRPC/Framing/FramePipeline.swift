@@ -1,7 +1,6 @@
 import NIOCore
 import NIOExtras
 import StoreAPI
-import LogCodec
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

@@ -3,7 +3,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// A framed-protobuf RPC server: accepts connections, runs one task per connection, and shuts down

@@ -1,5 +1,4 @@
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// What an `RPCServer` serves: the handshake and the calls. The transport handles framing,

@@ -1,7 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// One call in flight on a server connection, as a service sees it.

@@ -2,7 +2,6 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import StoreAPI
-import LogCodec
 import StoreWire
 
 #if canImport(Glibc)

@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import StoreAPI
-import LogCodec
 import StoreWire
 
 /// Turns a client connection's TLS failure into a status that says what is wrong and what to do.

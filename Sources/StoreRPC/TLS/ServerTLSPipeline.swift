@@ -3,7 +3,6 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 import StoreAPI
-import LogCodec
 import StoreWire
 
 extension ChannelPipeline.SynchronousOperations {

@@ -2,7 +2,6 @@ import ArgumentParser
 import EventStore
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAStoreClient
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

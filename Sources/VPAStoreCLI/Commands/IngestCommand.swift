@@ -4,7 +4,6 @@ import Foundation
 import KubernetesJSON
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

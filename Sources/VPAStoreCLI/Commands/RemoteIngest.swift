@@ -1,7 +1,6 @@
 import Foundation
 import StoreAPI
 import StoreRPC
-import LogCodec
 import StoreWire
 import VPAModel
 import VPAStoreClient

@@ -1,6 +1,5 @@
 import ArgumentParser
 import StoreAPI
-import LogCodec
 import StoreWire
 import VPAModel
 

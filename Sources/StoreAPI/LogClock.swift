@@ -1,7 +1,3 @@
-import StoreAPI
-import StoreRPC
-import LogCodec
-import StoreWire
 import VPAModel
 
 /// Where a client loop (recommender, updater) takes "now" from.
