@@ -215,6 +215,9 @@ extension EventCodec {
             version: string(c.version), cpuHistogram: histogram(c.cpu), memoryHistogram: histogram(c.memory),
             firstSampleStart: c.has_first_sample_ms != 0 ? Timestamp(unixMilliseconds: c.first_sample_ms) : nil,
             lastSampleStart: c.has_last_sample_ms != 0 ? Timestamp(unixMilliseconds: c.last_sample_ms) : nil,
-            totalSamplesCount: Int(c.total_samples)))
+            // Bounded as the JSON decoder bounds upstream's totalSamplesCount: a restored count near
+            // Int.max would trap the recommender's next `+= 1`, and the stored checkpoint would do it
+            // again after every restart.
+            totalSamplesCount: Int(min(max(c.total_samples, 0), Int64(Int32.max)))))
     }
 }

@@ -19,7 +19,9 @@ extension EventCodec {
         element.pointee.controlled_values = arena.optionalCString(policy.controlledValues?.rawValue)
         if let ratio = policy.oomBumpUpRatio {
             element.pointee.has_oom_bump_up_ratio_milli = 1
-            element.pointee.oom_bump_up_ratio_milli = Int64((ratio * 1000).rounded())
+            // Saturating: a ratio read as a saturated quantity (`10P`) times 1000 is 2^63, which
+            // Int64(_:) traps on.
+            element.pointee.oom_bump_up_ratio_milli = Int64(exactly: (ratio * 1000).rounded()) ?? (ratio > 0 ? .max : 0)
         }
         if let bytes = policy.oomMinBumpUpBytes {
             element.pointee.has_oom_min_bump_up_bytes = 1

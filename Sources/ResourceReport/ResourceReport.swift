@@ -161,7 +161,9 @@ public enum ResourceReport {
                 largest = max(largest, mark.kill.memoryLimitBytes ?? 0, mark.kill.memoryRequestBytes ?? 0)
             }
         }
-        return largest == 0 || upper <= largest / 2 * 3 ? max(largest, upper) : largest
+        // `upper <= 1.5 × largest`, written so it cannot overflow near Int64.max (a saturated
+        // quantity such as `8Ei`) or below 0 (a negative bound).
+        return largest == 0 || upper <= largest || upper - largest <= largest / 2 ? max(largest, upper) : largest
     }
 
     /// Every marked event of the section's pods in the window, by log position: where an audit

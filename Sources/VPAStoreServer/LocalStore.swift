@@ -104,9 +104,16 @@ public final class LocalStore: StoreAPI {
     }
 
     public func readEvents(_ request: ReadEventsRequest) async throws(RPCStatus) -> EventPage {
+        // The wire decoder's rule, so an in-process caller gets the answer a server gives: 0 is
+        // 1000, and a page is 1 to 10,000 events (0 or less would index an empty page).
+        let limit = request.limit == 0 ? 1000 : request.limit
+        guard (1...ReadEventsRequest.maximumLimit).contains(limit) else {
+            throw RPCStatus(.invalidArgument, "field ReadEventsRequest.limit: \(request.limit) is not a page size; give 1 to "
+                            + "\(ReadEventsRequest.maximumLimit), or 0 for 1000")
+        }
         let from = max(1, request.fromPosition)
         try await checkRange(from, field: "from_position")
-        return try await page(from: from, selector: request.selector, limit: request.limit)
+        return try await page(from: from, selector: request.selector, limit: limit)
     }
 
     public func vpas(_ request: VPAListRequest) async throws(RPCStatus) -> VPAListResponse {

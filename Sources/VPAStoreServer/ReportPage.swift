@@ -21,6 +21,12 @@ import VPAModel
 enum ReportPage {
     static func page(store: LocalStore, configuration: ServeConfiguration) -> OperationsPage {
         OperationsPage(path: "/report") { request in
+            // A server that admits RPC peers by client certificate alone has no secret the plain-HTTP
+            // listener could ask for: it does not hand the store's contents to whoever reaches that port.
+            if configuration.token == nil, configuration.tls?.requiresClientCertificate == true {
+                return .text(.forbidden, "this server admits peers by client certificate and has no --token-file; "
+                             + "/report is served only with a token: give serve --token-file")
+            }
             if let token = configuration.token, !authorized(request.headers, token: token) {
                 let presented = request.headers.first(name: "Authorization") != nil
                 return .text(.unauthorized, presented

@@ -200,6 +200,33 @@ struct ReportDrawingTests {
         #expect(page.all("h2").first?.allText.hasPrefix("Deployment shop/web (VPA web") == true)
     }
 
+    /// Amounts at the edges a log can hold (a saturated `8Ei` limit, a negative lower bound) and a
+    /// window of centuries draw a page with a handful of ticks, instead of trapping the server.
+    @Test func extremeAmountsAndWindowsDrawAPage() async throws {
+        var h = HistoryBuilder()
+        let vpa = h.stream(.vpa, key: "vpa:shop/web", namespace: "shop", name: "web")
+        h.append(.vpaObserved(VPAObservation(namespace: "shop", name: "web", targetKind: "Deployment", targetName: "web",
+                                             updateMode: .inPlaceOrRecreate)), at: H.at(0), stream: vpa)
+        let huge = ResourceRequirements(requests: ResourceList(cpuMillicores: 250, memoryBytes: 256 << 20),
+                                        limits: ResourceList(cpuMillicores: .max, memoryBytes: .max))
+        h.append(.podObserved(H.pod("shop", Self.web1.name, uid: Self.web1.uid, desired: huge, status: huge)), at: H.at(0), pod: Self.web1)
+        h.append(.recommendationPublished(PublishedRecommendation(containers: [
+            ContainerRecommendation(container: "app", target: ResourceList(cpuMillicores: 400, memoryBytes: 380 << 20),
+                                    lowerBound: ResourceList(cpuMillicores: -Int64.max, memoryBytes: -Int64.max),
+                                    upperBound: ResourceList(cpuMillicores: .max, memoryBytes: .max),
+                                    uncappedTarget: ResourceList(cpuMillicores: 400, memoryBytes: 380 << 20))])), at: H.at(5), stream: vpa)
+        let history = try await ReportHistory.load(.pod(namespace: "shop", name: Self.web1.name),
+                                                   since: try Timestamp(rfc3339: "0001-01-01T00:00:00Z"),
+                                                   until: try Timestamp(rfc3339: "9999-12-31T00:00:00Z"),
+                                                   from: RecordsSource(records: h.records))
+        let report = ResourceReport.render(history, options: ReportOptions(sourceName: "test", generatedAt: H.at(70)))
+        let page = try XMLNode.parse(report.html)
+        let memory = try Self.lane(page, pod: Self.web1.name, resource: "memory")
+        #expect(!memory.all("path", class: "actual-limit").isEmpty)
+        let timeTicks = try #require(memory.all("g", class: "x-axis").first).all("text")
+        #expect((1...9).contains(timeTicks.count), "\(timeTicks.count) time ticks")
+    }
+
     @Test func anEmptyHistoryGivesAPageThatSaysSo() async throws {
         let (report, page) = try await Self.render(.pod(namespace: "shop", name: "nothing-here"), records: Self.history().builder.records)
         #expect(report.summary.isEmpty)

@@ -37,6 +37,23 @@ struct ParityWireTests {
         }
     }
 
+    /// Values at the edge of what a file or a peer can send are bounded, not trapped on: a ratio
+    /// read from a saturated quantity (`10P`), and a checkpoint's sample count near Int64.max,
+    /// which the recommender would add 1 to.
+    @Test func extremePolicyAndCheckpointValuesAreBounded() throws {
+        var vpa = Self.vpa
+        vpa.containerPolicies[0].oomBumpUpRatio = Double(Int64.max) / 1000
+        guard case .vpaObserved(let decoded) = try Self.roundTrip(.vpaObserved(vpa)) else { Issue.record("not a VPA"); return }
+        #expect(decoded.containerPolicies[0].oomBumpUpRatio == Double(Int64.max) / 1000)
+        let huge = RecommenderCheckpoint(consumedPosition: 1, containers: [RecommenderCheckpoint.Container(
+            name: "app", checkpoint: ContainerCheckpoint(cpuHistogram: HistogramCheckpoint(), memoryHistogram: HistogramCheckpoint(),
+                                                         firstSampleStart: nil, lastSampleStart: nil, totalSamplesCount: Int.max))])
+        guard case .recommenderCheckpoint(let restored) = try Self.roundTrip(.recommenderCheckpoint(huge)) else {
+            Issue.record("not a checkpoint"); return
+        }
+        #expect(restored.containers.first?.checkpoint.totalSamplesCount == Int(Int32.max))
+    }
+
     @Test func ingestItemsRoundTrip() throws {
         let checkpoint = UpstreamCheckpointObservation(namespace: "shop", vpaName: "web", containerName: "app", checkpoint: ContainerCheckpoint(
             cpuHistogram: HistogramCheckpoint(referenceTimestamp: Timestamp(unixMilliseconds: 1_000), bucketWeights: [3: 10_000], totalWeight: 2.5),

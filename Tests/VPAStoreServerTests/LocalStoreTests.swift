@@ -22,6 +22,23 @@ import VPAStoreTestSupport
         }
     }
 
+    /// The page size is checked as the wire decoder checks it: 0 is the default page, and a
+    /// size the server would refuse is refused here too (0 or less once indexed an empty page).
+    @Test func readEventsChecksThePageSizeAsTheWireDoes() async throws {
+        try await withStore(.inProcess) { store in
+            _ = try await store.ingest(IngestRequest(observedAt: minute(0), observations: [.pod(Pods.pod("web-0"))]))
+            #expect(try await store.readEvents(ReadEventsRequest(fromPosition: 1, limit: 0)).events.count >= 1)
+            for limit in [-1, ReadEventsRequest.maximumLimit + 1] {
+                do throws(RPCStatus) {
+                    _ = try await store.readEvents(ReadEventsRequest(fromPosition: 1, limit: limit))
+                    Issue.record("limit \(limit) was read")
+                } catch {
+                    #expect(error.code == .invalidArgument && error.message.contains("ReadEventsRequest.limit"), "\(error)")
+                }
+            }
+        }
+    }
+
     /// `--db` reads next to a writer: a read-only LocalStore of the same file sees what the
     /// writing one committed, and refuses to write.
     @Test func aReaderOfTheFileSeesTheWritersCommitsAndCannotWrite() async throws {

@@ -28,7 +28,9 @@ enum Markup {
     /// `12.3`, `-0.5`, `100`: one decimal at most, no exponent (SVG path syntax).
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        let tenths = Int64((value * 10).rounded())
+        // Clamped: a coordinate from an extreme or negative amount must not trap Int64(_:); no
+        // drawing is a billion pixels wide.
+        let tenths = Int64((min(max(value, -1e9), 1e9) * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
         let magnitude = tenths.magnitude
         return magnitude % 10 == 0 ? "\(sign)\(magnitude / 10)" : "\(sign)\(magnitude / 10).\(magnitude % 10)"

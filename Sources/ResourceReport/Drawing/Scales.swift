@@ -34,7 +34,10 @@ public struct TimeScale: Sendable {
     /// a day or more (`2026-12-05`).
     public func ticks(maximumCount: Int = 8) -> [(time: Timestamp, label: String)] {
         let span = end.milliseconds(since: start)
-        let step = Self.steps.first { span / $0 < Int64(maximumCount) } ?? Self.steps[Self.steps.count - 1]
+        // Past the largest round step (a year), whole years, so a window of centuries from a
+        // `/report?since=` still gives at most `maximumCount` ticks.
+        let largest = Self.steps[Self.steps.count - 1]
+        let step = Self.steps.first { span / $0 < Int64(maximumCount) } ?? largest * (span / largest / Int64(max(1, maximumCount)) + 1)
         var first = start.unixMilliseconds / step * step
         if first < start.unixMilliseconds { first += step }
         var ticks: [(Timestamp, String)] = []
@@ -55,7 +58,9 @@ public struct TimeScale: Sendable {
             }
             previousDay = day
             ticks.append((Timestamp(unixMilliseconds: tick), label))
-            tick += step
+            let (next, overflow) = tick.addingReportingOverflow(step)
+            if overflow { break }
+            tick = next
         }
         return ticks
     }
@@ -105,7 +110,7 @@ public struct QuantityScale: Sendable {
 
     /// The y of `amount` (0 at the bottom).
     public func y(_ amount: Int64) -> Double {
-        top + height - Double(amount) / Double(maximum) * height
+        top + height - Double(min(max(amount, 0), maximum)) / Double(maximum) * height
     }
 
     /// The y of the bottom (0).

@@ -74,8 +74,10 @@ struct QuerySource {
                 page = try await store.readEvents(request)
             } catch where error.code == .outOfRange {
                 guard let first = try? await store.serverInfo().firstPosition, from < first else { throw CLIError("\(name): \(error)") }
-                writeToStandardError("note: the log was compacted: the history starts at position \(first); events before it "
-                                     + "were removed (\(error.message))\n")
+                // The store's message says why (a compaction's cut names itself); retention of old
+                // usage samples can also move the first position.
+                writeToStandardError("note: the history starts at position \(first); events before it were removed "
+                                     + "(\(error.message))\n")
                 from = first
                 continue
             } catch {
