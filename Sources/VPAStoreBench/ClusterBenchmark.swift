@@ -85,15 +85,26 @@ public struct ClusterBenchmark {
                               detail: "\(watched.eventsDelivered) deliveries, every event to every watcher; max \(lag.percentile(1)) ms; "
                                 + "watchers read positions and commit times, not bodies"))
         }
+        lines.append(Line(workload: "ingest with \(settings.watchers) watchers ÷ without",
+                          figure: String(format: "%.2f", watched.eventsPerSecond / plain.eventsPerSecond), detail: "target ≥ 0.8"))
 
         progress("point queries…")
         let point = PointQueryBenchmark(endpoint: server.endpoint, settings: .init(
             pods: settings.pods, calls: settings.calls, inFlight: settings.inFlight, connections: settings.pointConnections))
-        for row in try await point.run() {
-            lines.append(Line(workload: "GetActualResources: \(row.workload)",
-                              figure: String(format: "%.0f calls/s", row.callsPerSecond),
-                              detail: String(format: "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs", row.latencies.percentile(0.5).microseconds,
-                                             row.latencies.percentile(0.99).microseconds, row.latencies.percentile(0.999).microseconds)))
+        let (pointRows, answerBytes) = try await point.run()
+        lines += pointRows.map { pointLine("GetActualResources: \($0.workload)", calls: $0.callsPerSecond, $0.latencies) }
+
+        progress("echo floor…")
+        let echo = try EchoFloorBenchmark(frameBytes: answerBytes - 4, calls: settings.calls, inFlight: settings.inFlight).run()
+        lines += echo.map { pointLine("floor: TCP echo of \(answerBytes) bytes, \($0.workload)", calls: $0.callsPerSecond, $0.latencies) }
+        if pointRows.count == 3, echo.count == 2 {
+            let single = pointRows[0].latencies.percentile(0.5).microseconds / echo[0].latencies.percentile(0.5).microseconds
+            lines.append(Line(workload: "GetActualResources 1 in flight, p50 ÷ echo p50", figure: String(format: "%.1f", single),
+                              detail: "target ≤ 1.5"))
+            let pipelined = pointRows[2].callsPerSecond / echo[1].callsPerSecond
+            lines.append(Line(workload: "GetActualResources \(pointRows[2].workload) ÷ echo \(settings.inFlight) in flight",
+                              figure: String(format: "%.2f", pipelined),
+                              detail: String(format: "calls/s; target ≥ 0.6, or ≥ 60000 calls/s (%.0f)", pointRows[2].callsPerSecond)))
         }
 
         progress("audit queries…")
@@ -124,7 +135,7 @@ public struct ClusterBenchmark {
                           detail: "\(baseline.events) events, \(perCommit) per transaction (the ingest's average per call), no RPC, no projections"))
         lines.append(Line(workload: "ingest ÷ baseline",
                           figure: String(format: "%.2f", total / seconds / baseline.eventsPerSecond),
-                          detail: String(format: "all ingest phases: %.0f events/s", total / seconds)))
+                          detail: String(format: "all ingest phases: %.0f events/s; target ≥ 0.25", total / seconds)))
 
         progress("replay…")
         let store = try EventStore(path: server.databasePath)
@@ -146,6 +157,12 @@ public struct ClusterBenchmark {
                                          feed.lag.percentile(0.99).microseconds / 1000),
                           detail: "\(feed.churnPerSecond) pod changes/s for 5 s, \(feed.lag.count) events; batches close at 300 observations or 100 ms"))
         return lines
+    }
+
+    private func pointLine(_ workload: String, calls: Double, _ latencies: Latencies) -> Line {
+        Line(workload: workload, figure: String(format: "%.0f calls/s", calls),
+             detail: String(format: "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs", latencies.percentile(0.5).microseconds,
+                            latencies.percentile(0.99).microseconds, latencies.percentile(0.999).microseconds))
     }
 
     private func ingestLine(_ workload: String, _ phase: IngestBenchmark.Phase, _ connections: String) -> Line {

@@ -40,12 +40,17 @@ public struct PointQueryBenchmark: Sendable {
         self.settings = settings
     }
 
-    public func run() async throws -> [Row] {
+    /// The rows, and the bytes the server writes for one answer (its message and status frames
+    /// with their length prefixes): the size the echo floor echoes.
+    public func run() async throws -> (rows: [Row], answerBytes: Int) {
         var rows: [Row] = []
         let one = StoreClient(endpoint: endpoint, peerName: "vpa-store bench")
         _ = try await one.health()
         // Warm up the connection, the server's caches and the allocator.
         _ = try await sequential(one, calls: min(2000, settings.calls))
+        let sample = try await one.actualResources(request(0))
+        let answerBytes = 8 + FrameCodec.encode(Frame(callID: 1, .message(sample.encoded()))).count
+            + FrameCodec.encode(Frame(callID: 1, .status(.ok))).count
         rows.append(try await sequential(one, calls: settings.calls))
         rows.append(try await concurrent([one], inFlight: settings.inFlight, label: "1 connection, \(settings.inFlight) in flight"))
         await one.close()
@@ -54,7 +59,7 @@ public struct PointQueryBenchmark: Sendable {
         rows.append(try await concurrent(many, inFlight: settings.inFlight,
                                          label: "\(settings.connections) connections, \(settings.inFlight) in flight each"))
         for client in many { await client.close() }
-        return rows
+        return (rows, answerBytes)
     }
 
     private func sequential(_ client: StoreClient, calls: Int) async throws -> Row {
