@@ -48,7 +48,9 @@ public final class LocalStore: StoreAPI {
                             logger: Logger = Logger(label: "vpa-store.local")) throws -> LocalStore {
         let store = try EventStore(path: path, access: access)
         let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // A writer in this process (tests, `ingest --db`) reads its own point reads the server's way.
         let core = StoreCore(store: store, metrics: StoreMetrics(), recentCapacity: access == .readOnly ? 0 : 1024,
+                             publishesResources: access == .readWrite,
                              executor: thread.next().executor)
         let settings = ServerSettings(database: path, listen: "", maxFrameBytes: 0, tokenRequired: false, timeouts: timeouts,
                                       watchBufferEvents: 0, watchProgressIntervalMilliseconds: 0, shutdownGraceMilliseconds: 0)
@@ -86,7 +88,8 @@ public final class LocalStore: StoreAPI {
     }
 
     public func actualResources(_ request: ActualResourcesRequest) async throws(RPCStatus) -> ActualResourcesResponse {
-        try await store { core throws(StoreError) in try await core.actualResources(request) }
+        if let answer = core.publishedResources?.answer(request) { return answer }
+        return try await store { core throws(StoreError) in try await core.actualResources(request) }
     }
 
     public func resizeState(_ request: ResizeStateRequest) async throws(RPCStatus) -> ResizeStateResponse {
@@ -127,6 +130,7 @@ public final class LocalStore: StoreAPI {
     /// Waits for the calls in progress, refuses later ones (UNAVAILABLE), writes a snapshot and
     /// lets the file go; a second close does nothing.
     public func close() async {
+        core.publishedResources?.close()
         guard await gate.close() else { return }
         await core.close()
         try? await ownThread?.shutdownGracefully()

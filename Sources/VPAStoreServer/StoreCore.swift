@@ -13,6 +13,9 @@ actor StoreCore {
     private let metrics: StoreMetrics
     /// The last committed events for live Watch delivery, readable without this actor.
     nonisolated let recent: RecentEvents
+    /// Every live pod's current resources, readable without this actor (a server's point reads);
+    /// nil where nothing reads them that way (`--db` commands: building it would cost each of them).
+    nonisolated let publishedResources: PublishedResources?
     /// Ingest calls waiting for the next group commit, in arrival order.
     private var pendingIngests: [PendingIngest] = []
     private var groupCommitScheduled = false
@@ -23,11 +26,14 @@ actor StoreCore {
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    init(store: EventStore, metrics: StoreMetrics, recentCapacity: Int, executor: any SerialExecutor) {
+    init(store: EventStore, metrics: StoreMetrics, recentCapacity: Int, publishesResources: Bool = false,
+         executor: any SerialExecutor) {
         self.executor = executor
         self.store = store
         self.metrics = metrics
         self.recent = RecentEvents(capacity: recentCapacity, head: store.headPosition)
+        self.publishedResources = publishesResources ? PublishedResources(metrics: metrics) : nil
+        publishedResources?.rebuild(from: store)
         store.keepsAppendedEvents = true
         metrics.headMoved(to: store.headPosition)
     }
@@ -162,6 +168,9 @@ actor StoreCore {
             metrics.eventAppended(event.body.type)
             return EventRecord(event: event, stream: store.stream(event.streamID))
         }
+        // Before the commit's calls are answered: a client that reads after its write sees it.
+        publishedResources?.update(streams: Set(records.lazy.filter { $0.event.body.type != .usageSampled }.map(\.event.streamID)),
+                                   from: store)
         recent.publish(records, head: head)
         metrics.headMoved(to: head)
     }

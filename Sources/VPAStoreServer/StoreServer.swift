@@ -42,7 +42,7 @@ public final class StoreServer: Service, Sendable {
         store.compactionKeep = configuration.compactionKeep
         metrics = StoreMetrics()
         core = StoreCore(store: store, metrics: metrics, recentCapacity: configuration.watchBufferEvents,
-                         executor: storeThread.next().executor)
+                         publishesResources: true, executor: storeThread.next().executor)
         if let mode = configuration.inPlaceMode { try await core.setInPlaceMode(mode, now: .now) }
         let local = LocalStore(core: core, settings: configuration.settings, logger: logger,
                                activity: { [metrics] in (metrics.openConnectionCount, metrics.watcherCount) })

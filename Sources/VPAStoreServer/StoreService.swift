@@ -36,6 +36,14 @@ final class StoreService: RPCService {
         metrics.connectionsChanged(by: delta)
     }
 
+    /// A point read of the present, from the resources `StoreCore` publishes after each commit;
+    /// every other call, and any request the published views cannot answer, goes through `handle`.
+    func immediateAnswer(method: String, payload: [UInt8]) -> [UInt8]? {
+        guard method == StoreMethod.getActualResources.rawValue, let published = core.publishedResources,
+              let request = try? ActualResourcesRequest(decoding: payload), let answer = published.answer(request) else { return nil }
+        return answer.encoded()
+    }
+
     /// Small answers (a point read, a write's summary) are built at once with `call.respond(_:)`;
     /// answers that may fill a frame (pages, lists) with `call.respond(building:)`, which first
     /// reserves room for them in the connection's budget (see `ServerCall`).

@@ -15,7 +15,9 @@ enum RawConnection {
 
     /// Connects to 127.0.0.1:`port`, writes `bytes`, optionally half-closes, and reads until the
     /// server closes or `timeout` passes.
-    static func exchange(port: Int, _ bytes: [UInt8], halfClose: Bool = false,
+    /// With `afterFirstFrame`, those bytes are written once the first whole frame has arrived
+    /// (the welcome, when `bytes` is a hello), in one write.
+    static func exchange(port: Int, _ bytes: [UInt8], afterFirstFrame: [UInt8] = [], halfClose: Bool = false,
                          timeout: Duration = .seconds(15)) async throws -> Reply {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
@@ -31,8 +33,15 @@ enum RawConnection {
             let received = try await withThrowingTaskGroup(of: ([UInt8], Bool)?.self) { group in
                 group.addTask {
                     var all: [UInt8] = []
+                    var pending = afterFirstFrame
                     do {
-                        for try await var buffer in inbound { all += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+                        for try await var buffer in inbound {
+                            all += buffer.readBytes(length: buffer.readableBytes) ?? []
+                            if !pending.isEmpty, all.count >= 4, all.count - 4 >= all[0..<4].reduce(0, { $0 << 8 | Int($1) }) {
+                                try await outbound.write(ByteBuffer(bytes: pending))
+                                pending = []
+                            }
+                        }
                     } catch {
                         // A reset by the server is a close too.
                     }

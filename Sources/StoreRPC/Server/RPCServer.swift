@@ -33,6 +33,7 @@ public final class RPCServer: Sendable {
     public func bind() async throws -> SocketAddress? {
         let maximumFrameBytes = configuration.maximumFrameBytes
         let maximumHelloBytes = configuration.limits.maximumHelloBytes
+        let service = service
         // Read before binding: unusable certificate files stop the server with the file and the reason.
         let tls = try configuration.tls.map { tls throws(TLSSetupError) in try ServerTLSInstaller(tls, logger: logger) }
         let bootstrap = ServerBootstrap(group: group)
@@ -44,6 +45,7 @@ public final class RPCServer: Sendable {
                 try tls?.install(on: channel)
                 try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes,
                                                                   maximumFirstFrameBytes: maximumHelloBytes)
+                try channel.pipeline.syncOperations.addHandler(ImmediateCallHandler(service: service, maximumFrameBytes: maximumFrameBytes))
                 return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
             }
         }
@@ -125,8 +127,14 @@ public final class RPCServer: Sendable {
         let peer = channel.channel.remoteAddress.map { "\($0)" } ?? "unknown"
         do {
             try await channel.executeThenClose { inbound, outbound in
+                // The immediate-call handler's slot (see `ImmediateCallHandler`); a pipeline without one
+                // (never, as built above) gets a slot of its own that nothing else shares.
+                let slot = (try? await channel.channel.eventLoop.submit {
+                    try channel.channel.pipeline.syncOperations.handler(type: ImmediateCallHandler.self).slot
+                }.get()) ?? ConnectionSlot()
                 let connection = ServerConnection(channel: channel.channel, outbound: outbound, peer: peer,
-                                                  service: service, configuration: configuration, logger: logger)
+                                                  service: service, configuration: configuration, logger: logger, slot: slot)
+                slot.attach(connection)
                 let key = ObjectIdentifier(connection)
                 let admission = state.withLockedValue { state -> Result<Bool, RPCStatus> in
                     if let refusal = refusal(admitting: state.connections.values) { return .failure(refusal) }

@@ -18,9 +18,16 @@ public protocol RPCService: Sendable {
 
     /// Told when a connection opened (+1) or closed (-1).
     func connectionsChanged(by delta: Int)
+
+    /// The one response message of a call the service can answer at once, from memory, without
+    /// waiting for anything (the call then ends OK); nil takes the call the usual way, through
+    /// `handle`. Called on a network event loop: it must not block or take long. Errors, too,
+    /// take the usual way (return nil), so each call has one place that words them.
+    func immediateAnswer(method: String, payload: [UInt8]) -> [UInt8]?
 }
 
 extension RPCService {
     public func callEnded(method: String, status: RPCStatus.Code, duration: Duration) {}
     public func connectionsChanged(by delta: Int) {}
+    public func immediateAnswer(method: String, payload: [UInt8]) -> [UInt8]? { nil }
 }

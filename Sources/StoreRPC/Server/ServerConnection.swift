@@ -22,6 +22,8 @@ final class ServerConnection: Sendable {
     private let state = NIOLockedValueBox<State>(State())
     /// Bytes of answers waiting for the peer; the reader pauses while they are above the limit.
     private let budget: OutboundBudget
+    /// Shared with the `ImmediateCallHandler` before this connection in the pipeline.
+    private let slot: ConnectionSlot
 
     private struct State {
         /// Calls that have not ended, by id: an id is taken until its call ends.
@@ -36,7 +38,8 @@ final class ServerConnection: Sendable {
     }
 
     init(channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<Frame>, peer: String, service: any RPCService,
-         configuration: RPCServerConfiguration, logger: Logger) {
+         configuration: RPCServerConfiguration, logger: Logger, slot: ConnectionSlot) {
+        self.slot = slot
         self.channel = channel
         self.outbound = outbound
         self.peer = peer
@@ -50,6 +53,17 @@ final class ServerConnection: Sendable {
 
     /// Whether the handshake completed.
     var isWelcomed: Bool { state.withLockedValue { $0.welcomed } }
+
+    /// Whether a request with `callID` may be answered at once (`ImmediateCallHandler`): the
+    /// conditions `start` checks before it starts a call, without registering one, since the
+    /// answer leaves before the next frame is read.
+    func admitsImmediateCall(_ callID: UInt64) -> Bool {
+        state.withLockedValue { state in
+            guard state.welcomed, !state.draining, callID != 0, state.calls[callID] == nil else { return false }
+            state.lastCallID = max(state.lastCallID, callID)
+            return true
+        }
+    }
 
     func run(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
         // A peer that connects and never says hello must not hold the connection forever.
@@ -118,6 +132,7 @@ final class ServerConnection: Sendable {
     private func dispatch(_ frame: Frame) async throws -> Bool {
         switch frame.kind {
         case .request(let request):
+            defer { slot.requestStarted() }
             // Room for the call's answer is reserved before the call starts: while the peer leaves
             // answers unread, the budget stays full and its next calls are not read (backpressure).
             let reserved = await budget.admit()
