@@ -27,6 +27,8 @@ extension ServerInfo: WireMessage {
         m.pointee.store_id = arena.cString(storeID)
         m.pointee.head_position = headPosition
         m.pointee.first_position = firstPosition
+        m.pointee.in_place_mode_setting = .init(rawValue: shiftedNumber(inPlaceMode, in: WireEnums.inPlaceModes))
+        // The deprecated string too: a client older than the enum reads an absent one as `auto`.
         m.pointee.in_place_mode = arena.cString(inPlaceMode.rawValue)
         m.pointee.in_place_detected = inPlaceDetected ? 1 : 0
         m.pointee.started_at_ms = startedAt.unixMilliseconds
@@ -53,7 +55,8 @@ extension ServerInfo: WireMessage {
             return ServerInfo(
                 serverVersion: wireString(m.server_version), protocolVersion: m.protocol_version, storeID: wireString(m.store_id),
                 headPosition: m.head_position, firstPosition: m.first_position,
-                inPlaceMode: try parseInPlaceMode(named: givenString(m.in_place_mode), field: "ServerInfo.in_place_mode") ?? .auto,
+                inPlaceMode: try decodeInPlaceMode(m.in_place_mode_setting.rawValue, enumField: "ServerInfo.in_place_mode_setting",
+                                                   name: givenString(m.in_place_mode), nameField: "ServerInfo.in_place_mode") ?? .auto,
                 inPlaceDetected: m.in_place_detected != 0, startedAt: Timestamp(unixMilliseconds: m.started_at_ms),
                 openConnections: m.open_connections, watchers: m.watchers,
                 settings: ServerSettings(

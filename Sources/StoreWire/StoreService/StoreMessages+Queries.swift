@@ -129,7 +129,7 @@ extension ResizesRequest: WireMessage {
     public func encoded() -> [UInt8] {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_resizes_request__init)
-        m.pointee.state = arena.optionalCString(state?.rawValue)
+        m.pointee.state_filter = .init(rawValue: shiftedNumber(state, in: WireEnums.resizeStates))
         m.pointee.namespace_ = arena.optionalCString(namespace)
         m.pointee.now_ms = now?.unixMilliseconds ?? 0
         m.pointee.timeouts = encodeTimeouts(timeouts, arena)
@@ -139,7 +139,8 @@ extension ResizesRequest: WireMessage {
     public init(decoding bytes: [UInt8]) throws(WireError) {
         self = try decodeMessage(bytes, "vpa.store.v1.ListResizesRequest", vpa__store__v1__list_resizes_request__unpack,
                                  vpa__store__v1__list_resizes_request__free_unpacked) { (m) throws(WireError) in
-            ResizesRequest(state: try parseResizeState(named: givenString(m.state), field: "ListResizesRequest.state"),
+            ResizesRequest(state: try decodeResizeState(m.state_filter.rawValue, enumField: "ListResizesRequest.state_filter",
+                                                        name: givenString(m.state), nameField: "ListResizesRequest.state"),
                            namespace: givenString(m.namespace_), now: givenTime(m.now_ms),
                            timeouts: try decodeTimeouts(m.timeouts, field: "ListResizesRequest.timeouts"))
         }

@@ -110,7 +110,7 @@ extension IngestRequest: WireMessage {
             m.pointee.expected_head = expectedHead
         }
         m.pointee.observed_at_ms = observedAt?.unixMilliseconds ?? 0
-        m.pointee.in_place_mode = arena.optionalCString(inPlaceMode?.rawValue)
+        m.pointee.in_place_mode_setting = .init(rawValue: shiftedNumber(inPlaceMode, in: WireEnums.inPlaceModes))
         let items = observations.map { observation in
             let item = arena.message(vpa__store__v1__ingest_item__init)
             switch observation {
@@ -188,7 +188,8 @@ extension IngestRequest: WireMessage {
                 ? try nonNegative(m.expected_head, field: "IngestRequest.expected_head") : nil
             return IngestRequest(
                 idempotencyKey: givenString(m.idempotency_key), expectedHead: expected, observedAt: givenTime(m.observed_at_ms),
-                inPlaceMode: try parseInPlaceMode(named: givenString(m.in_place_mode), field: "IngestRequest.in_place_mode"),
+                inPlaceMode: try decodeInPlaceMode(m.in_place_mode_setting.rawValue, enumField: "IngestRequest.in_place_mode_setting",
+                                                   name: givenString(m.in_place_mode), nameField: "IngestRequest.in_place_mode"),
                 observations: observations)
         }
     }
