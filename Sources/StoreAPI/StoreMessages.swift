@@ -241,13 +241,13 @@ public struct ActualResourcesResponse: Hashable, Sendable {
 
 /// One pod's resize state at `now`.
 public struct ResizeStateRequest: Hashable, Sendable {
-    public var pod: PodName
+    public var pod: PodKey
     /// nil = the server's clock.
     public var now: Timestamp?
     /// nil = the server's settings.
     public var timeouts: ResizeTimeouts?
 
-    public init(pod: PodName, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil) {
+    public init(pod: PodKey, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil) {
         self.pod = pod
         self.now = now
         self.timeouts = timeouts

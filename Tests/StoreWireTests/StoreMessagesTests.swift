@@ -60,11 +60,11 @@ import VPAModel
                                      timeouts: ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 2))
         #expect(try ResizesRequest(decoding: resizes.encoded()) == resizes)
         let events = ReadEventsRequest(fromPosition: 3, limit: 10, selector: EventSelector(
-            pod: PodName(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))
+            pod: PodKey(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))
         #expect(try ReadEventsRequest(decoding: events.encoded()) == events)
         for streams in [EventSelector(streamKind: .vpa, namespace: "shop", name: "web"), EventSelector(namespace: "shop"),
                         EventSelector(streamKind: .pod, name: "web-0"),
-                        EventSelector(pod: PodName(namespace: "shop", name: "web-0"), streamKind: .pod)] {
+                        EventSelector(pod: PodKey(namespace: "shop", name: "web-0"), streamKind: .pod)] {
             let request = ReadEventsRequest(fromPosition: 1, limit: 5, selector: streams)
             #expect(try ReadEventsRequest(decoding: request.encoded()) == request)
         }

@@ -156,7 +156,7 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
         streamKind = known
     }
     if let pod, let namespace {
-        return EventSelector(pod: PodName(namespace: namespace, name: pod), streamKind: streamKind, name: givenString(m.name),
+        return EventSelector(pod: PodKey(namespace: namespace, name: pod), streamKind: streamKind, name: givenString(m.name),
                              type: type, since: givenTime(m.since_ms), until: givenTime(m.until_ms))
     }
     return EventSelector(streamKind: streamKind, namespace: namespace, name: givenString(m.name), type: type,

@@ -99,7 +99,7 @@ extension ResizeStateRequest: WireMessage {
             guard let name = givenString(m.pod) else {
                 throw .invalidValue(field: "GetResizeStateRequest.pod", reason: "empty; name the pod")
             }
-            return ResizeStateRequest(pod: PodName(namespace: namespace, name: name), now: givenTime(m.now_ms),
+            return ResizeStateRequest(pod: PodKey(namespace: namespace, name: name), now: givenTime(m.now_ms),
                                       timeouts: try decodeTimeouts(m.timeouts, field: "GetResizeStateRequest.timeouts"))
         }
     }

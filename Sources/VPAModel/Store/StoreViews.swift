@@ -125,17 +125,6 @@ public struct EventRecord: Hashable, Sendable {
     }
 }
 
-/// A pod by namespace and name (every UID the name has had).
-public struct PodName: Hashable, Sendable {
-    public var namespace: String
-    public var name: String
-
-    public init(namespace: String, name: String) {
-        self.namespace = namespace
-        self.name = name
-    }
-}
-
 /// A live pod with everything the updater reads about it: the observation (phase, start time,
 /// owners, container states), its actual resources and its resize state.
 public struct PodRecord: Hashable, Sendable {
