@@ -238,7 +238,7 @@ public actor UpdaterRunner {
         switch decision.action {
         case .resizeInPlace(let targets):
             if let previous = sent[key], previous.resize == targets, !pod.specHas(targets),
-               now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+               now < previous.at.advanced(by: configuration.resendAfter) {
                 summary.alreadyRequested += 1
                 logger.debug("Resize already requested; waiting for the store to see the new spec", metadata: ["pod": "\(name)"])
                 return
@@ -276,7 +276,7 @@ public actor UpdaterRunner {
         let name = pod.key.description
         let key = Self.podKey(decision)
         if let previous = sent[key], previous.resize == nil,
-           now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+           now < previous.at.advanced(by: configuration.resendAfter) {
             summary.alreadyRequested += 1
             logger.debug("Eviction already requested; waiting for the pod to go", metadata: ["pod": "\(name)"])
             return

@@ -287,8 +287,8 @@ actor StoreCore {
     private static func merge(_ requested: ResizeTimeouts?, _ defaults: ResizeTimeouts) -> ResizeTimeouts {
         guard let requested else { return defaults }
         return ResizeTimeouts(
-            deferredMilliseconds: requested.deferredMilliseconds > 0 ? requested.deferredMilliseconds : defaults.deferredMilliseconds,
-            inProgressMilliseconds: requested.inProgressMilliseconds > 0 ? requested.inProgressMilliseconds : defaults.inProgressMilliseconds)
+            deferred: requested.deferred > .zero ? requested.deferred : defaults.deferred,
+            inProgress: requested.inProgress > .zero ? requested.inProgress : defaults.inProgress)
     }
 }
 

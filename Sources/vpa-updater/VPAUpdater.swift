@@ -136,10 +136,8 @@ struct VPAUpdater: AsyncParsableCommand {
     var plannerConfiguration: UpdaterConfiguration {
         UpdaterConfiguration(minReplicas: minReplicas, evictionTolerance: evictionTolerance,
                              podUpdateThreshold: podUpdateThreshold,
-                             podLifetimeUpdateThresholdMilliseconds: lifetimeThreshold.wholeMilliseconds,
-                             evictAfterOOMThresholdMilliseconds: evictAfterOOMThreshold.wholeMilliseconds,
-                             resizeTimeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout.wholeMilliseconds,
-                                                            inProgressMilliseconds: inProgressTimeout.wholeMilliseconds))
+                             podLifetimeUpdateThreshold: lifetimeThreshold, evictAfterOOMThreshold: evictAfterOOMThreshold,
+                             resizeTimeouts: ResizeTimeouts(deferred: deferredTimeout, inProgress: inProgressTimeout))
     }
 
     func run() async throws {

@@ -57,7 +57,7 @@ import VPAModel
         let atTime = ActualResourcesRequest(at: .time(Timestamp(unixMilliseconds: 1_000)))
         #expect(try ActualResourcesRequest(decoding: atTime.encoded()) == atTime)
         let resizes = ResizesRequest(state: .pendingDeferred, namespace: "shop", now: Timestamp(unixMilliseconds: 1),
-                                     timeouts: ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 2))
+                                     timeouts: ResizeTimeouts(deferred: .milliseconds(1), inProgress: .milliseconds(2)))
         #expect(try ResizesRequest(decoding: resizes.encoded()) == resizes)
         let events = ReadEventsRequest(fromPosition: 3, limit: 10, selector: EventSelector(
             pod: PodKey(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))

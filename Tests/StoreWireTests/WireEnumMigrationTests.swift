@@ -53,8 +53,8 @@ import VPAModel
                               inPlaceMode: .disabled, inPlaceDetected: false, startedAt: Timestamp(unixMilliseconds: 0),
                               openConnections: 0, watchers: 0, settings: ServerSettings(
                                 database: "", listen: "", maxFrameBytes: 0, tokenRequired: false,
-                                timeouts: ResizeTimeouts(deferredMilliseconds: 0, inProgressMilliseconds: 0),
-                                watchBufferEvents: 0, watchProgressIntervalMilliseconds: 0, shutdownGraceMilliseconds: 0))
+                                timeouts: ResizeTimeouts(deferred: .milliseconds(0), inProgress: .milliseconds(0)),
+                                watchBufferEvents: 0, watchProgressInterval: .zero, shutdownGrace: .zero))
         let bytes = info.encoded()
         #expect(bytes.indices.contains { bytes[$0...].starts(with: field(6, "disabled")) })
         #expect(bytes.indices.contains { bytes[$0...].starts(with: [12 << 3, 3]) })

@@ -67,7 +67,7 @@ import VPAStoreTestSupport
 
     /// Each method with a baseline request that reaches deep into the server, and its message type.
     static var requests: [(StoreMethod, [UInt8], UnsafePointer<ProtobufCMessageDescriptor>)] {
-        let timeouts = ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 1)
+        let timeouts = ResizeTimeouts(deferred: .milliseconds(1), inProgress: .milliseconds(1))
         let pod = PodKey(namespace: "shop", name: "web-0")
         let selector = EventSelector(pod: pod, type: .podObserved, since: minute(0), until: minute(9))
         return [

@@ -96,7 +96,7 @@ import VPAStoreTestSupport
             #expect(late.resize.timedOut)
             let custom = try await client.resizeState(ResizeStateRequest(
                 pod: PodKey(namespace: "shop", name: "web-0"), now: minute(4),
-                timeouts: ResizeTimeouts(deferredMilliseconds: 60_000, inProgressMilliseconds: 0)))
+                timeouts: ResizeTimeouts(deferred: .milliseconds(60_000), inProgress: .milliseconds(0))))
             #expect(custom.resize.timedOut)
             let idle = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-1"), now: minute(4)))
             #expect(idle.resize.state == ResizeState.none)

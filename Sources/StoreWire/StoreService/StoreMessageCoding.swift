@@ -111,8 +111,8 @@ func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireErro
 func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>? {
     guard let timeouts else { return nil }
     let m = arena.message(vpa__store__v1__resize_timeout_settings__init)
-    m.pointee.deferred_timeout_ms = timeouts.deferredMilliseconds
-    m.pointee.in_progress_timeout_ms = timeouts.inProgressMilliseconds
+    m.pointee.deferred_timeout_ms = timeouts.deferred.wholeMilliseconds
+    m.pointee.in_progress_timeout_ms = timeouts.inProgress.wholeMilliseconds
     return m
 }
 
@@ -121,8 +121,8 @@ func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutab
 func decodeTimeouts(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>?, field: String)
     throws(WireError) -> ResizeTimeouts? {
     guard let m = pointer?.pointee else { return nil }
-    return ResizeTimeouts(deferredMilliseconds: try nonNegative(m.deferred_timeout_ms, field: "\(field).deferred_timeout_ms"),
-                          inProgressMilliseconds: try nonNegative(m.in_progress_timeout_ms, field: "\(field).in_progress_timeout_ms"))
+    return ResizeTimeouts(deferred: .milliseconds(try nonNegative(m.deferred_timeout_ms, field: "\(field).deferred_timeout_ms")),
+                          inProgress: .milliseconds(try nonNegative(m.in_progress_timeout_ms, field: "\(field).in_progress_timeout_ms")))
 }
 
 func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__EventSelector> {

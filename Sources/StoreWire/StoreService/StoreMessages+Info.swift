@@ -39,11 +39,11 @@ extension ServerInfo: WireMessage {
         s.pointee.listen = arena.cString(settings.listen)
         s.pointee.max_frame_bytes = settings.maxFrameBytes
         s.pointee.token_required = settings.tokenRequired ? 1 : 0
-        s.pointee.deferred_timeout_ms = settings.timeouts.deferredMilliseconds
-        s.pointee.in_progress_timeout_ms = settings.timeouts.inProgressMilliseconds
+        s.pointee.deferred_timeout_ms = settings.timeouts.deferred.wholeMilliseconds
+        s.pointee.in_progress_timeout_ms = settings.timeouts.inProgress.wholeMilliseconds
         s.pointee.watch_buffer_events = settings.watchBufferEvents
-        s.pointee.watch_progress_interval_ms = settings.watchProgressIntervalMilliseconds
-        s.pointee.shutdown_grace_ms = settings.shutdownGraceMilliseconds
+        s.pointee.watch_progress_interval_ms = settings.watchProgressInterval.wholeMilliseconds
+        s.pointee.shutdown_grace_ms = settings.shutdownGrace.wholeMilliseconds
         m.pointee.settings = s
         return packMessage(m)
     }
@@ -62,10 +62,10 @@ extension ServerInfo: WireMessage {
                 settings: ServerSettings(
                     database: wireString(s.database), listen: wireString(s.listen), maxFrameBytes: s.max_frame_bytes,
                     tokenRequired: s.token_required != 0,
-                    timeouts: ResizeTimeouts(deferredMilliseconds: s.deferred_timeout_ms,
-                                             inProgressMilliseconds: s.in_progress_timeout_ms),
-                    watchBufferEvents: s.watch_buffer_events, watchProgressIntervalMilliseconds: s.watch_progress_interval_ms,
-                    shutdownGraceMilliseconds: s.shutdown_grace_ms))
+                    timeouts: ResizeTimeouts(deferred: .milliseconds(s.deferred_timeout_ms),
+                                             inProgress: .milliseconds(s.in_progress_timeout_ms)),
+                    watchBufferEvents: s.watch_buffer_events, watchProgressInterval: .milliseconds(s.watch_progress_interval_ms),
+                    shutdownGrace: .milliseconds(s.shutdown_grace_ms)))
         }
     }
 }
