@@ -29,8 +29,7 @@ extension EventCodec {
             encodePolicyFields(policy, into: element, arena)
             return element
         }
-        message.pointee.n_container_policies = policies.count
-        message.pointee.container_policies = arena.pointerArray(policies)
+        (message.pointee.n_container_policies, message.pointee.container_policies) = arena.repeated(policies)
         encodeUpdatePolicyFields(vpa, into: message, arena)
         return message
     }
@@ -71,8 +70,7 @@ extension EventCodec {
             element.pointee.memory_bytes = container.memoryBytes
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         return message
     }
 
@@ -99,8 +97,7 @@ extension EventCodec {
             element.pointee.uncapped_target = encodeList(recommendation.uncappedTarget, arena)
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         message.pointee.recommender = arena.cString(published.recommender)
         return message
     }
@@ -144,9 +141,7 @@ extension EventCodec {
         let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
         message.pointee.has_consumed_position = 1
         message.pointee.consumed_position = checkpoint.consumedPosition
-        let containers = checkpoint.containers.map { encodeCheckpointContainer($0, arena) }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(checkpoint.containers.map { encodeCheckpointContainer($0, arena) })
         return message
     }
 
@@ -168,8 +163,7 @@ extension EventCodec {
                 bucket.pointee.weight = weight
                 return bucket
             }
-            message.pointee.n_buckets = buckets.count
-            message.pointee.buckets = arena.pointerArray(buckets)
+            (message.pointee.n_buckets, message.pointee.buckets) = arena.repeated(buckets)
             message.pointee.has_total_weight = 1
             message.pointee.total_weight = histogram.totalWeight
             return message

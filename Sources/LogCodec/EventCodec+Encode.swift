@@ -131,8 +131,7 @@ public enum EventCodec {
             element.pointee.usage_bytes = offender.usageBytes
             return element
         }
-        message.pointee.n_offenders = offenders.count
-        message.pointee.offenders = arena.pointerArray(offenders)
+        (message.pointee.n_offenders, message.pointee.offenders) = arena.repeated(offenders)
         return message
     }
 
@@ -149,8 +148,7 @@ public enum EventCodec {
             element.pointee.resources = encodeRequirements(target.resources, arena)
             return element
         }
-        message.pointee.n_targets = targets.count
-        message.pointee.targets = arena.pointerArray(targets)
+        (message.pointee.n_targets, message.pointee.targets) = arena.repeated(targets)
         message.pointee.requested_by = arena.cString(request.requestedBy)
         if !request.reason.isEmpty { message.pointee.reason = arena.cString(request.reason) }
         return message
@@ -187,8 +185,7 @@ public enum EventCodec {
             }
             return element
         }
-        message.pointee.n_owners = owners.count
-        message.pointee.owners = arena.pointerArray(owners)
+        (message.pointee.n_owners, message.pointee.owners) = arena.repeated(owners)
         let conditions = pod.resizeConditions.map { condition in
             let element = arena.message(vpa__store__v1__pod_condition__init)
             element.pointee.type = arena.cString(condition.type)
@@ -205,8 +202,7 @@ public enum EventCodec {
             }
             return element
         }
-        message.pointee.n_resize_conditions = conditions.count
-        message.pointee.resize_conditions = arena.pointerArray(conditions)
+        (message.pointee.n_resize_conditions, message.pointee.resize_conditions) = arena.repeated(conditions)
         message.pointee.legacy_resize_status = arena.optionalCString(pod.legacyResizeStatus)
         let containers = pod.containers.map { container in
             let element = arena.message(vpa__store__v1__container__init)
@@ -221,8 +217,7 @@ public enum EventCodec {
             }
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         return message
     }
 

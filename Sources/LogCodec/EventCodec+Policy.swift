@@ -13,8 +13,7 @@ extension EventCodec {
         if let resources = policy.controlledResources {
             element.pointee.has_has_controlled_resources = 1
             element.pointee.has_controlled_resources = 1
-            element.pointee.n_controlled_resources = resources.count
-            element.pointee.controlled_resources = arena.pointerArray(resources.map { arena.cString($0.rawValue) })
+            (element.pointee.n_controlled_resources, element.pointee.controlled_resources) = arena.repeated(resources.map { arena.cString($0.rawValue) })
         }
         element.pointee.controlled_values = arena.optionalCString(policy.controlledValues?.rawValue)
         if let ratio = policy.oomBumpUpRatio {
@@ -73,16 +72,13 @@ extension EventCodec {
         }
         let requirements = (vpa.evictionRequirements ?? []).map { requirement in
             let element = arena.message(vpa__store__v1__vpa_observed__eviction_requirement__init)
-            element.pointee.n_resources = requirement.resources.count
-            element.pointee.resources = arena.pointerArray(requirement.resources.map { arena.cString($0.rawValue) })
+            (element.pointee.n_resources, element.pointee.resources) = arena.repeated(requirement.resources.map { arena.cString($0.rawValue) })
             element.pointee.change = arena.cString(requirement.change.rawValue)
             return element
         }
-        message.pointee.n_eviction_requirements = requirements.count
-        message.pointee.eviction_requirements = arena.pointerArray(requirements)
+        (message.pointee.n_eviction_requirements, message.pointee.eviction_requirements) = arena.repeated(requirements)
         let recommenders = vpa.recommenders ?? []
-        message.pointee.n_recommenders = recommenders.count
-        message.pointee.recommenders = arena.pointerArray(recommenders.map { arena.cString($0) })
+        (message.pointee.n_recommenders, message.pointee.recommenders) = arena.repeated(recommenders.map { arena.cString($0) })
     }
 
     package static func decodeUpdatePolicyFields(_ m: Vpa__Store__V1__VpaObserved, into vpa: inout VPAObservation) throws(WireError) {
@@ -120,8 +116,7 @@ extension EventCodec {
             if !item.defaultLimit.isEmpty { element.pointee.default_limit = encodeList(item.defaultLimit, arena) }
             return element
         }
-        message.pointee.n_items = items.count
-        message.pointee.items = arena.pointerArray(items)
+        (message.pointee.n_items, message.pointee.items) = arena.repeated(items)
         return message
     }
 

@@ -59,9 +59,7 @@ extension ActualResourcesResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__get_actual_resources_response__init)
         m.pointee.position = position
-        let rows = containers.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_containers = rows.count
-        m.pointee.containers = arena.pointerArray(rows)
+        (m.pointee.n_containers, m.pointee.containers) = arena.repeated(containers.map { ViewCodec.encode($0, arena) })
         m.pointee.next_page_after = arena.optionalCString(nextPageAfter)
         return packMessage(m)
     }
@@ -152,9 +150,7 @@ extension ResizesResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_resizes_response__init)
         m.pointee.position = position
-        let rows = resizes.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_resizes = rows.count
-        m.pointee.resizes = arena.pointerArray(rows)
+        (m.pointee.n_resizes, m.pointee.resizes) = arena.repeated(resizes.map { ViewCodec.encode($0, arena) })
         return packMessage(m)
     }
 
@@ -194,9 +190,7 @@ extension OOMKillsResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_oom_kills_response__init)
         m.pointee.position = position
-        let rows = kills.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_kills = rows.count
-        m.pointee.kills = arena.pointerArray(rows)
+        (m.pointee.n_kills, m.pointee.kills) = arena.repeated(kills.map { ViewCodec.encode($0, arena) })
         return packMessage(m)
     }
 

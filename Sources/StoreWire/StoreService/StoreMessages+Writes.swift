@@ -35,8 +35,7 @@ extension AppendRequest: WireMessage {
             }
             return e
         }
-        m.pointee.n_events = events.count
-        m.pointee.events = arena.pointerArray(events)
+        (m.pointee.n_events, m.pointee.events) = arena.repeated(events)
         return packMessage(m)
     }
 
@@ -141,8 +140,7 @@ extension IngestRequest: WireMessage {
             }
             return item
         }
-        m.pointee.n_items = items.count
-        m.pointee.items = arena.pointerArray(items)
+        (m.pointee.n_items, m.pointee.items) = arena.repeated(items)
         return packMessage(m)
     }
 
