@@ -72,6 +72,21 @@ import VPAModel
         #expect(try WatchRequest(decoding: watch.encoded()) == watch)
     }
 
+    /// The page cursors and limits of GetActualResources and ListPods (their paging behaviour is
+    /// tested in process: ResourcesPagingTests, AutoscalingMethodTests).
+    @Test func pagingFieldsRoundTrip() throws {
+        let resources = ActualResourcesRequest(limit: 3, pageAfter: "shop/web-0/uid-1/0/app")
+        #expect(try ActualResourcesRequest(decoding: resources.encoded()) == resources)
+        let page = ActualResourcesResponse(position: 4, containers: [], nextPageAfter: "blog/web-1/uid-2/0/app")
+        #expect(try ActualResourcesResponse(decoding: page.encoded()) == page)
+        let pods = PodListRequest(namespace: "shop", now: Timestamp(unixMilliseconds: 2), pageAfter: "shop/web-1", limit: 2)
+        #expect(try PodListRequest(decoding: pods.encoded()) == pods)
+        let podPage = PodListResponse(position: 5, pods: [], nextPageAfter: "shop/web-1")
+        #expect(try PodListResponse(decoding: podPage.encoded()) == podPage)
+        let last = PodListResponse(position: 5, pods: [], nextPageAfter: nil)
+        #expect(try PodListResponse(decoding: last.encoded()) == last)
+    }
+
     @Test func answersRoundTrip() throws {
         let view = ContainerResourcesView(
             namespace: "shop", pod: "web-0", podUID: "uid-1", container: "app", containerType: .container,
