@@ -9,7 +9,6 @@ import RecommenderRunner
 import StoreAPI
 import StoreRPC
 import VPAModel
-import VPAStoreClient
 
 /// `vpa-recommender`: upstream VPA's recommender over a vpa-store server. The work is in
 /// `RecommenderRunner`; this is the command line around it.
@@ -232,13 +231,8 @@ struct VPARecommender: AsyncParsableCommand {
                 configuration: runnerConfiguration,
                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
                 logger: logger, tls: storeTLS.configuration)
-            let metrics = DaemonMetrics(prefix: "vpa_recommender")
-            let observer = PassObserver(metrics: metrics, record: RecommenderMetrics(factory: metrics.factory).record)
-            try await health.serving(interval: loop.interval, store: { StoreClient(endpoint: loop.server, token: token, peerName: "vpa-recommender probes", tls: storeTLS.configuration) },
-                                     metrics: metrics, logger: logger) { activity in
-                try await DaemonCommandLine.drive(runner, once: loop.once, interval: loop.interval, leaderElector: elector,
-                                                  activity: activity, observer: observer, logger: logger)
-            }
+            try await loop.run(runner, name: "vpa-recommender", metricsPrefix: "vpa_recommender", token: token, tls: storeTLS.configuration,
+                               health: health, elector: elector, logger: logger) { RecommenderMetrics(factory: $0.factory).record }
         } catch {
             await api?.shutdown()
             throw error

@@ -9,7 +9,6 @@ import StoreRPC
 import Updater
 import UpdaterRunner
 import VPAModel
-import VPAStoreClient
 
 /// `vpa-updater`: upstream VPA's updater over a vpa-store server. The work is in `UpdaterRunner`;
 /// this is the command line around it.
@@ -148,13 +147,8 @@ struct VPAUpdater: AsyncParsableCommand {
                 configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
                                                           resendAfter: resendAfter),
                 actuator: actuator, logger: logger, tls: storeTLS.configuration)
-            let metrics = DaemonMetrics(prefix: "vpa_updater")
-            let observer = PassObserver(metrics: metrics, record: UpdaterMetrics(factory: metrics.factory).record)
-            try await health.serving(interval: loop.interval, store: { StoreClient(endpoint: loop.server, token: token, peerName: "vpa-updater probes", tls: storeTLS.configuration) },
-                                     metrics: metrics, logger: logger) { activity in
-                try await DaemonCommandLine.drive(runner, once: loop.once, interval: loop.interval, leaderElector: elector,
-                                                  activity: activity, observer: observer, logger: logger)
-            }
+            try await loop.run(runner, name: "vpa-updater", metricsPrefix: "vpa_updater", token: token, tls: storeTLS.configuration,
+                               health: health, elector: elector, logger: logger) { UpdaterMetrics(factory: $0.factory).record }
         } catch {
             await api?.shutdown()
             throw error
