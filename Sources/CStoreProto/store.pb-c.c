@@ -1645,7 +1645,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__get_server_info_request__descri
   (ProtobufCMessageInit) vpa__store__v1__get_server_info_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__server_info__field_descriptors[11] =
+static const ProtobufCFieldDescriptor vpa__store__v1__server_info__field_descriptors[12] =
 {
   {
     "server_version",
@@ -1716,7 +1716,7 @@ static const ProtobufCFieldDescriptor vpa__store__v1__server_info__field_descrip
     offsetof(Vpa__Store__V1__ServerInfo, in_place_mode),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_DEPRECATED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -1779,12 +1779,25 @@ static const ProtobufCFieldDescriptor vpa__store__v1__server_info__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "in_place_mode_setting",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ServerInfo, in_place_mode_setting),
+    &vpa__store__v1__in_place_mode_setting__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__server_info__field_indices_by_name[] = {
   4,   /* field[4] = first_position */
   3,   /* field[3] = head_position */
   6,   /* field[6] = in_place_detected */
   5,   /* field[5] = in_place_mode */
+  11,   /* field[11] = in_place_mode_setting */
   8,   /* field[8] = open_connections */
   1,   /* field[1] = protocol_version */
   0,   /* field[0] = server_version */
@@ -1796,7 +1809,7 @@ static const unsigned vpa__store__v1__server_info__field_indices_by_name[] = {
 static const ProtobufCIntRange vpa__store__v1__server_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__server_info__descriptor =
 {
@@ -1806,7 +1819,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__server_info__descriptor =
   "Vpa__Store__V1__ServerInfo",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__ServerInfo),
-  11,
+  12,
   vpa__store__v1__server_info__field_descriptors,
   vpa__store__v1__server_info__field_indices_by_name,
   1,  vpa__store__v1__server_info__number_ranges,
@@ -2582,7 +2595,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__pod_usage__descriptor =
   (ProtobufCMessageInit) vpa__store__v1__pod_usage__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__ingest_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor vpa__store__v1__ingest_request__field_descriptors[6] =
 {
   {
     "idempotency_key",
@@ -2629,7 +2642,7 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_request__field_desc
     offsetof(Vpa__Store__V1__IngestRequest, in_place_mode),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_DEPRECATED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -2644,18 +2657,31 @@ static const ProtobufCFieldDescriptor vpa__store__v1__ingest_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "in_place_mode_setting",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__IngestRequest, in_place_mode_setting),
+    &vpa__store__v1__in_place_mode_setting__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__ingest_request__field_indices_by_name[] = {
   1,   /* field[1] = expected_head */
   0,   /* field[0] = idempotency_key */
   3,   /* field[3] = in_place_mode */
+  5,   /* field[5] = in_place_mode_setting */
   4,   /* field[4] = items */
   2,   /* field[2] = observed_at_ms */
 };
 static const ProtobufCIntRange vpa__store__v1__ingest_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__ingest_request__descriptor =
 {
@@ -2665,7 +2691,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__ingest_request__descriptor =
   "Vpa__Store__V1__IngestRequest",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__IngestRequest),
-  5,
+  6,
   vpa__store__v1__ingest_request__field_descriptors,
   vpa__store__v1__ingest_request__field_indices_by_name,
   1,  vpa__store__v1__ingest_request__number_ranges,
@@ -3121,7 +3147,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__get_resize_state_response__desc
   (ProtobufCMessageInit) vpa__store__v1__get_resize_state_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__list_resizes_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor vpa__store__v1__list_resizes_request__field_descriptors[5] =
 {
   {
     "state",
@@ -3132,7 +3158,7 @@ static const ProtobufCFieldDescriptor vpa__store__v1__list_resizes_request__fiel
     offsetof(Vpa__Store__V1__ListResizesRequest, state),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_DEPRECATED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -3171,17 +3197,30 @@ static const ProtobufCFieldDescriptor vpa__store__v1__list_resizes_request__fiel
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "state_filter",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__ListResizesRequest, state_filter),
+    &vpa__store__v1__resize_state_filter__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__list_resizes_request__field_indices_by_name[] = {
   1,   /* field[1] = namespace */
   2,   /* field[2] = now_ms */
   0,   /* field[0] = state */
+  4,   /* field[4] = state_filter */
   3,   /* field[3] = timeouts */
 };
 static const ProtobufCIntRange vpa__store__v1__list_resizes_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__list_resizes_request__descriptor =
 {
@@ -3191,7 +3230,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__list_resizes_request__descripto
   "Vpa__Store__V1__ListResizesRequest",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__ListResizesRequest),
-  4,
+  5,
   vpa__store__v1__list_resizes_request__field_descriptors,
   vpa__store__v1__list_resizes_request__field_indices_by_name,
   1,  vpa__store__v1__list_resizes_request__number_ranges,
@@ -3390,7 +3429,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__list_oom_kills_response__descri
   (ProtobufCMessageInit) vpa__store__v1__list_oom_kills_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_descriptors[7] =
+static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_descriptors[8] =
 {
   {
     "namespace",
@@ -3425,7 +3464,7 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_desc
     offsetof(Vpa__Store__V1__EventSelector, type),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
+    0 | PROTOBUF_C_FIELD_FLAG_DEPRECATED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
@@ -3476,8 +3515,21 @@ static const ProtobufCFieldDescriptor vpa__store__v1__event_selector__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "event_type",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Vpa__Store__V1__EventSelector, event_type),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vpa__store__v1__event_selector__field_indices_by_name[] = {
+  7,   /* field[7] = event_type */
   6,   /* field[6] = name */
   0,   /* field[0] = namespace */
   1,   /* field[1] = pod */
@@ -3489,7 +3541,7 @@ static const unsigned vpa__store__v1__event_selector__field_indices_by_name[] = 
 static const ProtobufCIntRange vpa__store__v1__event_selector__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor vpa__store__v1__event_selector__descriptor =
 {
@@ -3499,7 +3551,7 @@ const ProtobufCMessageDescriptor vpa__store__v1__event_selector__descriptor =
   "Vpa__Store__V1__EventSelector",
   "vpa.store.v1",
   sizeof(Vpa__Store__V1__EventSelector),
-  7,
+  8,
   vpa__store__v1__event_selector__field_descriptors,
   vpa__store__v1__event_selector__field_indices_by_name,
   1,  vpa__store__v1__event_selector__number_ranges,
@@ -4330,6 +4382,76 @@ const ProtobufCMessageDescriptor vpa__store__v1__backup_chunk__descriptor =
   1,  vpa__store__v1__backup_chunk__number_ranges,
   (ProtobufCMessageInit) vpa__store__v1__backup_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue vpa__store__v1__resize_state_filter__enum_values_by_number[7] =
+{
+  { "RESIZE_STATE_FILTER_UNSPECIFIED", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_UNSPECIFIED", 0 },
+  { "RESIZE_STATE_FILTER_NONE", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_NONE", 1 },
+  { "RESIZE_STATE_FILTER_PENDING_DEFERRED", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_PENDING_DEFERRED", 2 },
+  { "RESIZE_STATE_FILTER_PENDING_INFEASIBLE", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_PENDING_INFEASIBLE", 3 },
+  { "RESIZE_STATE_FILTER_IN_PROGRESS", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_IN_PROGRESS", 4 },
+  { "RESIZE_STATE_FILTER_IN_PROGRESS_ERROR", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_IN_PROGRESS_ERROR", 5 },
+  { "RESIZE_STATE_FILTER_COMPLETED", "VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_COMPLETED", 6 },
+};
+static const ProtobufCIntRange vpa__store__v1__resize_state_filter__value_ranges[] = {
+{0, 0},{0, 7}
+};
+static const ProtobufCEnumValueIndex vpa__store__v1__resize_state_filter__enum_values_by_name[7] =
+{
+  { "RESIZE_STATE_FILTER_COMPLETED", 6 },
+  { "RESIZE_STATE_FILTER_IN_PROGRESS", 4 },
+  { "RESIZE_STATE_FILTER_IN_PROGRESS_ERROR", 5 },
+  { "RESIZE_STATE_FILTER_NONE", 1 },
+  { "RESIZE_STATE_FILTER_PENDING_DEFERRED", 2 },
+  { "RESIZE_STATE_FILTER_PENDING_INFEASIBLE", 3 },
+  { "RESIZE_STATE_FILTER_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor vpa__store__v1__resize_state_filter__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.ResizeStateFilter",
+  "ResizeStateFilter",
+  "Vpa__Store__V1__ResizeStateFilter",
+  "vpa.store.v1",
+  7,
+  vpa__store__v1__resize_state_filter__enum_values_by_number,
+  7,
+  vpa__store__v1__resize_state_filter__enum_values_by_name,
+  1,
+  vpa__store__v1__resize_state_filter__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue vpa__store__v1__in_place_mode_setting__enum_values_by_number[4] =
+{
+  { "IN_PLACE_MODE_SETTING_UNSPECIFIED", "VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_UNSPECIFIED", 0 },
+  { "IN_PLACE_MODE_SETTING_AUTO", "VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_AUTO", 1 },
+  { "IN_PLACE_MODE_SETTING_ENABLED", "VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_ENABLED", 2 },
+  { "IN_PLACE_MODE_SETTING_DISABLED", "VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_DISABLED", 3 },
+};
+static const ProtobufCIntRange vpa__store__v1__in_place_mode_setting__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex vpa__store__v1__in_place_mode_setting__enum_values_by_name[4] =
+{
+  { "IN_PLACE_MODE_SETTING_AUTO", 1 },
+  { "IN_PLACE_MODE_SETTING_DISABLED", 3 },
+  { "IN_PLACE_MODE_SETTING_ENABLED", 2 },
+  { "IN_PLACE_MODE_SETTING_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor vpa__store__v1__in_place_mode_setting__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "vpa.store.v1.InPlaceModeSetting",
+  "InPlaceModeSetting",
+  "Vpa__Store__V1__InPlaceModeSetting",
+  "vpa.store.v1",
+  4,
+  vpa__store__v1__in_place_mode_setting__enum_values_by_number,
+  4,
+  vpa__store__v1__in_place_mode_setting__enum_values_by_name,
+  1,
+  vpa__store__v1__in_place_mode_setting__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue vpa__store__v1__stream_kind__enum_values_by_number[5] =
 {

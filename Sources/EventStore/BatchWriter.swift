@@ -165,7 +165,7 @@ final class BatchWriter {
 
     /// Appends a usage sample to its live pod's stream, once per window end.
     private func ingestUsage(_ usage: UsageObservation, recordedAt: Timestamp, summary: inout IngestSummary) throws {
-        guard let streamID = store.projection.liveStreamByName["\(usage.namespace)/\(usage.pod)"],
+        guard let streamID = store.projection.liveStreamByName[PodKey(namespace: usage.namespace, name: usage.pod).description],
               let state = store.projection.pods[streamID], state.live else {
             summary.usageWithoutPod += 1
             return
@@ -220,9 +220,9 @@ final class BatchWriter {
     /// The stream of a pod the store already knows: by UID, else the live pod with its namespace/name.
     private func streamID(forExisting pod: PodObservation) -> Int64? {
         if let uid = pod.uid, let id = store.projection.streamByKey[uid] { return id }
-        if let id = store.projection.liveStreamByName["\(pod.namespace)/\(pod.name)"] {
+        if let id = store.projection.liveStreamByName[pod.key.description] {
             // Without a UID to compare, the live pod with that name is the one meant.
-            if pod.uid == nil || store.projection.streams[id]?.key == "\(pod.namespace)/\(pod.name)" { return id }
+            if pod.uid == nil || store.projection.streams[id]?.key == pod.key.description { return id }
         }
         if pod.uid == nil { return store.projection.streamByKey[pod.streamKey] }
         return nil

@@ -124,8 +124,8 @@ extension EventStore {
 
     /// The owner references of the pod a stream key (UID or namespace/name) names, from its latest observation.
     public func owners(ofPod namespace: String, _ name: String, uid: String) -> [OwnerReference] {
-        let key = uid.isEmpty ? "\(namespace)/\(name)" : uid
-        guard let streamID = projection.streamByKey[key] ?? projection.liveStreamByName["\(namespace)/\(name)"] else { return [] }
+        let key = uid.isEmpty ? PodKey(namespace: namespace, name: name).description : uid
+        guard let streamID = projection.streamByKey[key] ?? projection.liveStreamByName[PodKey(namespace: namespace, name: name).description] else { return [] }
         return projection.pods[streamID]?.observation?.owners ?? []
     }
 }

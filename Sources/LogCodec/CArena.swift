@@ -49,7 +49,13 @@ package final class CArena {
     }
 
     /// An array of `count` message pointers (a protobuf-c repeated message field), or NULL when empty.
-    package func pointerArray<T>(_ elements: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
+    /// A repeated field's count and array, set in one statement:
+    /// `(m.pointee.n_items, m.pointee.items) = arena.repeated(items)`.
+    package func repeated<T>(_ elements: [UnsafeMutablePointer<T>]) -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<T>?>?) {
+        (elements.count, pointerArray(elements))
+    }
+
+    private func pointerArray<T>(_ elements: [UnsafeMutablePointer<T>]) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?>? {
         guard !elements.isEmpty else { return nil }
         let raw = malloc(MemoryLayout<UnsafeMutablePointer<T>?>.stride * elements.count)!
         allocations.append(raw)

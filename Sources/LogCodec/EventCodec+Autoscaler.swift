@@ -14,23 +14,20 @@ extension EventCodec {
         message.pointee.target_name = arena.cString(vpa.targetName)
         message.pointee.update_mode = arena.cString(vpa.updateMode.rawValue)
         if let minReplicas = vpa.minReplicas {
-            message.pointee.has_min_replicas = 1
-            message.pointee.min_replicas = Int32(clamping: minReplicas)
+            (message.pointee.has_min_replicas, message.pointee.min_replicas) = (1, Int32(clamping: minReplicas))
         }
         let policies = vpa.containerPolicies.map { policy in
             let element = arena.message(vpa__store__v1__vpa_observed__container_policy__init)
             element.pointee.container_name = arena.cString(policy.containerName)
             if policy.scalingOff {
-                element.pointee.has_scaling_off = 1
-                element.pointee.scaling_off = 1
+                (element.pointee.has_scaling_off, element.pointee.scaling_off) = (1, 1)
             }
             if !policy.minAllowed.isEmpty { element.pointee.min_allowed = encodeList(policy.minAllowed, arena) }
             if !policy.maxAllowed.isEmpty { element.pointee.max_allowed = encodeList(policy.maxAllowed, arena) }
             encodePolicyFields(policy, into: element, arena)
             return element
         }
-        message.pointee.n_container_policies = policies.count
-        message.pointee.container_policies = arena.pointerArray(policies)
+        (message.pointee.n_container_policies, message.pointee.container_policies) = arena.repeated(policies)
         encodeUpdatePolicyFields(vpa, into: message, arena)
         return message
     }
@@ -58,21 +55,16 @@ extension EventCodec {
 
     package static func encodeUsage(_ sample: UsageSample, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__UsageSampled> {
         let message = arena.message(vpa__store__v1__usage_sampled__init)
-        message.pointee.has_at_ms = 1
-        message.pointee.at_ms = sample.at.unixMilliseconds
-        message.pointee.has_window_ms = 1
-        message.pointee.window_ms = sample.windowMilliseconds
+        (message.pointee.has_at_ms, message.pointee.at_ms) = (1, sample.at.unixMilliseconds)
+        (message.pointee.has_window_ms, message.pointee.window_ms) = (1, sample.windowMilliseconds)
         let containers = sample.containers.map { container in
             let element = arena.message(vpa__store__v1__usage_sampled__container__init)
             element.pointee.name = arena.cString(container.name)
-            element.pointee.has_cpu_millicores = 1
-            element.pointee.cpu_millicores = container.cpuMillicores
-            element.pointee.has_memory_bytes = 1
-            element.pointee.memory_bytes = container.memoryBytes
+            (element.pointee.has_cpu_millicores, element.pointee.cpu_millicores) = (1, container.cpuMillicores)
+            (element.pointee.has_memory_bytes, element.pointee.memory_bytes) = (1, container.memoryBytes)
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         return message
     }
 
@@ -99,8 +91,7 @@ extension EventCodec {
             element.pointee.uncapped_target = encodeList(recommendation.uncappedTarget, arena)
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         message.pointee.recommender = arena.cString(published.recommender)
         return message
     }
@@ -142,11 +133,8 @@ extension EventCodec {
     package static func encodeCheckpoint(_ checkpoint: RecommenderCheckpoint, _ arena: CArena)
         -> UnsafeMutablePointer<Vpa__Store__V1__RecommenderCheckpoint> {
         let message = arena.message(vpa__store__v1__recommender_checkpoint__init)
-        message.pointee.has_consumed_position = 1
-        message.pointee.consumed_position = checkpoint.consumedPosition
-        let containers = checkpoint.containers.map { encodeCheckpointContainer($0, arena) }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.has_consumed_position, message.pointee.consumed_position) = (1, checkpoint.consumedPosition)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(checkpoint.containers.map { encodeCheckpointContainer($0, arena) })
         return message
     }
 
@@ -156,22 +144,17 @@ extension EventCodec {
         func histogram(_ histogram: HistogramCheckpoint) -> UnsafeMutablePointer<Vpa__Store__V1__HistogramCheckpoint> {
             let message = arena.message(vpa__store__v1__histogram_checkpoint__init)
             if let reference = histogram.referenceTimestamp {
-                message.pointee.has_reference_ms = 1
-                message.pointee.reference_ms = reference.unixMilliseconds
+                (message.pointee.has_reference_ms, message.pointee.reference_ms) = (1, reference.unixMilliseconds)
             }
             // Buckets in index order, so the same checkpoint always encodes to the same bytes.
             let buckets = histogram.bucketWeights.sorted { $0.key < $1.key }.map { index, weight in
                 let bucket = arena.message(vpa__store__v1__histogram_checkpoint__bucket__init)
-                bucket.pointee.has_index = 1
-                bucket.pointee.index = Int32(clamping: index)
-                bucket.pointee.has_weight = 1
-                bucket.pointee.weight = weight
+                (bucket.pointee.has_index, bucket.pointee.index) = (1, Int32(clamping: index))
+                (bucket.pointee.has_weight, bucket.pointee.weight) = (1, weight)
                 return bucket
             }
-            message.pointee.n_buckets = buckets.count
-            message.pointee.buckets = arena.pointerArray(buckets)
-            message.pointee.has_total_weight = 1
-            message.pointee.total_weight = histogram.totalWeight
+            (message.pointee.n_buckets, message.pointee.buckets) = arena.repeated(buckets)
+            (message.pointee.has_total_weight, message.pointee.total_weight) = (1, histogram.totalWeight)
             return message
         }
         let element = arena.message(vpa__store__v1__recommender_checkpoint__container__init)
@@ -180,15 +163,12 @@ extension EventCodec {
         element.pointee.cpu = histogram(container.checkpoint.cpuHistogram)
         element.pointee.memory = histogram(container.checkpoint.memoryHistogram)
         if let first = container.checkpoint.firstSampleStart {
-            element.pointee.has_first_sample_ms = 1
-            element.pointee.first_sample_ms = first.unixMilliseconds
+            (element.pointee.has_first_sample_ms, element.pointee.first_sample_ms) = (1, first.unixMilliseconds)
         }
         if let last = container.checkpoint.lastSampleStart {
-            element.pointee.has_last_sample_ms = 1
-            element.pointee.last_sample_ms = last.unixMilliseconds
+            (element.pointee.has_last_sample_ms, element.pointee.last_sample_ms) = (1, last.unixMilliseconds)
         }
-        element.pointee.has_total_samples = 1
-        element.pointee.total_samples = Int64(container.checkpoint.totalSamplesCount)
+        (element.pointee.has_total_samples, element.pointee.total_samples) = (1, Int64(container.checkpoint.totalSamplesCount))
         return element
     }
 

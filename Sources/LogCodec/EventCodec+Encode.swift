@@ -21,22 +21,15 @@ public enum EventCodec {
             return packMessage(message)
         case .resizeTransition(let transition):
             let message = arena.message(vpa__store__v1__resize_transition__init)
-            message.pointee.has_from_state = 1
-            message.pointee.from_state = .init(rawValue: WireEnums.resizeState(transition.from))
-            message.pointee.has_to_state = 1
-            message.pointee.to_state = .init(rawValue: WireEnums.resizeState(transition.to))
-            message.pointee.has_initiator = 1
-            message.pointee.initiator = .init(rawValue: WireEnums.initiator(transition.initiator))
+            (message.pointee.has_from_state, message.pointee.from_state) = (1, .init(rawValue: WireEnums.resizeState(transition.from)))
+            (message.pointee.has_to_state, message.pointee.to_state) = (1, .init(rawValue: WireEnums.resizeState(transition.to)))
+            (message.pointee.has_initiator, message.pointee.initiator) = (1, .init(rawValue: WireEnums.initiator(transition.initiator)))
             if !transition.reason.isEmpty { message.pointee.reason = arena.cString(transition.reason) }
             if !transition.message.isEmpty { message.pointee.message = arena.cString(transition.message) }
             if transition.newResize {
-                message.pointee.has_new_resize = 1
-                message.pointee.new_resize = 1
+                (message.pointee.has_new_resize, message.pointee.new_resize) = (1, 1)
             }
-            if let generation = transition.generation {
-                message.pointee.has_generation = 1
-                message.pointee.generation = generation
-            }
+            if let generation = transition.generation { (message.pointee.has_generation, message.pointee.generation) = (1, generation) }
             return packMessage(message)
         case .oomKilled(let kill):
             return packMessage(encodeOOMKill(kill, arena))
@@ -44,10 +37,8 @@ public enum EventCodec {
             return packMessage(encodeEviction(eviction, arena))
         case .inPlaceModeChanged(let change):
             let message = arena.message(vpa__store__v1__in_place_mode_changed__init)
-            message.pointee.has_mode = 1
-            message.pointee.mode = .init(rawValue: WireEnums.inPlaceMode(change.mode))
-            message.pointee.has_detected = 1
-            message.pointee.detected = change.detected ? 1 : 0
+            (message.pointee.has_mode, message.pointee.mode) = (1, .init(rawValue: WireEnums.inPlaceMode(change.mode)))
+            (message.pointee.has_detected, message.pointee.detected) = (1, change.detected ? 1 : 0)
             return packMessage(message)
         case .resizeRequested(let request):
             return packMessage(encodeResizeRequest(request, arena))
@@ -68,10 +59,8 @@ public enum EventCodec {
             return packMessage(encodeCheckpoint(checkpoint, arena))
         case .usageExpired(let expiry):
             let message = arena.message(vpa__store__v1__usage_expired__init)
-            message.pointee.has_before_ms = 1
-            message.pointee.before_ms = expiry.before.unixMilliseconds
-            message.pointee.has_events_removed = 1
-            message.pointee.events_removed = expiry.eventsRemoved
+            (message.pointee.has_before_ms, message.pointee.before_ms) = (1, expiry.before.unixMilliseconds)
+            (message.pointee.has_events_removed, message.pointee.events_removed) = (1, expiry.eventsRemoved)
             return packMessage(message)
         case .limitRangeObserved(let range):
             return packMessage(encodeLimitRange(range, arena))
@@ -90,28 +79,15 @@ public enum EventCodec {
             message.pointee.has_container_type = 1
             message.pointee.container_type = .init(rawValue: WireEnums.containerType(kill.containerType))
         }
-        message.pointee.has_kind = 1
-        message.pointee.kind = .init(rawValue: WireEnums.oomKind(kill.kind))
-        message.pointee.has_at_ms = 1
-        message.pointee.at_ms = kill.at.unixMilliseconds
+        (message.pointee.has_kind, message.pointee.kind) = (1, .init(rawValue: WireEnums.oomKind(kill.kind)))
+        (message.pointee.has_at_ms, message.pointee.at_ms) = (1, kill.at.unixMilliseconds)
         if let bytes = kill.memoryRequestBytes {
-            message.pointee.has_memory_request_bytes = 1
-            message.pointee.memory_request_bytes = bytes
+            (message.pointee.has_memory_request_bytes, message.pointee.memory_request_bytes) = (1, bytes)
         }
-        if let bytes = kill.memoryLimitBytes {
-            message.pointee.has_memory_limit_bytes = 1
-            message.pointee.memory_limit_bytes = bytes
-        }
-        message.pointee.has_source = 1
-        message.pointee.source = .init(rawValue: WireEnums.source(kill.source))
-        if let bytes = kill.usageBytes {
-            message.pointee.has_usage_bytes = 1
-            message.pointee.usage_bytes = bytes
-        }
-        if let count = kill.restartCount {
-            message.pointee.has_restart_count = 1
-            message.pointee.restart_count = count
-        }
+        if let bytes = kill.memoryLimitBytes { (message.pointee.has_memory_limit_bytes, message.pointee.memory_limit_bytes) = (1, bytes) }
+        (message.pointee.has_source, message.pointee.source) = (1, .init(rawValue: WireEnums.source(kill.source)))
+        if let bytes = kill.usageBytes { (message.pointee.has_usage_bytes, message.pointee.usage_bytes) = (1, bytes) }
+        if let count = kill.restartCount { (message.pointee.has_restart_count, message.pointee.restart_count) = (1, count) }
         return message
     }
 
@@ -119,20 +95,17 @@ public enum EventCodec {
         -> UnsafeMutablePointer<Vpa__Store__V1__EvictionObserved> {
         let message = arena.message(vpa__store__v1__eviction_observed__init)
         message.pointee.event_key = arena.cString(eviction.eventKey)
-        message.pointee.has_at_ms = 1
-        message.pointee.at_ms = eviction.at.unixMilliseconds
+        (message.pointee.has_at_ms, message.pointee.at_ms) = (1, eviction.at.unixMilliseconds)
         message.pointee.pod_namespace = arena.cString(eviction.podNamespace)
         message.pointee.pod_name = arena.cString(eviction.podName)
         message.pointee.pod_uid = arena.optionalCString(eviction.podUID)
         let offenders = eviction.offenders.map { offender in
             let element = arena.message(vpa__store__v1__eviction_observed__offender__init)
             element.pointee.container = arena.cString(offender.container)
-            element.pointee.has_usage_bytes = 1
-            element.pointee.usage_bytes = offender.usageBytes
+            (element.pointee.has_usage_bytes, element.pointee.usage_bytes) = (1, offender.usageBytes)
             return element
         }
-        message.pointee.n_offenders = offenders.count
-        message.pointee.offenders = arena.pointerArray(offenders)
+        (message.pointee.n_offenders, message.pointee.offenders) = arena.repeated(offenders)
         return message
     }
 
@@ -143,14 +116,12 @@ public enum EventCodec {
             let element = arena.message(vpa__store__v1__resize_requested__target__init)
             element.pointee.container = arena.cString(target.container)
             if target.type != .container {
-                element.pointee.has_type = 1
-                element.pointee.type = .init(rawValue: WireEnums.containerType(target.type))
+                (element.pointee.has_type, element.pointee.type) = (1, .init(rawValue: WireEnums.containerType(target.type)))
             }
             element.pointee.resources = encodeRequirements(target.resources, arena)
             return element
         }
-        message.pointee.n_targets = targets.count
-        message.pointee.targets = arena.pointerArray(targets)
+        (message.pointee.n_targets, message.pointee.targets) = arena.repeated(targets)
         message.pointee.requested_by = arena.cString(request.requestedBy)
         if !request.reason.isEmpty { message.pointee.reason = arena.cString(request.reason) }
         return message
@@ -162,19 +133,12 @@ public enum EventCodec {
         message.pointee.namespace_ = arena.cString(pod.namespace)
         message.pointee.name = arena.cString(pod.name)
         message.pointee.vpa_observed_containers = arena.optionalCString(pod.vpaObservedContainers)
-        if let generation = pod.generation {
-            message.pointee.has_generation = 1
-            message.pointee.generation = generation
-        }
+        if let generation = pod.generation { (message.pointee.has_generation, message.pointee.generation) = (1, generation) }
         if let generation = pod.observedGeneration {
-            message.pointee.has_observed_generation = 1
-            message.pointee.observed_generation = generation
+            (message.pointee.has_observed_generation, message.pointee.observed_generation) = (1, generation)
         }
         message.pointee.phase = arena.optionalCString(pod.phase)
-        if let start = pod.startTime {
-            message.pointee.has_start_time_ms = 1
-            message.pointee.start_time_ms = start.unixMilliseconds
-        }
+        if let start = pod.startTime { (message.pointee.has_start_time_ms, message.pointee.start_time_ms) = (1, start.unixMilliseconds) }
         message.pointee.node_name = arena.optionalCString(pod.nodeName)
         let owners = pod.owners.map { owner in
             let element = arena.message(vpa__store__v1__owner_reference__init)
@@ -182,13 +146,11 @@ public enum EventCodec {
             element.pointee.name = arena.cString(owner.name)
             if !owner.uid.isEmpty { element.pointee.uid = arena.cString(owner.uid) }
             if owner.controller {
-                element.pointee.has_controller = 1
-                element.pointee.controller = 1
+                (element.pointee.has_controller, element.pointee.controller) = (1, 1)
             }
             return element
         }
-        message.pointee.n_owners = owners.count
-        message.pointee.owners = arena.pointerArray(owners)
+        (message.pointee.n_owners, message.pointee.owners) = arena.repeated(owners)
         let conditions = pod.resizeConditions.map { condition in
             let element = arena.message(vpa__store__v1__pod_condition__init)
             element.pointee.type = arena.cString(condition.type)
@@ -196,24 +158,20 @@ public enum EventCodec {
             if !condition.reason.isEmpty { element.pointee.reason = arena.cString(condition.reason) }
             if !condition.message.isEmpty { element.pointee.message = arena.cString(condition.message) }
             if let time = condition.lastTransitionTime {
-                element.pointee.has_last_transition_time_ms = 1
-                element.pointee.last_transition_time_ms = time.unixMilliseconds
+                (element.pointee.has_last_transition_time_ms, element.pointee.last_transition_time_ms) = (1, time.unixMilliseconds)
             }
             if let generation = condition.observedGeneration {
-                element.pointee.has_observed_generation = 1
-                element.pointee.observed_generation = generation
+                (element.pointee.has_observed_generation, element.pointee.observed_generation) = (1, generation)
             }
             return element
         }
-        message.pointee.n_resize_conditions = conditions.count
-        message.pointee.resize_conditions = arena.pointerArray(conditions)
+        (message.pointee.n_resize_conditions, message.pointee.resize_conditions) = arena.repeated(conditions)
         message.pointee.legacy_resize_status = arena.optionalCString(pod.legacyResizeStatus)
         let containers = pod.containers.map { container in
             let element = arena.message(vpa__store__v1__container__init)
             element.pointee.name = arena.cString(container.name)
             if container.type != .container {
-                element.pointee.has_type = 1
-                element.pointee.type = .init(rawValue: WireEnums.containerType(container.type))
+                (element.pointee.has_type, element.pointee.type) = (1, .init(rawValue: WireEnums.containerType(container.type)))
             }
             element.pointee.desired = encodeRequirements(container.desired, arena)
             if let status = container.status {
@@ -221,8 +179,7 @@ public enum EventCodec {
             }
             return element
         }
-        message.pointee.n_containers = containers.count
-        message.pointee.containers = arena.pointerArray(containers)
+        (message.pointee.n_containers, message.pointee.containers) = arena.repeated(containers)
         return message
     }
 
@@ -236,8 +193,7 @@ public enum EventCodec {
             message.pointee.allocated_resources = encodeList(allocated, arena)
         }
         if status.restartCount != 0 {
-            message.pointee.has_restart_count = 1
-            message.pointee.restart_count = status.restartCount
+            (message.pointee.has_restart_count, message.pointee.restart_count) = (1, status.restartCount)
         }
         if let state = status.state { message.pointee.state = encodeState(state, arena) }
         if let state = status.lastState { message.pointee.last_state = encodeState(state, arena) }
@@ -251,25 +207,13 @@ public enum EventCodec {
         switch state {
         case .running(let startedAt):
             message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_RUNNING
-            if let time = startedAt {
-                message.pointee.has_started_at_ms = 1
-                message.pointee.started_at_ms = time.unixMilliseconds
-            }
+            if let time = startedAt { (message.pointee.has_started_at_ms, message.pointee.started_at_ms) = (1, time.unixMilliseconds) }
         case .terminated(let reason, let exitCode, let startedAt, let finishedAt):
             message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_TERMINATED
             message.pointee.reason = arena.optionalCString(reason)
-            if let code = exitCode {
-                message.pointee.has_exit_code = 1
-                message.pointee.exit_code = code
-            }
-            if let time = startedAt {
-                message.pointee.has_started_at_ms = 1
-                message.pointee.started_at_ms = time.unixMilliseconds
-            }
-            if let time = finishedAt {
-                message.pointee.has_finished_at_ms = 1
-                message.pointee.finished_at_ms = time.unixMilliseconds
-            }
+            if let code = exitCode { (message.pointee.has_exit_code, message.pointee.exit_code) = (1, code) }
+            if let time = startedAt { (message.pointee.has_started_at_ms, message.pointee.started_at_ms) = (1, time.unixMilliseconds) }
+            if let time = finishedAt { (message.pointee.has_finished_at_ms, message.pointee.finished_at_ms) = (1, time.unixMilliseconds) }
         case .waiting(let reason):
             message.pointee.kind = VPA__STORE__V1__CONTAINER_STATE__KIND__KIND_WAITING
             message.pointee.reason = arena.optionalCString(reason)
@@ -287,14 +231,8 @@ public enum EventCodec {
 
     package static func encodeList(_ list: ResourceList, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResourceList> {
         let message = arena.message(vpa__store__v1__resource_list__init)
-        if let cpu = list.cpuMillicores {
-            message.pointee.has_cpu_millicores = 1
-            message.pointee.cpu_millicores = cpu
-        }
-        if let memory = list.memoryBytes {
-            message.pointee.has_memory_bytes = 1
-            message.pointee.memory_bytes = memory
-        }
+        if let cpu = list.cpuMillicores { (message.pointee.has_cpu_millicores, message.pointee.cpu_millicores) = (1, cpu) }
+        if let memory = list.memoryBytes { (message.pointee.has_memory_bytes, message.pointee.memory_bytes) = (1, memory) }
         return message
     }
 }

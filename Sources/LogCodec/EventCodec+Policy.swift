@@ -11,10 +11,8 @@ extension EventCodec {
                                    into element: UnsafeMutablePointer<Vpa__Store__V1__VpaObserved__ContainerPolicy>,
                                    _ arena: CArena) {
         if let resources = policy.controlledResources {
-            element.pointee.has_has_controlled_resources = 1
-            element.pointee.has_controlled_resources = 1
-            element.pointee.n_controlled_resources = resources.count
-            element.pointee.controlled_resources = arena.pointerArray(resources.map { arena.cString($0.rawValue) })
+            (element.pointee.has_has_controlled_resources, element.pointee.has_controlled_resources) = (1, 1)
+            (element.pointee.n_controlled_resources, element.pointee.controlled_resources) = arena.repeated(resources.map { arena.cString($0.rawValue) })
         }
         element.pointee.controlled_values = arena.optionalCString(policy.controlledValues?.rawValue)
         if let ratio = policy.oomBumpUpRatio {
@@ -24,16 +22,13 @@ extension EventCodec {
             element.pointee.oom_bump_up_ratio_milli = Int64(exactly: (ratio * 1000).rounded()) ?? (ratio > 0 ? .max : 0)
         }
         if let bytes = policy.oomMinBumpUpBytes {
-            element.pointee.has_oom_min_bump_up_bytes = 1
-            element.pointee.oom_min_bump_up_bytes = bytes
+            (element.pointee.has_oom_min_bump_up_bytes, element.pointee.oom_min_bump_up_bytes) = (1, bytes)
         }
         if let seconds = policy.memoryAggregationIntervalSeconds {
-            element.pointee.has_memory_aggregation_interval_seconds = 1
-            element.pointee.memory_aggregation_interval_seconds = seconds
+            (element.pointee.has_memory_aggregation_interval_seconds, element.pointee.memory_aggregation_interval_seconds) = (1, seconds)
         }
         if let count = policy.memoryAggregationIntervalCount {
-            element.pointee.has_memory_aggregation_interval_count = 1
-            element.pointee.memory_aggregation_interval_count = count
+            (element.pointee.has_memory_aggregation_interval_count, element.pointee.memory_aggregation_interval_count) = (1, count)
         }
     }
 
@@ -68,21 +63,17 @@ extension EventCodec {
     package static func encodeUpdatePolicyFields(_ vpa: VPAObservation, into message: UnsafeMutablePointer<Vpa__Store__V1__VpaObserved>,
                                          _ arena: CArena) {
         if let seconds = vpa.evictAfterOOMSeconds {
-            message.pointee.has_evict_after_oom_seconds = 1
-            message.pointee.evict_after_oom_seconds = seconds
+            (message.pointee.has_evict_after_oom_seconds, message.pointee.evict_after_oom_seconds) = (1, seconds)
         }
         let requirements = (vpa.evictionRequirements ?? []).map { requirement in
             let element = arena.message(vpa__store__v1__vpa_observed__eviction_requirement__init)
-            element.pointee.n_resources = requirement.resources.count
-            element.pointee.resources = arena.pointerArray(requirement.resources.map { arena.cString($0.rawValue) })
+            (element.pointee.n_resources, element.pointee.resources) = arena.repeated(requirement.resources.map { arena.cString($0.rawValue) })
             element.pointee.change = arena.cString(requirement.change.rawValue)
             return element
         }
-        message.pointee.n_eviction_requirements = requirements.count
-        message.pointee.eviction_requirements = arena.pointerArray(requirements)
+        (message.pointee.n_eviction_requirements, message.pointee.eviction_requirements) = arena.repeated(requirements)
         let recommenders = vpa.recommenders ?? []
-        message.pointee.n_recommenders = recommenders.count
-        message.pointee.recommenders = arena.pointerArray(recommenders.map { arena.cString($0) })
+        (message.pointee.n_recommenders, message.pointee.recommenders) = arena.repeated(recommenders.map { arena.cString($0) })
     }
 
     package static func decodeUpdatePolicyFields(_ m: Vpa__Store__V1__VpaObserved, into vpa: inout VPAObservation) throws(WireError) {
@@ -120,8 +111,7 @@ extension EventCodec {
             if !item.defaultLimit.isEmpty { element.pointee.default_limit = encodeList(item.defaultLimit, arena) }
             return element
         }
-        message.pointee.n_items = items.count
-        message.pointee.items = arena.pointerArray(items)
+        (message.pointee.n_items, message.pointee.items) = arena.repeated(items)
         return message
     }
 

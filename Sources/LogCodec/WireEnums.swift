@@ -20,7 +20,8 @@ public enum WireEnums {
     public static func inPlaceMode(_ value: InPlaceMode) -> UInt32 { number(of: value, in: inPlaceModes) }
     public static func containerType(_ value: ContainerType) -> UInt32 { number(of: value, in: containerTypes) }
 
-    private static func number<T: Equatable>(of value: T, in table: [T]) -> UInt32 {
+    /// The number of `value`, a case of `table`.
+    public static func number<T: Equatable>(of value: T, in table: [T]) -> UInt32 {
         // Every case is in its table (the tables list allCases in proto order), so this always finds it.
         UInt32(table.firstIndex(of: value)!)
     }

@@ -238,7 +238,7 @@ public actor RecommenderRunner {
         var changed = false
         var listed = Set<String>()
         for record in records {
-            let key = record.vpa.key
+            let key = record.vpa.key.description
             listed.insert(key)
             if var history = histories[key] {
                 if history.vpa != record.vpa {
@@ -256,7 +256,7 @@ public actor RecommenderRunner {
             histories[key] = nil
             changed = true
         }
-        vpaOrder = records.map(\.vpa.key)
+        vpaOrder = records.map(\.vpa.key.description)
         if changed { attributions.removeAll() }
     }
 
@@ -373,9 +373,9 @@ public actor RecommenderRunner {
                     "memory_request_bytes": "\(kill.memoryRequestBytes ?? 0)", "memory_needed_bytes": "\(needed)"])
             }
         case .vpaObserved(let vpa):
-            guard let history = histories[vpa.key], event.position > history.consumedPosition,
+            guard let history = histories[vpa.key.description], event.position > history.consumedPosition,
                   history.vpa != vpa else { return }
-            histories[vpa.key]?.vpa = vpa
+            histories[vpa.key.description]?.vpa = vpa
             attributions.removeAll()
         case .vpaDeleted(let namespace, let name):
             let key = "\(namespace)/\(name)"
@@ -407,7 +407,7 @@ public actor RecommenderRunner {
     private func observation(of stream: StreamInfo, before position: Int64) async throws -> PodObservation? {
         if let pod = pods[stream.key] { return pod }
         guard !podsWithoutObservation.contains(stream.key) else { return nil }
-        let selector = EventSelector(pod: PodName(namespace: stream.namespace, name: stream.name), type: .podObserved)
+        let selector = EventSelector(pod: PodKey(namespace: stream.namespace, name: stream.name), type: .podObserved)
         var found: PodObservation?
         var from: Int64 = 1
         while from < position {
@@ -450,7 +450,7 @@ public actor RecommenderRunner {
             return events
         } catch {
             guard error.code == .notFound else { throw error }
-            let listed = Set(try await store.vpas().vpas.map(\.vpa.key))
+            let listed = Set(try await store.vpas().vpas.map(\.vpa.key.description))
             let remaining = events.filter { listed.contains($0.vpaKey) }
             logger.info("VPAs deleted during the loop; appending for the others", metadata: [
                 "dropped_events": "\(events.count - remaining.count)"])

@@ -86,7 +86,3 @@ struct VPAHistory: Sendable {
     }
 }
 
-extension VPAObservation {
-    /// "namespace/name", as `AppendEvent.vpaKey` and `UpdaterDecisionRecord.vpa` name a VPA.
-    var key: String { "\(namespace)/\(name)" }
-}

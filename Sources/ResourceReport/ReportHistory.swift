@@ -40,7 +40,7 @@ public struct ReportHistory: Sendable {
                             from source: some ReportEventSource) async throws -> ReportHistory {
         var collector = Collector(subject: subject, since: since)
         if case .pod(let namespace?, let name) = subject {
-            try await source.eachEventPage(EventSelector(pod: PodName(namespace: namespace, name: name), until: until)) {
+            try await source.eachEventPage(EventSelector(pod: PodKey(namespace: namespace, name: name), until: until)) {
                 collector.take($0)
             }
             for type in [EventType.vpaObserved, .recommendationPublished, .inPlaceModeChanged] {

@@ -47,20 +47,20 @@ public struct ServerSettings: Hashable, Sendable {
     public var tokenRequired: Bool
     public var timeouts: ResizeTimeouts
     public var watchBufferEvents: UInt32
-    public var watchProgressIntervalMilliseconds: Int64
-    public var shutdownGraceMilliseconds: Int64
+    public var watchProgressInterval: Duration
+    public var shutdownGrace: Duration
 
     public init(database: String, listen: String, maxFrameBytes: UInt32, tokenRequired: Bool,
-                timeouts: ResizeTimeouts, watchBufferEvents: UInt32, watchProgressIntervalMilliseconds: Int64,
-                shutdownGraceMilliseconds: Int64) {
+                timeouts: ResizeTimeouts, watchBufferEvents: UInt32, watchProgressInterval: Duration,
+                shutdownGrace: Duration) {
         self.database = database
         self.listen = listen
         self.maxFrameBytes = maxFrameBytes
         self.tokenRequired = tokenRequired
         self.timeouts = timeouts
         self.watchBufferEvents = watchBufferEvents
-        self.watchProgressIntervalMilliseconds = watchProgressIntervalMilliseconds
-        self.shutdownGraceMilliseconds = shutdownGraceMilliseconds
+        self.watchProgressInterval = watchProgressInterval
+        self.shutdownGrace = shutdownGrace
     }
 }
 
@@ -241,13 +241,13 @@ public struct ActualResourcesResponse: Hashable, Sendable {
 
 /// One pod's resize state at `now`.
 public struct ResizeStateRequest: Hashable, Sendable {
-    public var pod: PodName
+    public var pod: PodKey
     /// nil = the server's clock.
     public var now: Timestamp?
     /// nil = the server's settings.
     public var timeouts: ResizeTimeouts?
 
-    public init(pod: PodName, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil) {
+    public init(pod: PodKey, now: Timestamp? = nil, timeouts: ResizeTimeouts? = nil) {
         self.pod = pod
         self.now = now
         self.timeouts = timeouts

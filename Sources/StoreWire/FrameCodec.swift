@@ -36,8 +36,7 @@ public enum FrameCodec {
                 element.pointee.value = arena.cString(entry.value)
                 return element
             }
-            body.pointee.n_metadata = metadata.count
-            body.pointee.metadata = arena.pointerArray(metadata)
+            (body.pointee.n_metadata, body.pointee.metadata) = arena.repeated(metadata)
             body.pointee.payload = arena.binary(request.payload)
             message.pointee.kind_case = VPA__STORE__V1__FRAME__KIND_REQUEST
             message.pointee.request = body

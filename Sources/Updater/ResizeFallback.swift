@@ -53,8 +53,7 @@ extension ResizeRecord {
         let description: String
         switch state {
         case .pendingDeferred, .inProgress:
-            let limit = DurationText.format(milliseconds: state == .inProgress
-                                            ? timeouts.inProgressMilliseconds : timeouts.deferredMilliseconds)
+            let limit = DurationText.format(milliseconds: (timeouts.limit(of: state) ?? .zero).wholeMilliseconds)
             description = evict ? "\(label) for \(elapsed) > \(limit)" : "\(label) for \(elapsed), not over \(limit)"
         default:
             description = label

@@ -46,11 +46,11 @@ extension PodUnderVPA {
                     configuration: UpdaterConfiguration, now: Timestamp) -> UpdateAssessment {
         // The VPA's `evictAfterOOMSeconds` overrides `--evict-after-oom-threshold` (upstream getEvictOOMThreshold).
         let oomThreshold = vpa.evictAfterOOMSeconds.map { $0.multipliedReportingOverflow(by: 1000).overflow ? Int64.max : $0 * 1000 }
-            ?? configuration.evictAfterOOMThresholdMilliseconds
+            ?? configuration.evictAfterOOMThreshold.wholeMilliseconds
         let kill = quickOOMKill(policies: vpa, thresholdMilliseconds: oomThreshold)
         // Containers the vpaObservedContainers annotation leaves out do not count (upstream priority_processor.go).
         let priority = UpdatePriority(containers: containers.filter { isObserved($0.container.name) }, quickOOM: kill != nil)
-        let lifetime = configuration.podLifetimeUpdateThresholdMilliseconds
+        let lifetime = configuration.podLifetimeUpdateThreshold.wholeMilliseconds
         let lifetimeText = DurationText.format(milliseconds: lifetime)
         let diffText = DurationText.format(fraction: priority.resourceDiff)
         func notWanted(_ cause: DecisionCause, _ reason: String) -> UpdateAssessment {

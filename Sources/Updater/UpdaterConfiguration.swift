@@ -16,10 +16,10 @@ public struct UpdaterConfiguration: Hashable, Sendable {
     /// `--in-recommendation-bounds-eviction-lifetime-threshold` (default 12 h): a pod inside the
     /// recommended range is updated only once it has run this long. vpa-store also measures it from
     /// the pod's last successful in-place resize (AEP-4016; DESIGN §3.4).
-    public var podLifetimeUpdateThresholdMilliseconds: Int64
+    public var podLifetimeUpdateThreshold: Duration
     /// `--evict-after-oom-threshold` (default 10 min): a container OOM-killed sooner than this after
     /// it started is a quick OOM, which makes an update wanted even inside the recommended range.
-    public var evictAfterOOMThresholdMilliseconds: Int64
+    public var evictAfterOOMThreshold: Duration
     /// How long a resize may stay Deferred (upstream constant `DeferredResizeUpdateTimeout`, 5 min)
     /// or in progress (`InProgressResizeUpdateTimeout`, 1 h) before InPlaceOrRecreate and Recreate
     /// evict the pod. vpa-store makes both settings.
@@ -27,14 +27,14 @@ public struct UpdaterConfiguration: Hashable, Sendable {
 
     /// Settings with upstream's defaults unless given.
     public init(minReplicas: Int = 2, evictionTolerance: Double = 0.5, podUpdateThreshold: Double = 0.1,
-                podLifetimeUpdateThresholdMilliseconds: Int64 = 12 * 3_600_000,
-                evictAfterOOMThresholdMilliseconds: Int64 = 10 * 60_000,
+                podLifetimeUpdateThreshold: Duration = .seconds(12 * 3600),
+                evictAfterOOMThreshold: Duration = .seconds(10 * 60),
                 resizeTimeouts: ResizeTimeouts = ResizeTimeouts()) {
         self.minReplicas = minReplicas
         self.evictionTolerance = evictionTolerance
         self.podUpdateThreshold = podUpdateThreshold
-        self.podLifetimeUpdateThresholdMilliseconds = podLifetimeUpdateThresholdMilliseconds
-        self.evictAfterOOMThresholdMilliseconds = evictAfterOOMThresholdMilliseconds
+        self.podLifetimeUpdateThreshold = podLifetimeUpdateThreshold
+        self.evictAfterOOMThreshold = evictAfterOOMThreshold
         self.resizeTimeouts = resizeTimeouts
     }
 }

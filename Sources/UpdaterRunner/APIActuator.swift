@@ -62,7 +62,7 @@ public struct APIActuator: PodActuator {
     }
 
     static func actuationError(_ error: KubernetesAPIError, operation: String, pod: PodObservation) -> ActuationError {
-        let name = "\(pod.namespace)/\(pod.name)"
+        let name = pod.key.description
         switch (error.code, error) {
         case (404?, _):
             return .podGone(pod: name)

@@ -97,7 +97,7 @@ public struct KubectlActuator: PodActuator {
         for target in targets {
             let siblings = pod.containers.filter { $0.type == target.type }
             guard let index = siblings.firstIndex(where: { $0.name == target.container }) else {
-                throw .containerNotFound(pod: "\(pod.namespace)/\(pod.name)", container: target.container)
+                throw .containerNotFound(pod: pod.key.description, container: target.container)
             }
             let spec = siblings[index].desired
             let wanted = target.resources
@@ -111,7 +111,7 @@ public struct KubectlActuator: PodActuator {
                 if let memory = values.memoryBytes { add("\(base)/\(field)/memory", "\"\(memory)\"") }
             }
         }
-        guard !operations.isEmpty else { throw .emptyPatch(pod: "\(pod.namespace)/\(pod.name)") }
+        guard !operations.isEmpty else { throw .emptyPatch(pod: pod.key.description) }
         return "[" + operations.joined(separator: ",") + "]"
     }
 

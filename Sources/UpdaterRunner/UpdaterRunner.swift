@@ -65,7 +65,7 @@ public actor UpdaterRunner {
     struct RecordedDecision: Hashable, Sendable {
         var action: UpdateAction
         var cause: DecisionCause
-        var vpa: String
+        var vpa: VPAKey
         var mode: VPAUpdateMode
     }
 
@@ -156,7 +156,7 @@ public actor UpdaterRunner {
         }
 
         if let actuator {
-            let podsByKey = Dictionary(pods.map { ($0.pod.uid ?? "\($0.pod.namespace)/\($0.pod.name)", $0.pod) },
+            let podsByKey = Dictionary(pods.map { ($0.pod.streamKey, $0.pod) },
                                        uniquingKeysWith: { first, _ in first })
             actuating: for group in plans {
                 for decision in group.plan.decisions {
@@ -176,7 +176,7 @@ public actor UpdaterRunner {
     // MARK: - Recording
 
     static func podKey(_ decision: PodDecision) -> String {
-        decision.uid ?? "\(decision.namespace)/\(decision.name)"
+        decision.uid ?? PodKey(namespace: decision.namespace, name: decision.name).description
     }
 
     /// The events that record `decision`: `ResizeRequested` first for a resize, then `UpdaterDecision`.
@@ -190,7 +190,7 @@ public actor UpdaterRunner {
                 ResizeRequest(targets: targets, requestedBy: configuration.name, reason: text))))
         }
         events.append(AppendEvent(podKey: pod, occurredAt: now, body: .updaterDecision(UpdaterDecisionRecord(
-            action: Self.recordedAction(decision.action), reason: text, vpa: vpa.key, updateMode: vpa.updateMode))))
+            action: Self.recordedAction(decision.action), reason: text, vpa: vpa.key.description, updateMode: vpa.updateMode))))
         return events
     }
 
@@ -233,12 +233,12 @@ public actor UpdaterRunner {
 
     private func actuate(_ decision: PodDecision, pod: PodObservation, group: VPAGroupPlan, actuator: any PodActuator,
                          now: Timestamp, summary: inout UpdaterLoopSummary) async {
-        let name = "\(pod.namespace)/\(pod.name)"
+        let name = pod.key.description
         let key = Self.podKey(decision)
         switch decision.action {
         case .resizeInPlace(let targets):
             if let previous = sent[key], previous.resize == targets, !pod.specHas(targets),
-               now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+               now < previous.at.advanced(by: configuration.resendAfter) {
                 summary.alreadyRequested += 1
                 logger.debug("Resize already requested; waiting for the store to see the new spec", metadata: ["pod": "\(name)"])
                 return
@@ -273,10 +273,10 @@ public actor UpdaterRunner {
     private func evict(_ pod: PodObservation, decision: PodDecision, recordedAs evictKey: RecordedDecision,
                        group: VPAGroupPlan, actuator: any PodActuator, now: Timestamp,
                        summary: inout UpdaterLoopSummary) async {
-        let name = "\(pod.namespace)/\(pod.name)"
+        let name = pod.key.description
         let key = Self.podKey(decision)
         if let previous = sent[key], previous.resize == nil,
-           now < previous.at.advanced(byMilliseconds: configuration.resendAfter.wholeMilliseconds) {
+           now < previous.at.advanced(by: configuration.resendAfter) {
             summary.alreadyRequested += 1
             logger.debug("Eviction already requested; waiting for the pod to go", metadata: ["pod": "\(name)"])
             return
@@ -326,7 +326,7 @@ public actor UpdaterRunner {
             summary.decisionsRecorded += recordedPods.count
             return !recordedPods.isEmpty
         } catch {
-            logger.warning("Decision not recorded", metadata: ["pod": "\(decision.namespace)/\(decision.name)", "error": "\(error)"])
+            logger.warning("Decision not recorded", metadata: ["pod": "\(PodKey(namespace: decision.namespace, name: decision.name))", "error": "\(error)"])
             return false
         }
     }
@@ -378,11 +378,6 @@ public enum UpdaterRunnerError: Error, Hashable, Sendable, CustomStringConvertib
         case .loopInProgress: "a loop of this updater runner is already running; wait for it before starting another"
         }
     }
-}
-
-extension VPAObservation {
-    /// "namespace/name", as `UpdaterDecisionRecord.vpa` names a VPA.
-    var key: String { "\(namespace)/\(name)" }
 }
 
 extension PodObservation {

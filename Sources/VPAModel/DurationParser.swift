@@ -44,10 +44,21 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
-    /// The duration in whole milliseconds (rounded toward zero).
+    /// The duration in whole milliseconds (rounded toward zero), saturating: the one conversion to
+    /// the `_ms` integers of the wire, the database and the upstream rules.
     public var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return milliseconds.addingSaturating(attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// The duration in whole nanoseconds (rounded toward zero), saturating: for timers and latencies.
+    public var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return nanoseconds.addingSaturating(attoseconds / 1_000_000_000)
     }
 }
 

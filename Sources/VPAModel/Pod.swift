@@ -168,7 +168,7 @@ public struct PodObservation: Hashable, Sendable, Codable {
     }
 
     /// The key the store files this pod under: its UID, or `namespace/name` when it has none.
-    public var streamKey: String { uid ?? "\(namespace)/\(name)" }
+    public var streamKey: String { uid ?? key.description }
 
     /// The container with this name and type, if the pod has one.
     public func container(named name: String, type: ContainerType = .container) -> ContainerObservation? {

@@ -35,6 +35,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable {
         unixMilliseconds.subtractingSaturating(earlier.unixMilliseconds)
     }
 
+    /// The time from `earlier` to `self`, as `milliseconds(since:)`.
+    public func duration(since earlier: Timestamp) -> Duration {
+        .milliseconds(milliseconds(since: earlier))
+    }
+
+    /// This time moved by `duration` (whole milliseconds; negative moves back), saturating.
+    public func advanced(by duration: Duration) -> Timestamp {
+        advanced(byMilliseconds: duration.wholeMilliseconds)
+    }
+
     /// This time moved by `milliseconds` (negative moves back), saturating.
     public func advanced(byMilliseconds milliseconds: Int64) -> Timestamp {
         Timestamp(unixMilliseconds: unixMilliseconds.addingSaturating(milliseconds))

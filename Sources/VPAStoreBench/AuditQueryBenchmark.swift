@@ -47,7 +47,7 @@ public struct AuditQueryBenchmark: Sendable {
             while true {
                 let page = try await client.readEvents(ReadEventsRequest(
                     fromPosition: from, limit: 10_000,
-                    selector: EventSelector(pod: PodName(namespace: ClusterGenerator.namespace(of: pod), name: ClusterGenerator.name(of: pod)))))
+                    selector: EventSelector(pod: PodKey(namespace: ClusterGenerator.namespace(of: pod), name: ClusterGenerator.name(of: pod)))))
                 events += page.events.count
                 guard page.events.count == 10_000 else { break }
                 from = page.nextPosition

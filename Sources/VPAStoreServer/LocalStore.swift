@@ -53,7 +53,7 @@ public final class LocalStore: StoreAPI {
                              publishesResources: access == .readWrite,
                              executor: thread.next().executor)
         let settings = ServerSettings(database: path, listen: "", maxFrameBytes: 0, tokenRequired: false, timeouts: timeouts,
-                                      watchBufferEvents: 0, watchProgressIntervalMilliseconds: 0, shutdownGraceMilliseconds: 0)
+                                      watchBufferEvents: 0, watchProgressInterval: .zero, shutdownGrace: .zero)
         return LocalStore(core: core, settings: settings, logger: logger, ownThread: thread,
                           immutableSnapshot: store.immutableSnapshot.map { "\($0)" })
     }

@@ -62,7 +62,6 @@ extension ServeConfiguration {
         ServerSettings(database: databasePath, listen: listen.description,
                        maxFrameBytes: UInt32(clamping: maximumFrameBytes), tokenRequired: token != nil,
                        timeouts: timeouts, watchBufferEvents: UInt32(clamping: watchBufferEvents),
-                       watchProgressIntervalMilliseconds: Int64(RPCClient.milliseconds(watchProgressInterval)),
-                       shutdownGraceMilliseconds: Int64(RPCClient.milliseconds(shutdownGrace)))
+                       watchProgressInterval: watchProgressInterval, shutdownGrace: shutdownGrace)
     }
 }

@@ -263,11 +263,11 @@ actor StoreCore {
     /// A page of live pods after `pageAfter` ("namespace/name"), in namespace/name order.
     func pods(_ request: PodListRequest, now: Timestamp, defaults: ResizeTimeouts) -> PodListResponse {
         let all = store.livePods(namespace: request.namespace, now: request.now ?? now, timeouts: Self.merge(request.timeouts, defaults))
-        let start = request.pageAfter.map { after in all.firstIndex { "\($0.pod.namespace)/\($0.pod.name)" > after } ?? all.count } ?? 0
+        let start = request.pageAfter.map { after in all.firstIndex { $0.pod.key.description > after } ?? all.count } ?? 0
         let page = Array(all[start..<min(start + request.limit, all.count)])
         let more = start + page.count < all.count
         return PodListResponse(position: store.headPosition, pods: page,
-                               nextPageAfter: more ? page.last.map { "\($0.pod.namespace)/\($0.pod.name)" } : nil)
+                               nextPageAfter: more ? page.last.map { $0.pod.key.description } : nil)
     }
 
     /// The store's state for /metrics; nil once the store is closed.
@@ -296,8 +296,8 @@ actor StoreCore {
     private static func merge(_ requested: ResizeTimeouts?, _ defaults: ResizeTimeouts) -> ResizeTimeouts {
         guard let requested else { return defaults }
         return ResizeTimeouts(
-            deferredMilliseconds: requested.deferredMilliseconds > 0 ? requested.deferredMilliseconds : defaults.deferredMilliseconds,
-            inProgressMilliseconds: requested.inProgressMilliseconds > 0 ? requested.inProgressMilliseconds : defaults.inProgressMilliseconds)
+            deferred: requested.deferred > .zero ? requested.deferred : defaults.deferred,
+            inProgress: requested.inProgress > .zero ? requested.inProgress : defaults.inProgress)
     }
 }
 

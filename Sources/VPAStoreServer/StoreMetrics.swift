@@ -147,19 +147,11 @@ public final class StoreMetrics: Sendable {
             return counter
         }
         counter.increment()
-        latencies[label]?.recordNanoseconds(duration.nanosecondsClamped)
+        latencies[label]?.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     /// The Prometheus text exposition of every metric, the store's state read first.
     public func exposition() async -> [UInt8] { await operations.exposition() }
-}
-
-extension Duration {
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : product &+ attoseconds / 1_000_000_000
-    }
 }
 
 /// The store's state as /metrics shows it, read on the store's thread at each scrape.

@@ -9,7 +9,6 @@ import RecommenderRunner
 import StoreAPI
 import StoreRPC
 import VPAModel
-import VPAStoreClient
 
 /// `vpa-recommender`: upstream VPA's recommender over a vpa-store server. The work is in
 /// `RecommenderRunner`; this is the command line around it.
@@ -29,21 +28,11 @@ struct VPARecommender: AsyncParsableCommand {
             """,
         version: VPAStoreVersion.current)
 
-    @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
-            transform: DaemonCommandLine.parseEndpoint)
-    var server: RPCEndpoint
-
-    @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
-    var tokenFile: String?
+    @OptionGroup
+    var loop: RunnerOptions
 
     @OptionGroup(title: "TLS to the store")
     var storeTLS: StoreTLSOptions
-
-    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
-    var interval: Duration = .seconds(60)
-
-    @Flag(name: .long, help: "Run one loop and exit.")
-    var once = false
 
     @Flag(name: .long, help: ArgumentHelp(
         "Take \"now\" from the log instead of the machine's clock.",
@@ -180,7 +169,7 @@ struct VPARecommender: AsyncParsableCommand {
         if !(oomBumpUpRatio >= 1 && oomBumpUpRatio.isFinite) {
             throw ValidationError("--oom-bump-up-ratio must be at least 1; it is \(oomBumpUpRatio)")
         }
-        for (name, value) in [("--interval", interval), ("--confidence-interval-cpu", confidenceIntervalCPU),
+        for (name, value) in [("--confidence-interval-cpu", confidenceIntervalCPU),
                               ("--confidence-interval-memory", confidenceIntervalMemory),
                               ("--cpu-histogram-decay-half-life", cpuHistogramDecayHalfLife),
                               ("--memory-histogram-decay-half-life", memoryHistogramDecayHalfLife),
@@ -229,7 +218,7 @@ struct VPARecommender: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "vpa-recommender")
-        let token = try DaemonCommandLine.token(from: tokenFile)
+        let token = try loop.token()
         let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
         do {
             let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-recommender", logger: logger) }
@@ -238,17 +227,12 @@ struct VPARecommender: AsyncParsableCommand {
                                                                      checkpointEveryLoops: checkpointEvery)
             runnerConfiguration.recommenderName = recommenderName
             let runner = RecommenderRunner(
-                endpoint: server, token: token,
+                endpoint: loop.server, token: token,
                 configuration: runnerConfiguration,
                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
                 logger: logger, tls: storeTLS.configuration)
-            let metrics = DaemonMetrics(prefix: "vpa_recommender")
-            let observer = PassObserver(metrics: metrics, record: RecommenderMetrics(factory: metrics.factory).record)
-            try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-recommender probes", tls: storeTLS.configuration) },
-                                     metrics: metrics, logger: logger) { activity in
-                try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
-                                                  activity: activity, observer: observer, logger: logger)
-            }
+            try await loop.run(runner, name: "vpa-recommender", metricsPrefix: "vpa_recommender", token: token, tls: storeTLS.configuration,
+                               health: health, elector: elector, logger: logger) { RecommenderMetrics(factory: $0.factory).record }
         } catch {
             await api?.shutdown()
             throw error

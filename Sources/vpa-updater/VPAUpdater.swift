@@ -9,7 +9,6 @@ import StoreRPC
 import Updater
 import UpdaterRunner
 import VPAModel
-import VPAStoreClient
 
 /// `vpa-updater`: upstream VPA's updater over a vpa-store server. The work is in `UpdaterRunner`;
 /// this is the command line around it.
@@ -42,21 +41,11 @@ struct VPAUpdater: AsyncParsableCommand {
         case api
     }
 
-    @Option(name: .long, help: ArgumentHelp("The vpa-store server: HOST:PORT or unix:/path.", valueName: "host:port"),
-            transform: DaemonCommandLine.parseEndpoint)
-    var server: RPCEndpoint
-
-    @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
-    var tokenFile: String?
+    @OptionGroup
+    var loop: RunnerOptions
 
     @OptionGroup(title: "TLS to the store")
     var storeTLS: StoreTLSOptions
-
-    @Option(name: .long, help: "Time between loops, such as 30s (default: 1m).", transform: DaemonCommandLine.parseDuration)
-    var interval: Duration = .seconds(60)
-
-    @Flag(name: .long, help: "Run one loop and exit.")
-    var once = false
 
     @Flag(name: .long, help: ArgumentHelp(
         "Take \"now\" from the log instead of the machine's clock.",
@@ -116,7 +105,7 @@ struct VPAUpdater: AsyncParsableCommand {
     var logging: LoggingOptions
 
     func validate() throws {
-        for (name, value) in [("--interval", interval), ("--deferred-timeout", deferredTimeout), ("--resend-after", resendAfter),
+        for (name, value) in [("--deferred-timeout", deferredTimeout), ("--resend-after", resendAfter),
                               ("--in-progress-timeout", inProgressTimeout),
                               ("--evict-after-oom-threshold", evictAfterOOMThreshold),
                               ("--in-recommendation-bounds-eviction-lifetime-threshold", lifetimeThreshold)]
@@ -136,16 +125,14 @@ struct VPAUpdater: AsyncParsableCommand {
     var plannerConfiguration: UpdaterConfiguration {
         UpdaterConfiguration(minReplicas: minReplicas, evictionTolerance: evictionTolerance,
                              podUpdateThreshold: podUpdateThreshold,
-                             podLifetimeUpdateThresholdMilliseconds: lifetimeThreshold.wholeMilliseconds,
-                             evictAfterOOMThresholdMilliseconds: evictAfterOOMThreshold.wholeMilliseconds,
-                             resizeTimeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout.wholeMilliseconds,
-                                                            inProgressMilliseconds: inProgressTimeout.wholeMilliseconds))
+                             podLifetimeUpdateThreshold: lifetimeThreshold, evictAfterOOMThreshold: evictAfterOOMThreshold,
+                             resizeTimeouts: ResizeTimeouts(deferred: deferredTimeout, inProgress: inProgressTimeout))
     }
 
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "vpa-updater")
-        let token = try DaemonCommandLine.token(from: tokenFile)
+        let token = try loop.token()
         let api = actuate == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
         do {
             let actuator: (any PodActuator)?
@@ -156,17 +143,12 @@ struct VPAUpdater: AsyncParsableCommand {
             }
             let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-updater", logger: logger) }
             let runner = UpdaterRunner(
-                endpoint: server, token: token,
+                endpoint: loop.server, token: token,
                 configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
                                                           resendAfter: resendAfter),
                 actuator: actuator, logger: logger, tls: storeTLS.configuration)
-            let metrics = DaemonMetrics(prefix: "vpa_updater")
-            let observer = PassObserver(metrics: metrics, record: UpdaterMetrics(factory: metrics.factory).record)
-            try await health.serving(interval: interval, store: { StoreClient(endpoint: server, token: token, peerName: "vpa-updater probes", tls: storeTLS.configuration) },
-                                     metrics: metrics, logger: logger) { activity in
-                try await DaemonCommandLine.drive(runner, once: once, interval: interval, leaderElector: elector,
-                                                  activity: activity, observer: observer, logger: logger)
-            }
+            try await loop.run(runner, name: "vpa-updater", metricsPrefix: "vpa_updater", token: token, tls: storeTLS.configuration,
+                               health: health, elector: elector, logger: logger) { UpdaterMetrics(factory: $0.factory).record }
         } catch {
             await api?.shutdown()
             throw error

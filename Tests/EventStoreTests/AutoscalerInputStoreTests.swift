@@ -50,7 +50,7 @@ struct AutoscalerInputStoreTests {
                                      observedAt: minute(2))
         #expect(again.usageSamples == 0 && again.unchanged == 2)
         _ = try store.ingest([.usage(usage("web-0", at: minute(2), cpu: 140))], observedAt: minute(2))
-        let samples = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"), type: .usageSampled))
+        let samples = try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0"), type: .usageSampled))
         #expect(samples.map(\.occurredAt) == [minute(1), minute(2)])
         // The usage_samples projection equals a fresh replay, and replay rebuilds it.
         #expect(try store.verify().isClean)
@@ -83,7 +83,7 @@ struct AutoscalerOutputStoreTests {
         let events = try store.events(EventSelector(), from: result.firstPosition)
         #expect(store.stream(events[0].streamID)?.kind == .vpa)
         #expect(events[1].body == .updaterDecision(decision))
-        #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"), type: .updaterDecision)).count == 1)
+        #expect(try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0"), type: .updaterDecision)).count == 1)
         try store.writeSnapshot()
         #expect(try EventStore(path: db.path, access: .readOnly).recommendation(forVPA: "shop", "web") == recommendation)
         #expect(try store.verify().isClean)

@@ -119,7 +119,7 @@ struct CompactionTests {
         let times = [cut, cut.advanced(byMilliseconds: 1), Self.time(12).advanced(byMilliseconds: 30_000), Self.time(15), Self.time(40)]
         let positions = [through + 1, through + 2, through + 17, store.headPosition]
         let before = try Self.answers(store, times: times, positions: positions)
-        let podEventsAfterCut = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 10_000).filter { $0.position > through }
+        let podEventsAfterCut = try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0")), limit: 10_000).filter { $0.position > through }
         let eventsThroughCut = try #require(try store.connection.scalarInt("SELECT count(*) FROM events WHERE position <= ?", .int(through)))
 
         let summary = try store.compact(before: cut, recordedAt: Self.time(16))
@@ -134,7 +134,7 @@ struct CompactionTests {
         #expect(store.compaction == CompactionState(throughPosition: through, before: cut,
                                                     usageRemovalsAtOrBelowCut: store.compaction?.usageRemovalsAtOrBelowCut ?? -1))
         #expect(try Self.answers(store, times: times, positions: positions) == before)
-        #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 10_000) == podEventsAfterCut)
+        #expect(try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0")), limit: 10_000) == podEventsAfterCut)
         // The LimitRange observed before the cut is still live: the compaction base keeps it.
         #expect(store.limitRanges().map(\.name) == ["limits"])
 

@@ -25,8 +25,8 @@ struct EventSelectorTests {
 
     @Test(arguments: [
         EventSelector(),
-        EventSelector(pod: PodName(namespace: "shop", name: "web-0")),
-        EventSelector(pod: PodName(namespace: "shop", name: "web-0"), type: .usageSampled),
+        EventSelector(pod: PodKey(namespace: "shop", name: "web-0")),
+        EventSelector(pod: PodKey(namespace: "shop", name: "web-0"), type: .usageSampled),
         EventSelector(streamKind: .pod),
         EventSelector(streamKind: .vpa),
         EventSelector(namespace: "shop"),

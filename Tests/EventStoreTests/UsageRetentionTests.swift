@@ -49,7 +49,7 @@ struct UsageRetentionTests {
         #expect(try store.connection.scalarInt("SELECT min(at_ms) FROM usage_samples") == hour(47).unixMilliseconds)
 
         // The pod's own events: the chain still links its two observations, and its usage is found too.
-        let podEvents = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0")), limit: 1000)
+        let podEvents = try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0")), limit: 1000)
         #expect(podEvents.filter { $0.body.type == .podObserved }.count == 2)
         #expect(podEvents.filter { $0.body.type == .usageSampled }.map(\.position) == remaining.map(\.position))
         // The pod's usage samples form their own chain; its oldest link points at a removed sample.
@@ -169,7 +169,7 @@ struct UsageRetentionTests {
             _ = try store.ingest([.pod(PodBuilder().with { $0.desired = PodBuilder.resources(cpu: 400, memoryMi: 300) }.pod)],
                                  observedAt: minute(3))
             try store.writeSnapshot()
-            podPositions = try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"))).map(\.position)
+            podPositions = try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0"))).map(\.position)
             // Rewrite it as version 4 wrote it: every event of a pod linked to the one before.
             try store.connection.execute("""
                 UPDATE events SET stream_prev = (SELECT max(e.position) FROM events e
@@ -195,6 +195,6 @@ struct UsageRetentionTests {
         let report = try store.verify()
         #expect(report.isClean, "\(report.problems)")
         #expect(podPositions.count == 5)
-        #expect(try store.events(EventSelector(pod: PodName(namespace: "shop", name: "web-0"))).map(\.position) == podPositions)
+        #expect(try store.events(EventSelector(pod: PodKey(namespace: "shop", name: "web-0"))).map(\.position) == podPositions)
     }
 }

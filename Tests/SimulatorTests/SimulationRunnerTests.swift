@@ -76,7 +76,7 @@ struct SimulationRunnerTests {
             #expect(after.resizeRequestsApplied == 1 && after.evictionsApplied == 1 && after.decisionsIgnored == 0)
             let resized = try await client.actualResources(ActualResourcesRequest(namespace: "shop", pod: web.name)).containers
             #expect(resized.first?.actual == wanted && resized.first?.resizeState == .completed)
-            let webTransitions = try await allEvents(client, type: .resizeTransition, pod: PodName(namespace: "shop", name: web.name))
+            let webTransitions = try await allEvents(client, type: .resizeTransition, pod: PodKey(namespace: "shop", name: web.name))
             #expect(webTransitions.contains { record in
                 if case .resizeTransition(let transition) = record.event.body { return transition.initiator == .vpa }
                 return false
@@ -91,7 +91,7 @@ struct SimulationRunnerTests {
         }
     }
 
-    private func allEvents(_ client: any StoreAPI, type: EventType, pod: PodName? = nil) async throws -> [EventRecord] {
+    private func allEvents(_ client: any StoreAPI, type: EventType, pod: PodKey? = nil) async throws -> [EventRecord] {
         var records: [EventRecord] = []
         var position: Int64 = 1
         while true {

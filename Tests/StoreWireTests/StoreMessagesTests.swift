@@ -57,19 +57,34 @@ import VPAModel
         let atTime = ActualResourcesRequest(at: .time(Timestamp(unixMilliseconds: 1_000)))
         #expect(try ActualResourcesRequest(decoding: atTime.encoded()) == atTime)
         let resizes = ResizesRequest(state: .pendingDeferred, namespace: "shop", now: Timestamp(unixMilliseconds: 1),
-                                     timeouts: ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 2))
+                                     timeouts: ResizeTimeouts(deferred: .milliseconds(1), inProgress: .milliseconds(2)))
         #expect(try ResizesRequest(decoding: resizes.encoded()) == resizes)
         let events = ReadEventsRequest(fromPosition: 3, limit: 10, selector: EventSelector(
-            pod: PodName(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))
+            pod: PodKey(namespace: "shop", name: "web-0"), type: .oomKilled, since: Timestamp(unixMilliseconds: 1)))
         #expect(try ReadEventsRequest(decoding: events.encoded()) == events)
         for streams in [EventSelector(streamKind: .vpa, namespace: "shop", name: "web"), EventSelector(namespace: "shop"),
                         EventSelector(streamKind: .pod, name: "web-0"),
-                        EventSelector(pod: PodName(namespace: "shop", name: "web-0"), streamKind: .pod)] {
+                        EventSelector(pod: PodKey(namespace: "shop", name: "web-0"), streamKind: .pod)] {
             let request = ReadEventsRequest(fromPosition: 1, limit: 5, selector: streams)
             #expect(try ReadEventsRequest(decoding: request.encoded()) == request)
         }
         let watch = WatchRequest(fromPosition: 4, selector: EventSelector(type: .podObserved), progressIntervalMilliseconds: 100)
         #expect(try WatchRequest(decoding: watch.encoded()) == watch)
+    }
+
+    /// The page cursors and limits of GetActualResources and ListPods (their paging behaviour is
+    /// tested in process: ResourcesPagingTests, AutoscalingMethodTests).
+    @Test func pagingFieldsRoundTrip() throws {
+        let resources = ActualResourcesRequest(limit: 3, pageAfter: "shop/web-0/uid-1/0/app")
+        #expect(try ActualResourcesRequest(decoding: resources.encoded()) == resources)
+        let page = ActualResourcesResponse(position: 4, containers: [], nextPageAfter: "blog/web-1/uid-2/0/app")
+        #expect(try ActualResourcesResponse(decoding: page.encoded()) == page)
+        let pods = PodListRequest(namespace: "shop", now: Timestamp(unixMilliseconds: 2), pageAfter: "shop/web-1", limit: 2)
+        #expect(try PodListRequest(decoding: pods.encoded()) == pods)
+        let podPage = PodListResponse(position: 5, pods: [], nextPageAfter: "shop/web-1")
+        #expect(try PodListResponse(decoding: podPage.encoded()) == podPage)
+        let last = PodListResponse(position: 5, pods: [], nextPageAfter: nil)
+        #expect(try PodListResponse(decoding: last.encoded()) == last)
     }
 
     @Test func answersRoundTrip() throws {

@@ -22,7 +22,7 @@ import VPAStoreTestSupport
             let summary = try await Base.runner(client).runOnce(now: minute(1))
             #expect(summary.resizes == 1)
             let page = try await client.readEvents(ReadEventsRequest(selector: EventSelector(
-                pod: PodName(namespace: "shop", name: "web-5d8f-a"), type: .resizeRequested)))
+                pod: PodKey(namespace: "shop", name: "web-5d8f-a"), type: .resizeRequested)))
             guard case .resizeRequested(let request)? = page.events.first?.event.body else {
                 Issue.record("no ResizeRequested: \(page.events)")
                 return

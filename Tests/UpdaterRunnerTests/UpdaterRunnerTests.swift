@@ -67,7 +67,7 @@ import VPAStoreTestSupport
     /// The `UpdaterDecision`s recorded for pod `name`, in log order.
     static func decisions(_ client: any StoreAPI, pod name: String) async throws -> [UpdaterDecisionRecord] {
         let page = try await client.readEvents(ReadEventsRequest(
-            selector: EventSelector(pod: PodName(namespace: "shop", name: name), type: .updaterDecision)))
+            selector: EventSelector(pod: PodKey(namespace: "shop", name: name), type: .updaterDecision)))
         return page.events.compactMap { record in
             if case .updaterDecision(let decision) = record.event.body { return decision }
             return nil
@@ -127,7 +127,7 @@ import VPAStoreTestSupport
             try await Self.setUp(client, mode: .inPlaceOrRecreate, aConditions: [])
             let summary = try await Self.runner(client).runOnce(now: minute(1))
             #expect(summary.resizes == 1)
-            let podA = EventSelector(pod: PodName(namespace: "shop", name: "web-5d8f-a"))
+            let podA = EventSelector(pod: PodKey(namespace: "shop", name: "web-5d8f-a"))
             let page = try await client.readEvents(ReadEventsRequest(selector: podA))
             let bodies = page.events.map(\.event.body).filter { $0.type == .resizeRequested || $0.type == .updaterDecision }
             #expect(bodies.map(\.type) == [.resizeRequested, .updaterDecision])
@@ -144,7 +144,7 @@ import VPAStoreTestSupport
             let resized = Self.pod("web-5d8f-a", actual: Self.resources(cpu: 250, memoryMi: 256),
                                    desired: Self.resources(cpu: 500, memoryMi: 512), conditions: Self.inProgress)
             _ = try await client.ingest(IngestRequest(observedAt: minute(2), observations: [.pod(resized)]))
-            let resize = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-5d8f-a"),
+            let resize = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-5d8f-a"),
                                                                          now: minute(2)))
             #expect(resize.resize.state == .inProgress)
             #expect(resize.resize.initiator == .vpa)

@@ -108,7 +108,7 @@ struct ResizeFallbackTests {
     }
 
     @Test func timeoutsAreSettings() {
-        let configuration = UpdaterConfiguration(resizeTimeouts: ResizeTimeouts(deferredMilliseconds: Fixture.minute))
+        let configuration = UpdaterConfiguration(resizeTimeouts: ResizeTimeouts(deferred: .milliseconds(Fixture.minute)))
         let pod = Self.resizingPod(.pendingDeferred, since: Fixture.ago(2 * Fixture.minute))
         #expect(Fixture.decide(.inPlaceOrRecreate, pod, configuration: configuration).action == .evict)
     }

@@ -1,20 +1,17 @@
 import StoreAPI
-import StoreRPC
-import StoreWire
 import Testing
 import VPAModel
-import VPAStoreClient
 import VPAStoreServer
 import VPAStoreTestSupport
 
-/// What the recommender and updater read and write over RPC.
+/// What the recommender and updater read and write, through `StoreAPI` in process: the same
+/// methods over TCP are MethodTests' and the runners' end-to-end tests.
 @Suite struct AutoscalingMethodTests {
     let vpa = VPAObservation(namespace: "shop", name: "web", targetKind: "Deployment", targetName: "web",
                              updateMode: .inPlaceOrRecreate)
 
     @Test func vpasUsagePodsAndRecommendationsRoundTrip() async throws {
-        try await withServer { (server: TestServer) async throws in
-            let client = server.client()
+        try await withStore(.inProcess) { client in
             let pods = (0..<5).map { Pods.pod("web-5d8f-\($0)", owner: "web-5d8f") }
             let usage = UsageObservation(namespace: "shop", pod: "web-5d8f-0", sample: UsageSample(
                 at: minute(1), windowMilliseconds: 30_000, containers: [.init(name: "app", cpuMillicores: 120, memoryBytes: 100 << 20)]))
@@ -57,7 +54,6 @@ import VPAStoreTestSupport
 
             let usageEvents = try await client.readEvents(ReadEventsRequest(selector: EventSelector(type: .usageSampled)))
             #expect(usageEvents.events.map(\.event.body) == [.usageSampled(usage.sample)])
-            await client.close()
         }
     }
 }

@@ -112,7 +112,7 @@ import VPAStoreTestSupport
     @Test(arguments: [
         (StoreMethod.listResizes, [0x0A, 0x08] + Array("sleeping".utf8), "ListResizesRequest.state"),
         (StoreMethod.readEvents, ReadEventsRequest(limit: 50_000).encoded(), "ReadEventsRequest.limit"),
-        (StoreMethod.getResizeState, ResizeStateRequest(pod: PodName(namespace: "", name: "web-0")).encoded(),
+        (StoreMethod.getResizeState, ResizeStateRequest(pod: PodKey(namespace: "", name: "web-0")).encoded(),
          "GetResizeStateRequest.namespace"),
         (StoreMethod.ingest, IngestRequest(observations: [.pod(PodObservation(namespace: "shop", name: ""))]).encoded(),
          "IngestRequest.items[0].pod.name"),

@@ -67,8 +67,8 @@ import VPAStoreTestSupport
 
     /// Each method with a baseline request that reaches deep into the server, and its message type.
     static var requests: [(StoreMethod, [UInt8], UnsafePointer<ProtobufCMessageDescriptor>)] {
-        let timeouts = ResizeTimeouts(deferredMilliseconds: 1, inProgressMilliseconds: 1)
-        let pod = PodName(namespace: "shop", name: "web-0")
+        let timeouts = ResizeTimeouts(deferred: .milliseconds(1), inProgress: .milliseconds(1))
+        let pod = PodKey(namespace: "shop", name: "web-0")
         let selector = EventSelector(pod: pod, type: .podObserved, since: minute(0), until: minute(9))
         return [
             (.ingest, ingest.encoded(), withUnsafePointer(to: vpa__store__v1__ingest_request__descriptor) { $0 }),
@@ -116,7 +116,7 @@ import VPAStoreTestSupport
     /// Every read on the server's own clock, after the store accepted whatever it accepted.
     static func readEverything(_ client: StoreClient) async throws {
         _ = try await client.resizes()
-        _ = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-0")))
+        _ = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-0")))
         _ = try await client.allPods()
         _ = try await client.allActualResources()
         _ = try await client.oomKills()

@@ -88,17 +88,17 @@ import VPAStoreTestSupport
             _ = try await client.ingest(IngestRequest(observedAt: minute(1), observations: [
                 .pod(Pods.pod("web-0", cpu: 900, status: true, conditions: Pods.deferred)),
             ]))
-            let early = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-0"), now: minute(4)))
+            let early = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-0"), now: minute(4)))
             #expect(early.resize.state == .pendingDeferred)
             #expect(early.resize.elapsedSeconds == 180)
             #expect(!early.resize.timedOut)
-            let late = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-0"), now: minute(7)))
+            let late = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-0"), now: minute(7)))
             #expect(late.resize.timedOut)
             let custom = try await client.resizeState(ResizeStateRequest(
-                pod: PodName(namespace: "shop", name: "web-0"), now: minute(4),
-                timeouts: ResizeTimeouts(deferredMilliseconds: 60_000, inProgressMilliseconds: 0)))
+                pod: PodKey(namespace: "shop", name: "web-0"), now: minute(4),
+                timeouts: ResizeTimeouts(deferred: .milliseconds(60_000), inProgress: .milliseconds(0))))
             #expect(custom.resize.timedOut)
-            let idle = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-1"), now: minute(4)))
+            let idle = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-1"), now: minute(4)))
             #expect(idle.resize.state == ResizeState.none)
 
             let list = try await client.resizes(ResizesRequest(now: minute(7)))
@@ -107,7 +107,7 @@ import VPAStoreTestSupport
             #expect(try await client.resizes(ResizesRequest(state: .inProgress, now: minute(7))).resizes.isEmpty)
 
             await #expect(throws: RPCStatus(.notFound, "no live pod shop/nope in the store")) {
-                try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "nope")))
+                try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "nope")))
             }
             await client.close()
         }
@@ -153,7 +153,7 @@ import VPAStoreTestSupport
             }
             #expect(all.map(\.event.position) == Array(1...head))
             let onePod = try await client.readEvents(ReadEventsRequest(selector: EventSelector(
-                pod: PodName(namespace: "shop", name: "web-3"), type: .podObserved)))
+                pod: PodKey(namespace: "shop", name: "web-3"), type: .podObserved)))
             #expect(onePod.events.count == 5)
             #expect(onePod.events.allSatisfy { $0.stream?.name == "web-3" })
             let late = try await client.readEvents(ReadEventsRequest(selector: EventSelector(since: minute(20))))

@@ -20,7 +20,7 @@ import VPAStoreTestSupport
                 .pod(Pods.pod("web-0")), .pod(Pods.pod("web-1", status: false)),
             ]))
             _ = try await client.actualResources()
-            _ = try? await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "ghost")))
+            _ = try? await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "ghost")))
             let port = try #require(server.server.metricsAddress?.port)
             let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
             #expect((response as? HTTPURLResponse)?.statusCode == 200)

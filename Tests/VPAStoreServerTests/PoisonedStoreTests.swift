@@ -40,7 +40,7 @@ import VPAStoreTestSupport
         let client = server.client()
         #expect(try await client.resizes().resizes.count == Self.extremes.count)
         for index in Self.extremes.indices {
-            let state = try await client.resizeState(ResizeStateRequest(pod: PodName(namespace: "shop", name: "web-\(index)")))
+            let state = try await client.resizeState(ResizeStateRequest(pod: PodKey(namespace: "shop", name: "web-\(index)")))
             #expect(state.resize.state == .pendingDeferred)
         }
         #expect(try await client.allPods().count == Self.extremes.count)

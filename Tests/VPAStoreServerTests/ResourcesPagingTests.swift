@@ -1,17 +1,14 @@
 import StoreAPI
-import StoreRPC
-import StoreWire
 import Testing
 import VPAModel
-import VPAStoreClient
 import VPAStoreServer
 import VPAStoreTestSupport
 
-/// GetActualResources in pages: any number of containers, each once, in order.
+/// GetActualResources in pages: any number of containers, each once, in order (in process; the
+/// cursor's round trip on the wire is StoreMessagesTests').
 @Suite struct ResourcesPagingTests {
     @Test func pagesGiveTheWholeAnswerOnceInOrder() async throws {
-        try await withServer { (server: TestServer) async throws in
-            let client = server.client()
+        try await withStore(.inProcess) { client in
             let pods = (0..<7).map { Pods.pod("web-\($0)", namespace: $0 % 2 == 0 ? "shop" : "blog") }
             _ = try await client.ingest(IngestRequest(observedAt: minute(0), observations: pods.map { .pod($0) }))
             let whole = try await client.actualResources()
@@ -37,7 +34,6 @@ import VPAStoreTestSupport
             } throws: { error in
                 (error as? RPCStatus)?.code == .invalidArgument && "\(error)".contains("page_after")
             }
-            await client.close()
         }
     }
 }

@@ -52,7 +52,7 @@ import VPAStoreTestSupport
                 .pod(Pods.pod("web-0")), .pod(Pods.pod("web-1")), .pod(Pods.pod("web-0", cpu: 300)),
             ]))
             var iterator = client.watch(WatchRequest(fromPosition: 1, selector: EventSelector(
-                pod: PodName(namespace: "shop", name: "web-0"), type: .podObserved))).makeAsyncIterator()
+                pod: PodKey(namespace: "shop", name: "web-0"), type: .podObserved))).makeAsyncIterator()
             let page = try #require(try await iterator.next())
             #expect(page.events.count == 2)
             #expect(page.events.allSatisfy { $0.stream?.name == "web-0" && $0.event.body.type == .podObserved })

@@ -152,7 +152,7 @@ struct Projection: Hashable, Sendable {
 
     private mutating func applyObservation(_ pod: PodObservation, event: StoredEvent, sink: some ProjectionSink) throws {
         var state = pods[event.streamID] ?? PodState(streamID: event.streamID)
-        let nameKey = "\(pod.namespace)/\(pod.name)"
+        let nameKey = pod.key.description
         if let other = liveStreamByName[nameKey], other != event.streamID, var replaced = pods[other] {
             // A new UID under the same name: the old pod is gone even if its deletion was never seen.
             try retire(&replaced, at: event, sink: sink)
@@ -160,9 +160,9 @@ struct Projection: Hashable, Sendable {
         }
         // A UID seen under another namespace/name (which Kubernetes never does, but input can): the
         // pod answers to its new name only, as a snapshot reload, which indexes current names, has it.
-        if let previous = state.observation, state.live, "\(previous.namespace)/\(previous.name)" != nameKey,
-           liveStreamByName["\(previous.namespace)/\(previous.name)"] == event.streamID {
-            liveStreamByName["\(previous.namespace)/\(previous.name)"] = nil
+        if let previous = state.observation, state.live, previous.key.description != nameKey,
+           liveStreamByName[previous.key.description] == event.streamID {
+            liveStreamByName[previous.key.description] = nil
         }
         liveStreamByName[nameKey] = event.streamID
         if let previous = state.observation, previous.desiredResources != pod.desiredResources {
@@ -208,8 +208,8 @@ struct Projection: Hashable, Sendable {
             try sink.closeHistory(open, toPosition: event.position, validTo: event.occurredAt)
         }
         state.openHistory = [:]
-        if let pod = state.observation, liveStreamByName["\(pod.namespace)/\(pod.name)"] == state.streamID {
-            liveStreamByName["\(pod.namespace)/\(pod.name)"] = nil
+        if let pod = state.observation, liveStreamByName[pod.key.description] == state.streamID {
+            liveStreamByName[pod.key.description] = nil
         }
     }
 

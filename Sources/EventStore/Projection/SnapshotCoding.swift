@@ -81,7 +81,7 @@ extension Projection {
     mutating func rebuildNameIndex() {
         liveStreamByName = [:]
         for (streamID, state) in pods where state.live {
-            if let pod = state.observation { liveStreamByName["\(pod.namespace)/\(pod.name)"] = streamID }
+            if let pod = state.observation { liveStreamByName[pod.key.description] = streamID }
         }
     }
 }

@@ -12,7 +12,7 @@ extension EventStore {
         // One pod by name: a hash lookup, not a scan (the recommender and updater ask this per pod).
         let candidates: [PodState]
         if let namespace, let pod {
-            candidates = projection.liveStreamByName["\(namespace)/\(pod)"].flatMap { projection.pods[$0] }.map { [$0] } ?? []
+            candidates = projection.liveStreamByName[PodKey(namespace: namespace, name: pod).description].flatMap { projection.pods[$0] }.map { [$0] } ?? []
         } else {
             candidates = Array(projection.pods.values)
         }
@@ -173,7 +173,7 @@ extension EventStore {
     /// for a pod never resized), or nil when no such pod is live.
     public func resize(ofPod namespace: String, _ name: String, now: Timestamp,
                        timeouts: ResizeTimeouts = ResizeTimeouts()) -> ResizeView? {
-        guard let streamID = projection.liveStreamByName["\(namespace)/\(name)"], let pod = projection.pods[streamID],
+        guard let streamID = projection.liveStreamByName[PodKey(namespace: namespace, name: name).description], let pod = projection.pods[streamID],
               pod.live, pod.observation != nil else { return nil }
         return resizeView(of: pod, now: now, timeouts: timeouts)
     }

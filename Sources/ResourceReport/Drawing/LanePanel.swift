@@ -206,22 +206,17 @@ struct LanePanel {
     /// error at once), or nil when it never did.
     func timedOutAt(_ span: PodHistory.ResizeSpan) -> Timestamp? {
         let end = span.to ?? lifeEnd
-        let limit: Int64
-        switch span.state {
-        case .pendingInfeasible, .inProgressError: return span.from
-        case .pendingDeferred: limit = timeouts.deferredMilliseconds
-        case .inProgress: limit = timeouts.inProgressMilliseconds
-        case .none, .completed: return nil
-        }
-        return end.milliseconds(since: span.from) > limit ? span.from.advanced(byMilliseconds: limit) : nil
+        if span.state == .pendingInfeasible || span.state == .inProgressError { return span.from }
+        guard let limit = timeouts.limit(of: span.state) else { return nil }
+        return end.duration(since: span.from) > limit ? span.from.advanced(by: limit) : nil
     }
 
     private func timeoutReason(_ state: ResizeState) -> String {
         switch state {
         case .pendingInfeasible: "infeasible: the updater evicts at once"
         case .inProgressError: "error: the updater evicts at once"
-        case .pendingDeferred: "deferred longer than \(Durations.text(seconds: timeouts.deferredMilliseconds / 1000))"
-        default: "in progress longer than \(Durations.text(seconds: timeouts.inProgressMilliseconds / 1000))"
+        case .pendingDeferred: "deferred longer than \(Durations.text(seconds: timeouts.deferred.wholeMilliseconds / 1000))"
+        default: "in progress longer than \(Durations.text(seconds: timeouts.inProgress.wholeMilliseconds / 1000))"
         }
     }
 

@@ -55,7 +55,7 @@ public actor SimulationRunner {
     /// One step: applies the updater's decisions made since the last step, advances the cluster by
     /// `duration` (of simulated time) and ingests what it showed.
     public func step(duration: Duration = .seconds(60)) async throws(RPCStatus) {
-        let milliseconds = Self.milliseconds(duration)
+        let milliseconds = duration.wholeMilliseconds
         try await applyDecisions(stepEnd: model.now.advanced(byMilliseconds: milliseconds))
         let output = model.advance(byMilliseconds: milliseconds)
         for batch in output.batches { try await ingest(batch) }
@@ -85,10 +85,5 @@ public actor SimulationRunner {
                                        "ingest.usage_without_pod": "\(response.summary.usageWithoutPod)"])
             }
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -99,7 +99,7 @@ extension APIState {
         for object in store.current(.verticalPodAutoscalers, namespace: nil, selector: FieldSelector.everything) {
             guard let live = store.get(.verticalPodAutoscalers, object.key),
                   let recommendation = VPAObject.recommendation(inStatus: live.object["status"]) else { continue }
-            recommendations["\(object.key.namespace)/\(object.key.name)"] = recommendation
+            recommendations[object.key.description] = recommendation
         }
         guard recommendations != self.recommendations else { return }
         self.recommendations = recommendations

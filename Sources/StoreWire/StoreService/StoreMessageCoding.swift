@@ -32,21 +32,43 @@ func decodeMessage<T, R>(
     return try withRawBytes(bytes) { (raw) throws(WireError) in try withUnpacked(raw, name, unpack, free, checks: checks, read) }
 }
 
-func parseResizeState(named name: String?, field: String) throws(WireError) -> ResizeState? {
-    guard let name else { return nil }
-    guard let state = ResizeState(rawValue: name) else {
-        throw .invalidValue(field: field, reason: "\"\(name)\" is not a resize state; use one of "
-                            + ResizeState.allCases.map(\.rawValue).joined(separator: ", "))
-    }
-    return state
+/// The number of a store.proto enum that mirrors a WireEnums table shifted by one, so that 0 can
+/// mean "not given" in proto3 (ResizeStateFilter, InPlaceModeSetting).
+func shiftedNumber<T: Equatable>(_ value: T?, in table: [T]) -> UInt32 {
+    value.map { WireEnums.number(of: $0, in: table) + 1 } ?? 0
 }
 
-func parseInPlaceMode(named name: String?, field: String) throws(WireError) -> InPlaceMode? {
-    guard let name else { return nil }
-    guard let mode = InPlaceMode(rawValue: name) else {
-        throw .invalidValue(field: field, reason: "\"\(name)\" is not an in-place mode; use auto, enabled or disabled")
+/// A value a client sends as an enum field or, when older than that field, as a name in the
+/// deprecated string field it replaced. The enum wins when both are set; either one unknown is an
+/// error naming its field.
+func enumOrName<T>(_ number: UInt32, enumField: String, name: String?, nameField: String, kind: String,
+                   byNumber: (UInt32) -> T?, byName: (String) -> T?, names: [String]) throws(WireError) -> T? {
+    if number != 0 {
+        guard let value = byNumber(number) else {
+            throw .invalidValue(field: enumField, reason: "\(number) is not \(kind) this vpa-store knows; upgrade vpa-store or use one of "
+                                + names.joined(separator: ", ") + " (by name in \(nameField))")
+        }
+        return value
     }
-    return mode
+    guard let name else { return nil }
+    guard let value = byName(name) else {
+        throw .invalidValue(field: nameField, reason: "\"\(name)\" is not \(kind); use one of " + names.joined(separator: ", "))
+    }
+    return value
+}
+
+/// ResizeStateFilter, or the name in the deprecated string field before it.
+func decodeResizeState(_ number: UInt32, enumField: String, name: String?, nameField: String) throws(WireError) -> ResizeState? {
+    try enumOrName(number, enumField: enumField, name: name, nameField: nameField, kind: "a resize state",
+                   byNumber: { WireEnums.value($0 - 1, in: WireEnums.resizeStates) }, byName: { ResizeState(rawValue: $0) },
+                   names: ResizeState.allCases.map(\.rawValue))
+}
+
+/// InPlaceModeSetting, or the name in the deprecated string field before it.
+func decodeInPlaceMode(_ number: UInt32, enumField: String, name: String?, nameField: String) throws(WireError) -> InPlaceMode? {
+    try enumOrName(number, enumField: enumField, name: name, nameField: nameField, kind: "an in-place mode",
+                   byNumber: { WireEnums.value($0 - 1, in: WireEnums.inPlaceModes) }, byName: { InPlaceMode(rawValue: $0) },
+                   names: InPlaceMode.allCases.map(\.rawValue))
 }
 
 func nonNegative(_ value: Int64, field: String) throws(WireError) -> Int64 {
@@ -89,8 +111,8 @@ func checkedVPA(_ m: Vpa__Store__V1__VpaObserved, field: String) throws(WireErro
 func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>? {
     guard let timeouts else { return nil }
     let m = arena.message(vpa__store__v1__resize_timeout_settings__init)
-    m.pointee.deferred_timeout_ms = timeouts.deferredMilliseconds
-    m.pointee.in_progress_timeout_ms = timeouts.inProgressMilliseconds
+    m.pointee.deferred_timeout_ms = timeouts.deferred.wholeMilliseconds
+    m.pointee.in_progress_timeout_ms = timeouts.inProgress.wholeMilliseconds
     return m
 }
 
@@ -99,8 +121,8 @@ func encodeTimeouts(_ timeouts: ResizeTimeouts?, _ arena: CArena) -> UnsafeMutab
 func decodeTimeouts(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__ResizeTimeoutSettings>?, field: String)
     throws(WireError) -> ResizeTimeouts? {
     guard let m = pointer?.pointee else { return nil }
-    return ResizeTimeouts(deferredMilliseconds: try nonNegative(m.deferred_timeout_ms, field: "\(field).deferred_timeout_ms"),
-                          inProgressMilliseconds: try nonNegative(m.in_progress_timeout_ms, field: "\(field).in_progress_timeout_ms"))
+    return ResizeTimeouts(deferred: .milliseconds(try nonNegative(m.deferred_timeout_ms, field: "\(field).deferred_timeout_ms")),
+                          inProgress: .milliseconds(try nonNegative(m.in_progress_timeout_ms, field: "\(field).in_progress_timeout_ms")))
 }
 
 func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__EventSelector> {
@@ -108,7 +130,7 @@ func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutable
     // A pod carries its namespace; without a pod, the namespace alone selects streams in it.
     m.pointee.namespace_ = arena.optionalCString(selector.pod?.namespace ?? selector.namespace)
     m.pointee.pod = arena.optionalCString(selector.pod?.name)
-    m.pointee.type = arena.optionalCString(selector.type?.name)
+    m.pointee.event_type = selector.type.map { UInt32($0.rawValue) } ?? 0
     m.pointee.since_ms = selector.since?.unixMilliseconds ?? 0
     m.pointee.until_ms = selector.until?.unixMilliseconds ?? 0
     m.pointee.stream_kind = Vpa__Store__V1__StreamKind(rawValue: UInt32(selector.streamKind?.rawValue ?? 0))
@@ -123,14 +145,9 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
     if pod != nil && namespace == nil {
         throw .invalidValue(field: "\(field).namespace", reason: "empty; give the pod's namespace with the pod")
     }
-    var type: EventType?
-    if let name = givenString(m.type) {
-        guard let known = EventType(name: name) else {
-            throw .invalidValue(field: "\(field).type", reason: "\"\(name)\" is not an event type; use one of "
-                                + EventType.allCases.map(\.name).joined(separator: ", "))
-        }
-        type = known
-    }
+    let type = try enumOrName(m.event_type, enumField: "\(field).event_type", name: givenString(m.type), nameField: "\(field).type",
+                              kind: "an event type", byNumber: { EventType(rawValue: Int32(truncatingIfNeeded: $0)) },
+                              byName: { EventType(name: $0) }, names: EventType.allCases.map(\.name))
     var streamKind: StreamInfo.Kind?
     if m.stream_kind.rawValue != 0 {
         guard let known = StreamInfo.Kind(rawValue: Int64(m.stream_kind.rawValue)) else {
@@ -139,7 +156,7 @@ func decodeSelector(_ pointer: UnsafeMutablePointer<Vpa__Store__V1__EventSelecto
         streamKind = known
     }
     if let pod, let namespace {
-        return EventSelector(pod: PodName(namespace: namespace, name: pod), streamKind: streamKind, name: givenString(m.name),
+        return EventSelector(pod: PodKey(namespace: namespace, name: pod), streamKind: streamKind, name: givenString(m.name),
                              type: type, since: givenTime(m.since_ms), until: givenTime(m.until_ms))
     }
     return EventSelector(streamKind: streamKind, namespace: namespace, name: givenString(m.name), type: type,

@@ -33,11 +33,8 @@ extension VPAListResponse: WireMessage {
             element.pointee.checkpoint = record.checkpoint.map { EventCodec.encodeCheckpoint($0, arena) }
             return element
         }
-        m.pointee.n_vpas = records.count
-        m.pointee.vpas = arena.pointerArray(records)
-        let ranges = limitRanges.map { EventCodec.encodeLimitRange($0, arena) }
-        m.pointee.n_limit_ranges = ranges.count
-        m.pointee.limit_ranges = arena.pointerArray(ranges)
+        (m.pointee.n_vpas, m.pointee.vpas) = arena.repeated(records)
+        (m.pointee.n_limit_ranges, m.pointee.limit_ranges) = arena.repeated(limitRanges.map { EventCodec.encodeLimitRange($0, arena) })
         return packMessage(m)
     }
 
@@ -92,15 +89,12 @@ extension PodListResponse: WireMessage {
         let records = pods.map { record in
             let element = arena.message(vpa__store__v1__pod_record__init)
             element.pointee.pod = EventCodec.encodePod(record.pod, arena)
-            let rows = record.resources.map { ViewCodec.encode($0, arena) }
-            element.pointee.n_resources = rows.count
-            element.pointee.resources = arena.pointerArray(rows)
+            (element.pointee.n_resources, element.pointee.resources) = arena.repeated(record.resources.map { ViewCodec.encode($0, arena) })
             element.pointee.resize = ViewCodec.encode(record.resize, arena)
             element.pointee.last_vpa_resize_completed_ms = record.lastVPAResizeCompletedAt?.unixMilliseconds ?? 0
             return element
         }
-        m.pointee.n_pods = records.count
-        m.pointee.pods = arena.pointerArray(records)
+        (m.pointee.n_pods, m.pointee.pods) = arena.repeated(records)
         m.pointee.next_page_after = arena.optionalCString(nextPageAfter)
         return packMessage(m)
     }

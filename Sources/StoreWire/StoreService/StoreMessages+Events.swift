@@ -56,9 +56,7 @@ extension EventPage: WireMessage {
     public func encoded() -> [UInt8] {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__watch_response__init)
-        let rows = events.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_events = rows.count
-        m.pointee.events = arena.pointerArray(rows)
+        (m.pointee.n_events, m.pointee.events) = arena.repeated(events.map { ViewCodec.encode($0, arena) })
         m.pointee.next_position = nextPosition
         m.pointee.head_position = headPosition
         return packMessage(m)

@@ -27,6 +27,8 @@ extension ServerInfo: WireMessage {
         m.pointee.store_id = arena.cString(storeID)
         m.pointee.head_position = headPosition
         m.pointee.first_position = firstPosition
+        m.pointee.in_place_mode_setting = .init(rawValue: shiftedNumber(inPlaceMode, in: WireEnums.inPlaceModes))
+        // The deprecated string too: a client older than the enum reads an absent one as `auto`.
         m.pointee.in_place_mode = arena.cString(inPlaceMode.rawValue)
         m.pointee.in_place_detected = inPlaceDetected ? 1 : 0
         m.pointee.started_at_ms = startedAt.unixMilliseconds
@@ -37,11 +39,11 @@ extension ServerInfo: WireMessage {
         s.pointee.listen = arena.cString(settings.listen)
         s.pointee.max_frame_bytes = settings.maxFrameBytes
         s.pointee.token_required = settings.tokenRequired ? 1 : 0
-        s.pointee.deferred_timeout_ms = settings.timeouts.deferredMilliseconds
-        s.pointee.in_progress_timeout_ms = settings.timeouts.inProgressMilliseconds
+        s.pointee.deferred_timeout_ms = settings.timeouts.deferred.wholeMilliseconds
+        s.pointee.in_progress_timeout_ms = settings.timeouts.inProgress.wholeMilliseconds
         s.pointee.watch_buffer_events = settings.watchBufferEvents
-        s.pointee.watch_progress_interval_ms = settings.watchProgressIntervalMilliseconds
-        s.pointee.shutdown_grace_ms = settings.shutdownGraceMilliseconds
+        s.pointee.watch_progress_interval_ms = settings.watchProgressInterval.wholeMilliseconds
+        s.pointee.shutdown_grace_ms = settings.shutdownGrace.wholeMilliseconds
         m.pointee.settings = s
         return packMessage(m)
     }
@@ -53,16 +55,17 @@ extension ServerInfo: WireMessage {
             return ServerInfo(
                 serverVersion: wireString(m.server_version), protocolVersion: m.protocol_version, storeID: wireString(m.store_id),
                 headPosition: m.head_position, firstPosition: m.first_position,
-                inPlaceMode: try parseInPlaceMode(named: givenString(m.in_place_mode), field: "ServerInfo.in_place_mode") ?? .auto,
+                inPlaceMode: try decodeInPlaceMode(m.in_place_mode_setting.rawValue, enumField: "ServerInfo.in_place_mode_setting",
+                                                   name: givenString(m.in_place_mode), nameField: "ServerInfo.in_place_mode") ?? .auto,
                 inPlaceDetected: m.in_place_detected != 0, startedAt: Timestamp(unixMilliseconds: m.started_at_ms),
                 openConnections: m.open_connections, watchers: m.watchers,
                 settings: ServerSettings(
                     database: wireString(s.database), listen: wireString(s.listen), maxFrameBytes: s.max_frame_bytes,
                     tokenRequired: s.token_required != 0,
-                    timeouts: ResizeTimeouts(deferredMilliseconds: s.deferred_timeout_ms,
-                                             inProgressMilliseconds: s.in_progress_timeout_ms),
-                    watchBufferEvents: s.watch_buffer_events, watchProgressIntervalMilliseconds: s.watch_progress_interval_ms,
-                    shutdownGraceMilliseconds: s.shutdown_grace_ms))
+                    timeouts: ResizeTimeouts(deferred: .milliseconds(s.deferred_timeout_ms),
+                                             inProgress: .milliseconds(s.in_progress_timeout_ms)),
+                    watchBufferEvents: s.watch_buffer_events, watchProgressInterval: .milliseconds(s.watch_progress_interval_ms),
+                    shutdownGrace: .milliseconds(s.shutdown_grace_ms)))
         }
     }
 }

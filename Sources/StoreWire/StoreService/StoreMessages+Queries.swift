@@ -59,9 +59,7 @@ extension ActualResourcesResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__get_actual_resources_response__init)
         m.pointee.position = position
-        let rows = containers.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_containers = rows.count
-        m.pointee.containers = arena.pointerArray(rows)
+        (m.pointee.n_containers, m.pointee.containers) = arena.repeated(containers.map { ViewCodec.encode($0, arena) })
         m.pointee.next_page_after = arena.optionalCString(nextPageAfter)
         return packMessage(m)
     }
@@ -99,7 +97,7 @@ extension ResizeStateRequest: WireMessage {
             guard let name = givenString(m.pod) else {
                 throw .invalidValue(field: "GetResizeStateRequest.pod", reason: "empty; name the pod")
             }
-            return ResizeStateRequest(pod: PodName(namespace: namespace, name: name), now: givenTime(m.now_ms),
+            return ResizeStateRequest(pod: PodKey(namespace: namespace, name: name), now: givenTime(m.now_ms),
                                       timeouts: try decodeTimeouts(m.timeouts, field: "GetResizeStateRequest.timeouts"))
         }
     }
@@ -129,7 +127,7 @@ extension ResizesRequest: WireMessage {
     public func encoded() -> [UInt8] {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_resizes_request__init)
-        m.pointee.state = arena.optionalCString(state?.rawValue)
+        m.pointee.state_filter = .init(rawValue: shiftedNumber(state, in: WireEnums.resizeStates))
         m.pointee.namespace_ = arena.optionalCString(namespace)
         m.pointee.now_ms = now?.unixMilliseconds ?? 0
         m.pointee.timeouts = encodeTimeouts(timeouts, arena)
@@ -139,7 +137,8 @@ extension ResizesRequest: WireMessage {
     public init(decoding bytes: [UInt8]) throws(WireError) {
         self = try decodeMessage(bytes, "vpa.store.v1.ListResizesRequest", vpa__store__v1__list_resizes_request__unpack,
                                  vpa__store__v1__list_resizes_request__free_unpacked) { (m) throws(WireError) in
-            ResizesRequest(state: try parseResizeState(named: givenString(m.state), field: "ListResizesRequest.state"),
+            ResizesRequest(state: try decodeResizeState(m.state_filter.rawValue, enumField: "ListResizesRequest.state_filter",
+                                                        name: givenString(m.state), nameField: "ListResizesRequest.state"),
                            namespace: givenString(m.namespace_), now: givenTime(m.now_ms),
                            timeouts: try decodeTimeouts(m.timeouts, field: "ListResizesRequest.timeouts"))
         }
@@ -151,9 +150,7 @@ extension ResizesResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_resizes_response__init)
         m.pointee.position = position
-        let rows = resizes.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_resizes = rows.count
-        m.pointee.resizes = arena.pointerArray(rows)
+        (m.pointee.n_resizes, m.pointee.resizes) = arena.repeated(resizes.map { ViewCodec.encode($0, arena) })
         return packMessage(m)
     }
 
@@ -193,9 +190,7 @@ extension OOMKillsResponse: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_oom_kills_response__init)
         m.pointee.position = position
-        let rows = kills.map { ViewCodec.encode($0, arena) }
-        m.pointee.n_kills = rows.count
-        m.pointee.kills = arena.pointerArray(rows)
+        (m.pointee.n_kills, m.pointee.kills) = arena.repeated(kills.map { ViewCodec.encode($0, arena) })
         return packMessage(m)
     }
 

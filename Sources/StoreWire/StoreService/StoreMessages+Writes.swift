@@ -35,8 +35,7 @@ extension AppendRequest: WireMessage {
             }
             return e
         }
-        m.pointee.n_events = events.count
-        m.pointee.events = arena.pointerArray(events)
+        (m.pointee.n_events, m.pointee.events) = arena.repeated(events)
         return packMessage(m)
     }
 
@@ -110,7 +109,7 @@ extension IngestRequest: WireMessage {
             m.pointee.expected_head = expectedHead
         }
         m.pointee.observed_at_ms = observedAt?.unixMilliseconds ?? 0
-        m.pointee.in_place_mode = arena.optionalCString(inPlaceMode?.rawValue)
+        m.pointee.in_place_mode_setting = .init(rawValue: shiftedNumber(inPlaceMode, in: WireEnums.inPlaceModes))
         let items = observations.map { observation in
             let item = arena.message(vpa__store__v1__ingest_item__init)
             switch observation {
@@ -141,8 +140,7 @@ extension IngestRequest: WireMessage {
             }
             return item
         }
-        m.pointee.n_items = items.count
-        m.pointee.items = arena.pointerArray(items)
+        (m.pointee.n_items, m.pointee.items) = arena.repeated(items)
         return packMessage(m)
     }
 
@@ -188,7 +186,8 @@ extension IngestRequest: WireMessage {
                 ? try nonNegative(m.expected_head, field: "IngestRequest.expected_head") : nil
             return IngestRequest(
                 idempotencyKey: givenString(m.idempotency_key), expectedHead: expected, observedAt: givenTime(m.observed_at_ms),
-                inPlaceMode: try parseInPlaceMode(named: givenString(m.in_place_mode), field: "IngestRequest.in_place_mode"),
+                inPlaceMode: try decodeInPlaceMode(m.in_place_mode_setting.rawValue, enumField: "IngestRequest.in_place_mode_setting",
+                                                   name: givenString(m.in_place_mode), nameField: "IngestRequest.in_place_mode"),
                 observations: observations)
         }
     }

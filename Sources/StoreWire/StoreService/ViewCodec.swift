@@ -12,20 +12,13 @@ enum ViewCodec {
         m.pointee.pod = arena.cString(view.pod)
         m.pointee.pod_uid = arena.cString(view.podUID)
         m.pointee.container = arena.cString(view.container)
-        m.pointee.has_container_type = 1
-        m.pointee.container_type = .init(rawValue: WireEnums.containerType(view.containerType))
+        (m.pointee.has_container_type, m.pointee.container_type) = (1, .init(rawValue: WireEnums.containerType(view.containerType)))
         m.pointee.actual = EventCodec.encodeRequirements(view.actual, arena)
         m.pointee.desired = EventCodec.encodeRequirements(view.desired, arena)
-        m.pointee.has_source = 1
-        m.pointee.source = .init(rawValue: WireEnums.source(view.source))
-        m.pointee.has_resize_state = 1
-        m.pointee.resize_state = .init(rawValue: WireEnums.resizeState(view.resizeState))
-        if let since = view.resizeSince {
-            m.pointee.has_resize_since_ms = 1
-            m.pointee.resize_since_ms = since.unixMilliseconds
-        }
-        m.pointee.has_position = 1
-        m.pointee.position = view.position
+        (m.pointee.has_source, m.pointee.source) = (1, .init(rawValue: WireEnums.source(view.source)))
+        (m.pointee.has_resize_state, m.pointee.resize_state) = (1, .init(rawValue: WireEnums.resizeState(view.resizeState)))
+        if let since = view.resizeSince { (m.pointee.has_resize_since_ms, m.pointee.resize_since_ms) = (1, since.unixMilliseconds) }
+        (m.pointee.has_position, m.pointee.position) = (1, view.position)
         return m
     }
 
@@ -46,22 +39,14 @@ enum ViewCodec {
         m.pointee.namespace_ = arena.cString(view.namespace)
         m.pointee.pod = arena.cString(view.pod)
         m.pointee.pod_uid = arena.cString(view.podUID)
-        m.pointee.has_state = 1
-        m.pointee.state = .init(rawValue: WireEnums.resizeState(view.state))
-        if let since = view.since {
-            m.pointee.has_since_ms = 1
-            m.pointee.since_ms = since.unixMilliseconds
-        }
-        m.pointee.has_initiator = 1
-        m.pointee.initiator = .init(rawValue: WireEnums.initiator(view.initiator))
+        (m.pointee.has_state, m.pointee.state) = (1, .init(rawValue: WireEnums.resizeState(view.state)))
+        if let since = view.since { (m.pointee.has_since_ms, m.pointee.since_ms) = (1, since.unixMilliseconds) }
+        (m.pointee.has_initiator, m.pointee.initiator) = (1, .init(rawValue: WireEnums.initiator(view.initiator)))
         m.pointee.reason = arena.cString(view.reason)
         m.pointee.message = arena.cString(view.message)
-        m.pointee.has_elapsed_seconds = 1
-        m.pointee.elapsed_seconds = view.elapsedSeconds
-        m.pointee.has_timed_out = 1
-        m.pointee.timed_out = view.timedOut ? 1 : 0
-        m.pointee.has_position = 1
-        m.pointee.position = view.position
+        (m.pointee.has_elapsed_seconds, m.pointee.elapsed_seconds) = (1, view.elapsedSeconds)
+        (m.pointee.has_timed_out, m.pointee.timed_out) = (1, view.timedOut ? 1 : 0)
+        (m.pointee.has_position, m.pointee.position) = (1, view.position)
         return m
     }
 
@@ -81,8 +66,7 @@ enum ViewCodec {
         m.pointee.pod = arena.cString(view.pod)
         m.pointee.pod_uid = arena.cString(view.podUID)
         m.pointee.kill = EventCodec.encodeOOMKill(view.kill, arena)
-        m.pointee.has_position = 1
-        m.pointee.position = view.position
+        (m.pointee.has_position, m.pointee.position) = (1, view.position)
         return m
     }
 
@@ -95,32 +79,19 @@ enum ViewCodec {
     static func encode(_ record: EventRecord, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__LoggedEvent> {
         let m = arena.message(vpa__store__v1__logged_event__init)
         let event = record.event
-        m.pointee.has_position = 1
-        m.pointee.position = event.position
-        m.pointee.has_type = 1
-        m.pointee.type = .init(rawValue: UInt32(event.body.type.rawValue))
-        m.pointee.has_body = 1
-        m.pointee.body = arena.binary(EventCodec.encode(event.body))
-        m.pointee.has_stream_id = 1
-        m.pointee.stream_id = event.streamID
-        if let previous = event.streamPrevious {
-            m.pointee.has_stream_previous = 1
-            m.pointee.stream_previous = previous
-        }
-        m.pointee.has_occurred_at_ms = 1
-        m.pointee.occurred_at_ms = event.occurredAt.unixMilliseconds
-        m.pointee.has_recorded_at_ms = 1
-        m.pointee.recorded_at_ms = event.recordedAt.unixMilliseconds
-        if let cause = event.causedBy {
-            m.pointee.has_caused_by = 1
-            m.pointee.caused_by = cause
-        }
+        (m.pointee.has_position, m.pointee.position) = (1, event.position)
+        (m.pointee.has_type, m.pointee.type) = (1, .init(rawValue: UInt32(event.body.type.rawValue)))
+        (m.pointee.has_body, m.pointee.body) = (1, arena.binary(EventCodec.encode(event.body)))
+        (m.pointee.has_stream_id, m.pointee.stream_id) = (1, event.streamID)
+        if let previous = event.streamPrevious { (m.pointee.has_stream_previous, m.pointee.stream_previous) = (1, previous) }
+        (m.pointee.has_occurred_at_ms, m.pointee.occurred_at_ms) = (1, event.occurredAt.unixMilliseconds)
+        (m.pointee.has_recorded_at_ms, m.pointee.recorded_at_ms) = (1, event.recordedAt.unixMilliseconds)
+        if let cause = event.causedBy { (m.pointee.has_caused_by, m.pointee.caused_by) = (1, cause) }
         if let stream = record.stream {
             m.pointee.stream_key = arena.cString(stream.key)
             m.pointee.namespace_ = arena.cString(stream.namespace)
             m.pointee.name = arena.cString(stream.name)
-            m.pointee.has_stream_kind = 1
-            m.pointee.stream_kind = Int32(stream.kind.rawValue)
+            (m.pointee.has_stream_kind, m.pointee.stream_kind) = (1, Int32(stream.kind.rawValue))
         }
         return m
     }
@@ -142,44 +113,23 @@ enum ViewCodec {
 
     static func encode(_ summary: IngestSummary, _ arena: CArena) -> UnsafeMutablePointer<Vpa__Store__V1__IngestSummary> {
         let m = arena.message(vpa__store__v1__ingest_summary__init)
-        m.pointee.has_observations = 1
-        m.pointee.observations = Int64(summary.observations)
-        m.pointee.has_pods_observed = 1
-        m.pointee.pods_observed = Int64(summary.podsObserved)
-        m.pointee.has_events_appended = 1
-        m.pointee.events_appended = Int64(summary.eventsAppended)
-        m.pointee.has_unchanged = 1
-        m.pointee.unchanged = Int64(summary.unchanged)
-        m.pointee.has_stale = 1
-        m.pointee.stale = Int64(summary.stale)
-        m.pointee.has_resize_transitions = 1
-        m.pointee.resize_transitions = Int64(summary.resizeTransitions)
-        m.pointee.has_oom_kills = 1
-        m.pointee.oom_kills = Int64(summary.oomKills)
-        m.pointee.has_evictions = 1
-        m.pointee.evictions = Int64(summary.evictions)
-        m.pointee.has_in_place_mode_changes = 1
-        m.pointee.in_place_mode_changes = Int64(summary.inPlaceModeChanges)
-        m.pointee.has_vpas_observed = 1
-        m.pointee.vpas_observed = Int64(summary.vpasObserved)
-        m.pointee.has_usage_samples = 1
-        m.pointee.usage_samples = Int64(summary.usageSamples)
-        m.pointee.has_usage_without_pod = 1
-        m.pointee.usage_without_pod = Int64(summary.usageWithoutPod)
-        m.pointee.has_limit_ranges_observed = 1
-        m.pointee.limit_ranges_observed = Int64(summary.limitRangesObserved)
-        m.pointee.has_checkpoints_imported = 1
-        m.pointee.checkpoints_imported = Int64(summary.checkpointsImported)
-        m.pointee.has_checkpoints_skipped = 1
-        m.pointee.checkpoints_skipped = Int64(summary.checkpointsSkipped)
-        if let first = summary.firstPosition {
-            m.pointee.has_first_position = 1
-            m.pointee.first_position = first
-        }
-        if let last = summary.lastPosition {
-            m.pointee.has_last_position = 1
-            m.pointee.last_position = last
-        }
+        (m.pointee.has_observations, m.pointee.observations) = (1, Int64(summary.observations))
+        (m.pointee.has_pods_observed, m.pointee.pods_observed) = (1, Int64(summary.podsObserved))
+        (m.pointee.has_events_appended, m.pointee.events_appended) = (1, Int64(summary.eventsAppended))
+        (m.pointee.has_unchanged, m.pointee.unchanged) = (1, Int64(summary.unchanged))
+        (m.pointee.has_stale, m.pointee.stale) = (1, Int64(summary.stale))
+        (m.pointee.has_resize_transitions, m.pointee.resize_transitions) = (1, Int64(summary.resizeTransitions))
+        (m.pointee.has_oom_kills, m.pointee.oom_kills) = (1, Int64(summary.oomKills))
+        (m.pointee.has_evictions, m.pointee.evictions) = (1, Int64(summary.evictions))
+        (m.pointee.has_in_place_mode_changes, m.pointee.in_place_mode_changes) = (1, Int64(summary.inPlaceModeChanges))
+        (m.pointee.has_vpas_observed, m.pointee.vpas_observed) = (1, Int64(summary.vpasObserved))
+        (m.pointee.has_usage_samples, m.pointee.usage_samples) = (1, Int64(summary.usageSamples))
+        (m.pointee.has_usage_without_pod, m.pointee.usage_without_pod) = (1, Int64(summary.usageWithoutPod))
+        (m.pointee.has_limit_ranges_observed, m.pointee.limit_ranges_observed) = (1, Int64(summary.limitRangesObserved))
+        (m.pointee.has_checkpoints_imported, m.pointee.checkpoints_imported) = (1, Int64(summary.checkpointsImported))
+        (m.pointee.has_checkpoints_skipped, m.pointee.checkpoints_skipped) = (1, Int64(summary.checkpointsSkipped))
+        if let first = summary.firstPosition { (m.pointee.has_first_position, m.pointee.first_position) = (1, first) }
+        if let last = summary.lastPosition { (m.pointee.has_last_position, m.pointee.last_position) = (1, last) }
         return m
     }
 

@@ -3,7 +3,7 @@
 /// walk with `matches`, and the CLI and the wire carry it as it is.
 public struct EventSelector: Hashable, Sendable {
     /// Only events of this pod: every UID its namespace and name have had.
-    public var pod: PodName?
+    public var pod: PodKey?
     /// Only events of streams of this kind (pods, VPAs, the store's own).
     public var streamKind: StreamInfo.Kind?
     /// Only events of streams in this namespace.
@@ -16,7 +16,7 @@ public struct EventSelector: Hashable, Sendable {
     /// Only events that occurred at or before this time.
     public var until: Timestamp?
 
-    public init(pod: PodName? = nil, streamKind: StreamInfo.Kind? = nil, namespace: String? = nil, name: String? = nil,
+    public init(pod: PodKey? = nil, streamKind: StreamInfo.Kind? = nil, namespace: String? = nil, name: String? = nil,
                 type: EventType? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
         self.pod = pod
         self.streamKind = streamKind

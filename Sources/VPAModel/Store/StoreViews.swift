@@ -66,25 +66,30 @@ public struct ResizeView: Hashable, Sendable {
 /// `InProgressResizeUpdateTimeout` in pkg/updater/restriction/pods_inplace_restriction.go).
 public struct ResizeTimeouts: Hashable, Sendable {
     /// How long a resize may stay `pending_deferred` (upstream: 5 minutes).
-    public var deferredMilliseconds: Int64
+    public var deferred: Duration
     /// How long a resize may stay `in_progress` (upstream: 1 hour).
-    public var inProgressMilliseconds: Int64
+    public var inProgress: Duration
 
-    public init(deferredMilliseconds: Int64 = 5 * 60_000, inProgressMilliseconds: Int64 = 60 * 60_000) {
-        self.deferredMilliseconds = deferredMilliseconds
-        self.inProgressMilliseconds = inProgressMilliseconds
+    public init(deferred: Duration = .seconds(5 * 60), inProgress: Duration = .seconds(60 * 60)) {
+        self.deferred = deferred
+        self.inProgress = inProgress
+    }
+
+    /// The limit of `state`, for the states that have one.
+    public func limit(of state: ResizeState) -> Duration? {
+        switch state {
+        case .pendingDeferred: deferred
+        case .inProgress: inProgress
+        case .none, .completed, .pendingInfeasible, .inProgressError: nil
+        }
     }
 
     /// Whether a resize in `state` since `since` has waited too long at `now`. Like upstream, the
     /// limit must be exceeded (`>`), not just reached.
     public func isExceeded(state: ResizeState, since: Timestamp?, now: Timestamp) -> Bool {
-        let elapsed = since.map { now.milliseconds(since: $0) } ?? 0
-        switch state {
-        case .pendingInfeasible, .inProgressError: return true
-        case .pendingDeferred: return elapsed > deferredMilliseconds
-        case .inProgress: return elapsed > inProgressMilliseconds
-        case .none, .completed: return false
-        }
+        if state == .pendingInfeasible || state == .inProgressError { return true }
+        guard let limit = limit(of: state) else { return false }
+        return (since.map { now.duration(since: $0) } ?? .zero) > limit
     }
 }
 
@@ -122,17 +127,6 @@ public struct EventRecord: Hashable, Sendable {
     public init(event: StoredEvent, stream: StreamInfo?) {
         self.event = event
         self.stream = stream
-    }
-}
-
-/// A pod by namespace and name (every UID the name has had).
-public struct PodName: Hashable, Sendable {
-    public var namespace: String
-    public var name: String
-
-    public init(namespace: String, name: String) {
-        self.namespace = namespace
-        self.name = name
     }
 }
 

@@ -35,8 +35,7 @@ struct QueryResizesCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try QuerySource.open(database, server)
         let views = try await source.resizes(state: state, now: now ?? .now,
-                                  timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout,
-                                                           inProgressMilliseconds: inProgressTimeout))
+                                  timeouts: ResizeTimeouts(deferred: .milliseconds(deferredTimeout), inProgress: .milliseconds(inProgressTimeout)))
         // The server answers for every pod; the selection is the same test on either source.
         let pods = try selector.podName
         var printer = OutputPrinter(format: output.format, csvHeader: Records.resizeCSV, emptyMessage: "no pods are resizing")

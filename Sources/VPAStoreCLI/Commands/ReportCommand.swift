@@ -66,8 +66,7 @@ struct ReportCommand: AsyncParsableCommand {
         let report: RenderedReport
         do {
             report = try await ReportLoading.render(try subject, since: since, until: until, from: source,
-                                                    timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout,
-                                                                             inProgressMilliseconds: inProgressTimeout))
+                                                    timeouts: ResizeTimeouts(deferred: .milliseconds(deferredTimeout), inProgress: .milliseconds(inProgressTimeout)))
         } catch {
             await source.close()
             throw error

@@ -63,7 +63,7 @@ extension ObjectName {
     /// pod (every UID its name has had); otherwise the namespace and name given, tested by the
     /// store on each stream.
     func events(of kind: StreamInfo.Kind?) -> EventSelector {
-        if kind == .pod, let exact { return EventSelector(pod: PodName(namespace: exact.namespace, name: exact.name)) }
+        if kind == .pod, let exact { return EventSelector(pod: PodKey(namespace: exact.namespace, name: exact.name)) }
         return EventSelector(streamKind: kind, namespace: namespace, name: name)
     }
 }

@@ -154,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServeConfiguration(
             databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
             maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
-            timeouts: ResizeTimeouts(deferredMilliseconds: deferredTimeout, inProgressMilliseconds: inProgressTimeout),
+            timeouts: ResizeTimeouts(deferred: .milliseconds(deferredTimeout), inProgress: .milliseconds(inProgressTimeout)),
             watchBufferEvents: watchBuffer, shutdownGrace: .milliseconds(shutdownGrace), usageRetention: retention.retention)
         configuration.limits = limits
         configuration.tls = tlsCertificateFile.map {

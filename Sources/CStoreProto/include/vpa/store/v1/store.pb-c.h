@@ -64,6 +64,31 @@ typedef enum _Vpa__Store__V1__HealthStatus__ServingStatus {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__HEALTH_STATUS__SERVING_STATUS)
 } Vpa__Store__V1__HealthStatus__ServingStatus;
 /*
+ * A resize state to filter by: events.proto's ResizeState plus one, so that 0 can mean "any"
+ * (a proto3 message cannot use events.proto's proto2 enums).
+ */
+typedef enum _Vpa__Store__V1__ResizeStateFilter {
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_UNSPECIFIED = 0,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_NONE = 1,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_PENDING_DEFERRED = 2,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_PENDING_INFEASIBLE = 3,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_IN_PROGRESS = 4,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_IN_PROGRESS_ERROR = 5,
+  VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_COMPLETED = 6
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__RESIZE_STATE_FILTER)
+} Vpa__Store__V1__ResizeStateFilter;
+/*
+ * The store's in-place resize setting: events.proto's InPlaceMode plus one, so that 0 can mean
+ * "not given".
+ */
+typedef enum _Vpa__Store__V1__InPlaceModeSetting {
+  VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_UNSPECIFIED = 0,
+  VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_AUTO = 1,
+  VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_ENABLED = 2,
+  VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_DISABLED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VPA__STORE__V1__IN_PLACE_MODE_SETTING)
+} Vpa__Store__V1__InPlaceModeSetting;
+/*
  * The kinds of stream an event belongs to (the log's streams.kind).
  */
 typedef enum _Vpa__Store__V1__StreamKind {
@@ -98,9 +123,13 @@ struct  Vpa__Store__V1__ServerInfo
    */
   int64_t first_position;
   /*
-   * "auto", "enabled" or "disabled"; detected tells whether `auto` has seen status resources.
+   * Replaced by in_place_mode_setting; still written for clients older than it.
    */
-  char *in_place_mode;
+  char *in_place_mode PROTOBUF_C__DEPRECATED;
+  /*
+   * The in-place setting; in_place_detected tells whether `auto` has seen status resources.
+   */
+  Vpa__Store__V1__InPlaceModeSetting in_place_mode_setting;
   protobuf_c_boolean in_place_detected;
   int64_t started_at_ms;
   uint32_t open_connections;
@@ -109,7 +138,7 @@ struct  Vpa__Store__V1__ServerInfo
 };
 #define VPA__STORE__V1__SERVER_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__server_info__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, NULL }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_UNSPECIFIED, 0, 0, 0, 0, NULL }
 
 
 struct  Vpa__Store__V1__ServerSettings
@@ -340,11 +369,16 @@ struct  Vpa__Store__V1__IngestRequest
    */
   int64_t observed_at_ms;
   /*
-   * "auto", "enabled" or "disabled" sets the in-place setting first; "" keeps it.
+   * Replaced by in_place_mode_setting; a server still reads "auto", "enabled" or "disabled" here
+   * from older clients (the enum wins when both are set).
    */
-  char *in_place_mode;
+  char *in_place_mode PROTOBUF_C__DEPRECATED;
   size_t n_items;
   Vpa__Store__V1__IngestItem **items;
+  /*
+   * Sets the in-place setting first; unspecified keeps it.
+   */
+  Vpa__Store__V1__InPlaceModeSetting in_place_mode_setting;
   Vpa__Store__V1__IngestRequest__ExpectationCase expectation_case;
   union {
     int64_t expected_head;
@@ -352,7 +386,7 @@ struct  Vpa__Store__V1__IngestRequest
 };
 #define VPA__STORE__V1__INGEST_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__ingest_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL, VPA__STORE__V1__INGEST_REQUEST__EXPECTATION__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL, VPA__STORE__V1__IN_PLACE_MODE_SETTING__IN_PLACE_MODE_SETTING_UNSPECIFIED, VPA__STORE__V1__INGEST_REQUEST__EXPECTATION__NOT_SET, {0} }
 
 
 struct  Vpa__Store__V1__IngestResponse
@@ -469,17 +503,21 @@ struct  Vpa__Store__V1__ListResizesRequest
 {
   ProtobufCMessage base;
   /*
-   * "" = every pod in a resize; or one of none, pending_deferred, pending_infeasible, in_progress,
-   * in_progress_error, completed.
+   * Replaced by state_filter; a server still reads none, pending_deferred, pending_infeasible,
+   * in_progress, in_progress_error or completed here from older clients ("" = any).
    */
-  char *state;
+  char *state PROTOBUF_C__DEPRECATED;
   char *namespace_;
   int64_t now_ms;
   Vpa__Store__V1__ResizeTimeoutSettings *timeouts;
+  /*
+   * Only pods in this state; unspecified = every pod in a resize.
+   */
+  Vpa__Store__V1__ResizeStateFilter state_filter;
 };
 #define VPA__STORE__V1__LIST_RESIZES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__list_resizes_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, VPA__STORE__V1__RESIZE_STATE_FILTER__RESIZE_STATE_FILTER_UNSPECIFIED }
 
 
 struct  Vpa__Store__V1__ListResizesResponse
@@ -533,9 +571,10 @@ struct  Vpa__Store__V1__EventSelector
   char *namespace_;
   char *pod;
   /*
-   * An EventType name such as "PodObserved"; "" = all.
+   * Replaced by event_type; a server still reads an EventType name such as "PodObserved" here
+   * from older clients ("" = all).
    */
-  char *type;
+  char *type PROTOBUF_C__DEPRECATED;
   int64_t since_ms;
   int64_t until_ms;
   /*
@@ -546,10 +585,15 @@ struct  Vpa__Store__V1__EventSelector
    * Only events of streams with this name, in any namespace unless namespace is given (without pod).
    */
   char *name;
+  /*
+   * Only events of this type: an EventType number (events.proto); 0 = all. A uint32 because a
+   * proto3 message cannot use a proto2 enum; on the wire the two are the same varint.
+   */
+  uint32_t event_type;
 };
 #define VPA__STORE__V1__EVENT_SELECTOR__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vpa__store__v1__event_selector__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, VPA__STORE__V1__STREAM_KIND__STREAM_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Vpa__Store__V1__ReadEventsRequest
@@ -1700,6 +1744,8 @@ void vpa__store__v1__store__backup(ProtobufCService *service,
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    vpa__store__v1__resize_state_filter__descriptor;
+extern const ProtobufCEnumDescriptor    vpa__store__v1__in_place_mode_setting__descriptor;
 extern const ProtobufCEnumDescriptor    vpa__store__v1__stream_kind__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__get_server_info_request__descriptor;
 extern const ProtobufCMessageDescriptor vpa__store__v1__server_info__descriptor;
