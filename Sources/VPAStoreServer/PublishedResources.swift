@@ -12,16 +12,11 @@ import VPAModel
 /// pods a commit touched (usage samples touch none: they change no pod state), so an answer from
 /// here is the answer the actor would give at the same head.
 final class PublishedResources: Sendable {
-    private struct PodName: Hashable {
-        var namespace: String
-        var name: String
-    }
-
     private struct State {
-        var views: [PodName: [ContainerResourcesView]] = [:]
+        var views: [PodKey: [ContainerResourcesView]] = [:]
         /// The name each pod stream's views are published under, to find them again when the
         /// stream's pod is deleted or renamed.
-        var names: [Int64: PodName] = [:]
+        var names: [Int64: PodKey] = [:]
         var head: Int64 = 0
         var open = true
     }
@@ -35,13 +30,12 @@ final class PublishedResources: Sendable {
 
     /// Publishes every pod of `store` (at start).
     func rebuild(from store: EventStore) {
-        var names: [Int64: PodName] = [:]
-        var views: [PodName: [ContainerResourcesView]] = [:]
+        var names: [Int64: PodKey] = [:]
+        var views: [PodKey: [ContainerResourcesView]] = [:]
         for stream in store.podStreams {
-            guard let (namespace, name) = store.podName(ofStream: stream) else { continue }
-            let pod = PodName(namespace: namespace, name: name)
+            guard let pod = store.podKey(ofStream: stream) else { continue }
             names[stream] = pod
-            if views[pod] == nil { views[pod] = store.currentResources(namespace: namespace, pod: name) }
+            if views[pod] == nil { views[pod] = store.currentResources(namespace: pod.namespace, pod: pod.name) }
         }
         let head = store.headPosition
         state.withLockedValue { state in
@@ -55,13 +49,12 @@ final class PublishedResources: Sendable {
     /// commit's events other than usage samples belong to). Runs on the store's actor, the one
     /// writer, so what it reads of `state` outside the lock stays as read.
     func update(streams: Set<Int64>, from store: EventStore) {
-        var changed: [PodName: [ContainerResourcesView]] = [:]
-        var renamed: [(Int64, PodName)] = []
+        var changed: [PodKey: [ContainerResourcesView]] = [:]
+        var renamed: [(Int64, PodKey)] = []
         let before = state.withLockedValue { state in streams.map { state.names[$0] } }
         for (stream, old) in zip(streams, before) {
             if let old { changed[old] = [] }
-            guard let (namespace, name) = store.podName(ofStream: stream) else { continue }
-            let pod = PodName(namespace: namespace, name: name)
+            guard let pod = store.podKey(ofStream: stream) else { continue }
             changed[pod] = []
             if pod != old { renamed.append((stream, pod)) }
         }
@@ -84,7 +77,7 @@ final class PublishedResources: Sendable {
     func answer(_ request: ActualResourcesRequest) -> ActualResourcesResponse? {
         guard let namespace = request.namespace, let name = request.pod, request.at == nil, request.ownerKind == nil,
               request.ownerName == nil, request.limit == nil, request.pageAfter == nil else { return nil }
-        let pod = PodName(namespace: namespace, name: name)
+        let pod = PodKey(namespace: namespace, name: name)
         guard let (views, head) = state.withLockedValue({ state in state.open ? (state.views[pod] ?? [], state.head) : nil })
         else { return nil }
         var containers = views

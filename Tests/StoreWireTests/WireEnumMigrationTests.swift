@@ -28,15 +28,17 @@ import VPAModel
         #expect(try ServerInfo(decoding: field(6, "enabled")).inPlaceMode == .enabled)
     }
 
-    @Test func enumFormsDecodeAndEncodersWriteNoStrings() throws {
+    /// Requests carry the enum and, for one release, the deprecated name: a server older than
+    /// the enum ignores the enum field and would otherwise answer without the filter.
+    @Test func enumFormsDecodeAndRequestsCarryTheOldNameForOldServers() throws {
         let ingest = IngestRequest(inPlaceMode: .disabled, observations: [])
-        #expect(ingest.encoded() == varint(6, 3))
+        #expect(ingest.encoded() == field(4, "disabled") + varint(6, 3))
         #expect(try IngestRequest(decoding: ingest.encoded()) == ingest)
         let resizes = ResizesRequest(state: ResizeState.none)
-        #expect(resizes.encoded() == varint(5, 1), "`none` is a state to filter by, not the absent filter")
+        #expect(resizes.encoded() == field(1, "none") + varint(5, 1), "`none` is a state to filter by, not the absent filter")
         #expect(try ResizesRequest(decoding: resizes.encoded()) == resizes)
         let events = ReadEventsRequest(fromPosition: 1, limit: 5, selector: EventSelector(type: .limitRangeDeleted))
-        #expect(events.encoded() == varint(1, 1) + varint(2, 5) + field(3, varint(8, 16)))
+        #expect(events.encoded() == varint(1, 1) + varint(2, 5) + field(3, field(3, EventType.limitRangeDeleted.name) + varint(8, 16)))
         #expect(try ReadEventsRequest(decoding: events.encoded()) == events)
         #expect(try IngestRequest(decoding: IngestRequest(observations: []).encoded()).inPlaceMode == nil)
         #expect(try ResizesRequest(decoding: ResizesRequest().encoded()).state == nil)

@@ -131,6 +131,9 @@ func encodeSelector(_ selector: EventSelector, _ arena: CArena) -> UnsafeMutable
     m.pointee.namespace_ = arena.optionalCString(selector.pod?.namespace ?? selector.namespace)
     m.pointee.pod = arena.optionalCString(selector.pod?.name)
     m.pointee.event_type = selector.type.map { UInt32($0.rawValue) } ?? 0
+    // The deprecated name too, for one release: a server older than the enum ignores `event_type`
+    // and would answer every type.
+    m.pointee.type = arena.optionalCString(selector.type?.name)
     m.pointee.since_ms = selector.since?.unixMilliseconds ?? 0
     m.pointee.until_ms = selector.until?.unixMilliseconds ?? 0
     m.pointee.stream_kind = Vpa__Store__V1__StreamKind(rawValue: UInt32(selector.streamKind?.rawValue ?? 0))

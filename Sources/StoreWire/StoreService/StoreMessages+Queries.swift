@@ -128,6 +128,9 @@ extension ResizesRequest: WireMessage {
         let arena = CArena()
         let m = arena.message(vpa__store__v1__list_resizes_request__init)
         m.pointee.state_filter = .init(rawValue: shiftedNumber(state, in: WireEnums.resizeStates))
+        // The deprecated name too, for one release: a server older than the enum ignores
+        // `state_filter` and would list every state.
+        m.pointee.state = arena.optionalCString(state?.rawValue)
         m.pointee.namespace_ = arena.optionalCString(namespace)
         m.pointee.now_ms = now?.unixMilliseconds ?? 0
         m.pointee.timeouts = encodeTimeouts(timeouts, arena)

@@ -110,6 +110,8 @@ extension IngestRequest: WireMessage {
         }
         m.pointee.observed_at_ms = observedAt?.unixMilliseconds ?? 0
         m.pointee.in_place_mode_setting = .init(rawValue: shiftedNumber(inPlaceMode, in: WireEnums.inPlaceModes))
+        // The deprecated name too, for one release: a server older than the enum ignores the setting.
+        m.pointee.in_place_mode = arena.optionalCString(inPlaceMode?.rawValue)
         let items = observations.map { observation in
             let item = arena.message(vpa__store__v1__ingest_item__init)
             switch observation {
