@@ -6,9 +6,10 @@ import NIOSSL
 import StoreAPI
 import StoreWire
 
-/// One open client connection: reads frames on its own task and routes them to the calls waiting
-/// for them by call id; every frame it sends goes through one queue and one writer, so frames leave
-/// in the order they were made (a call's cancel never before its request).
+/// One open client connection. Frames from the server are routed to the calls waiting for them by
+/// call id on the connection's event loop (`ClientFrameRouter`), once the handshake is done; every
+/// frame it sends is queued on that event loop under the lock that registers the call, so frames
+/// leave in the order they were made (a call's cancel never before its request).
 final class ClientConnection: Sendable {
     /// What a call in flight waits with.
     enum Waiter {
@@ -17,9 +18,9 @@ final class ClientConnection: Sendable {
     }
 
     private struct State {
-        /// The queue of the connection's one writer. Frames are queued under the lock that also
-        /// registers the call, so the order of the queue is the order of the calls' events.
-        var outgoing: AsyncStream<Frame>.Continuation?
+        /// Where frames are sent. Frames are queued under the lock that also registers the call,
+        /// so the order of the queue is the order of the calls' events.
+        var outgoing: FrameSender?
         var waiters: [UInt64: Waiter] = [:]
         var nextCallID: UInt64 = 1
         var closed: RPCStatus?
@@ -57,6 +58,7 @@ final class ClientConnection: Sendable {
         let tlsContext: NIOSSLContext?
         do throws(TLSSetupError) { tlsContext = try tls?.current() } catch { throw RPCStatus(.failedPrecondition, "\(error)") }
         let tlsFailure = TLSFailureRecorder()
+        let router = ClientFrameRouter.Slot()
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<Frame, Frame>> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let tlsContext, let tls = configuration.tls {
@@ -64,6 +66,7 @@ final class ClientConnection: Sendable {
                                                                       failure: tlsFailure)
                 }
                 try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
+                try channel.pipeline.syncOperations.addHandler(ClientFrameRouter(slot: router))
                 return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
             }
         }
@@ -104,40 +107,34 @@ final class ClientConnection: Sendable {
                 }
                 var ending = RPCStatus(.unavailable, "the connection to \(configuration.endpoint) closed")
                 do {
-                    try await asyncChannel.executeThenClose { inbound, outbound in
-                        try await withThrowingTaskGroup(of: Void.self) { writer in
-                            let (queued, outgoing) = AsyncStream<Frame>.makeStream()
-                            // Every way out of the reader ends the writer, so the group can end.
-                            defer { outgoing.finish() }
-                            // The one writer. A failed write means the connection is going: the reader sees it end.
-                            writer.addTask {
-                                for await frame in queued {
-                                    do { try await outbound.write(frame) } catch { return }
-                                }
-                            }
-                            state.withLockedValue { $0.outgoing = outgoing }
-                            outgoing.yield(Frame(callID: 0, .hello(hello)))
-                            var frames = inbound.makeAsyncIterator()
-                            guard let first = try await frames.next() else {
-                                // A failed TLS handshake may end the stream without an error: report its reason.
-                                if let error = tlsFailure.error { throw error }
-                                resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
-                                    ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
-                                    : "\(configuration.endpoint) closed the connection during the handshake"
-                                        + (configuration.tls == nil ? "; it may require TLS: pass --tls-ca FILE" : ""))))
-                                return
-                            }
-                            switch first.kind {
-                            case .welcome(let welcome):
-                                welcomed.withLockedValue { $0 = true }
-                                let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
-                                resume(.success((welcome, connection)))
-                                while let frame = try await frames.next() { connection.deliver(frame) }
-                            case .status(let status):
-                                resume(.failure(status))
-                            default:
-                                resume(.failure(RPCStatus(.internal, "the server answered the hello with a \(first.kind.name) frame")))
-                            }
+                    try await asyncChannel.executeThenClose { inbound, _ in
+                        let outgoing = FrameSender(channel: asyncChannel.channel)
+                        state.withLockedValue { $0.outgoing = outgoing }
+                        outgoing.yield(Frame(callID: 0, .hello(hello)))
+                        var frames = inbound.makeAsyncIterator()
+                        guard let first = try await frames.next() else {
+                            // A failed TLS handshake may end the stream without an error: report its reason.
+                            if let error = tlsFailure.error { throw error }
+                            resume(.failure(RPCStatus(.unavailable, timedOut.withLockedValue { $0 }
+                                ? "\(configuration.endpoint) accepted the connection but did not answer the hello within \(configuration.connectTimeout)"
+                                : "\(configuration.endpoint) closed the connection during the handshake"
+                                    + (configuration.tls == nil ? "; it may require TLS: pass --tls-ca FILE" : ""))))
+                            return
+                        }
+                        switch first.kind {
+                        case .welcome(let welcome):
+                            welcomed.withLockedValue { $0 = true }
+                            let connection = ClientConnection(welcome: welcome, channel: asyncChannel.channel, state: state)
+                            // From here the router hands frames to the connection on the event loop; the
+                            // few that arrived before (a GOAWAY, a ping) come through here. No call can
+                            // have started yet: the connection is handed out below.
+                            router.attach(connection)
+                            resume(.success((welcome, connection)))
+                            while let frame = try await frames.next() { connection.deliver(frame) }
+                        case .status(let status):
+                            resume(.failure(status))
+                        default:
+                            resume(.failure(RPCStatus(.internal, "the server answered the hello with a \(first.kind.name) frame")))
                         }
                     }
                 } catch let error as FrameError {
@@ -163,7 +160,7 @@ final class ClientConnection: Sendable {
     }
 
     /// Routes one frame from the server.
-    private func deliver(_ frame: Frame) {
+    func deliver(_ frame: Frame) {
         switch frame.kind {
         case .message(let payload):
             state.withLockedValue { state in
@@ -287,5 +284,16 @@ final class ClientConnection: Sendable {
     /// Closes the connection; calls in flight fail with UNAVAILABLE.
     func close() {
         channel.close(promise: nil)
+    }
+}
+
+/// Sends frames on a channel in the order `yield` is called: each goes through the channel's event
+/// loop's task queue, also when called on that event loop, so a frame written from a timer there
+/// (a deadline's cancel) never overtakes one queued earlier from another thread (its request).
+struct FrameSender: Sendable {
+    let channel: any Channel
+
+    func yield(_ frame: Frame) {
+        channel.eventLoop.execute { [channel] in channel.writeAndFlush(frame, promise: nil) }
     }
 }
