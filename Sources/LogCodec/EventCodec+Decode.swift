@@ -105,6 +105,9 @@ extension EventCodec {
             return .usageExpired(UsageExpiry(before: Timestamp(unixMilliseconds: message.pointee.before_ms),
                                              eventsRemoved: message.pointee.events_removed))
         case .usageSampled:
+            // The store writes usage samples in its compact format; bodies written before it (and
+            // bodies from the wire) are protobuf. The first byte tells them apart.
+            if CompactUsageCodec.isCompact(bytes) { return .usageSampled(try CompactUsageCodec.decode(bytes)) }
             guard let message = vpa__store__v1__usage_sampled__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)
             }

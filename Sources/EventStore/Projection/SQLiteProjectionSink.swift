@@ -47,8 +47,10 @@ final class SQLiteProjectionSink: ProjectionSink {
 
     func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                      _ container: UsageSample.Container) throws {
-        try insertUsage.run(ProjectionRows.usage(position: position, containerID: containerID, at: at,
-                                                 windowMilliseconds: windowMilliseconds, container))
+        // Bound column by column: an array of `SQLiteValue`s per row was an allocation per sample.
+        let row = ProjectionRows.usageColumns(position: position, containerID: containerID, at: at,
+                                              windowMilliseconds: windowMilliseconds, container)
+        try insertUsage.run(row.0, row.1, row.2, row.3, row.4, row.5)
     }
 
     func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) throws {
@@ -83,8 +85,15 @@ final class SQLiteProjectionSink: ProjectionSink {
 enum ProjectionRows {
     static func usage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                       _ container: UsageSample.Container) -> [SQLiteValue] {
-        [.int(containerID), .int(at.unixMilliseconds), .int(position), .int(windowMilliseconds),
-         .int(container.cpuMillicores), .int(container.memoryBytes)]
+        let row = usageColumns(position: position, containerID: containerID, at: at,
+                               windowMilliseconds: windowMilliseconds, container)
+        return [.int(row.0), .int(row.1), .int(row.2), .int(row.3), .int(row.4), .int(row.5)]
+    }
+
+    /// The usage_samples columns as integers, for binding without an array (the sink's hot path).
+    static func usageColumns(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                             _ container: UsageSample.Container) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
+        (containerID, at.unixMilliseconds, position, windowMilliseconds, container.cpuMillicores, container.memoryBytes)
     }
 
     static func container(id: Int64, streamID: Int64, name: String, type: ContainerType) -> [SQLiteValue] {

@@ -20,6 +20,9 @@ final class SQLiteStatement {
     private let connection: SQLiteConnection
     fileprivate let statement: OpaquePointer
     let sql: String
+    /// How many parameters the statement has: when a call binds them all, the old bindings need no
+    /// clearing first.
+    private let parameterCount: Int
 
     init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
         try connection.checkOpen(sql)
@@ -31,6 +34,7 @@ final class SQLiteStatement {
         self.connection = connection
         self.statement = statement
         self.sql = sql
+        parameterCount = Int(sqlite3_bind_parameter_count(statement))
     }
 
     deinit {
@@ -40,7 +44,7 @@ final class SQLiteStatement {
     /// Resets the statement and binds `values` to parameters 1…n.
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
+        if values.count < parameterCount { sqlite3_clear_bindings(statement) }
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
         }
@@ -81,6 +85,24 @@ final class SQLiteStatement {
     /// Binds `values` and runs the statement to completion.
     func run(_ values: [SQLiteValue]) throws(SQLiteError) {
         try bind(values)
+        while try step() {}
+        sqlite3_reset(statement)
+    }
+
+    /// Binds six integers to parameters 1…6 and runs the statement to completion: `run` without an
+    /// array of values, for the usage rows (two per usage sample on ingest and replay).
+    func run(_ v1: Int64, _ v2: Int64, _ v3: Int64, _ v4: Int64, _ v5: Int64, _ v6: Int64) throws(SQLiteError) {
+        guard parameterCount == 6 else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "six values bound to \(parameterCount) parameters", sql: sql)
+        }
+        sqlite3_reset(statement)
+        var code = sqlite3_bind_int64(statement, 1, v1)
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 2, v2) }
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 3, v3) }
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 4, v4) }
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 5, v5) }
+        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 6, v6) }
+        guard code == SQLITE_OK else { throw SQLiteError(code: code, message: connection.lastErrorMessage, sql: sql) }
         while try step() {}
         sqlite3_reset(statement)
     }
