@@ -14,8 +14,8 @@ struct CompactUsageBodyTests {
         .init(name: "", cpuMillicores: Int64.max, memoryBytes: Int64.min),
     ])
 
-    func decode(_ bytes: [UInt8]) throws(WireError) -> EventBody {
-        try bytes.withUnsafeBytes { (raw) throws(WireError) in try EventCodec.decode(type: .usageSampled, bytes: raw) }
+    func decode(_ bytes: [UInt8]) throws -> EventBody {
+        try bytes.withUnsafeBytes { try EventCodec.decode(type: .usageSampled, bytes: $0) }
     }
 
     @Test func aSampleRoundTripsAndIsSmallerThanItsProtobufBody() throws {

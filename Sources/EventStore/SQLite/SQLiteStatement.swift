@@ -89,20 +89,21 @@ final class SQLiteStatement {
         sqlite3_reset(statement)
     }
 
-    /// Binds six integers to parameters 1…6 and runs the statement to completion: `run` without an
-    /// array of values, for the usage rows (two per usage sample on ingest and replay).
-    func run(_ v1: Int64, _ v2: Int64, _ v3: Int64, _ v4: Int64, _ v5: Int64, _ v6: Int64) throws(SQLiteError) {
-        guard parameterCount == 6 else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "six values bound to \(parameterCount) parameters", sql: sql)
+    /// Binds `values` (integers, one per parameter, in order) and runs the statement to completion:
+    /// `run` without an array of `SQLiteValue`s, for the usage rows (two per usage sample on ingest
+    /// and replay).
+    func runInts(_ values: some Collection<Int64>) throws(SQLiteError) {
+        guard values.count == parameterCount else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "\(values.count) values bound to \(parameterCount) parameters",
+                              sql: sql)
         }
         sqlite3_reset(statement)
-        var code = sqlite3_bind_int64(statement, 1, v1)
-        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 2, v2) }
-        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 3, v3) }
-        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 4, v4) }
-        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 5, v5) }
-        if code == SQLITE_OK { code = sqlite3_bind_int64(statement, 6, v6) }
-        guard code == SQLITE_OK else { throw SQLiteError(code: code, message: connection.lastErrorMessage, sql: sql) }
+        var index: Int32 = 1
+        for value in values {
+            let code = sqlite3_bind_int64(statement, index, value)
+            guard code == SQLITE_OK else { throw SQLiteError(code: code, message: connection.lastErrorMessage, sql: sql) }
+            index += 1
+        }
         while try step() {}
         sqlite3_reset(statement)
     }
