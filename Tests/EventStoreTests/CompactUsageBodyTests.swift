@@ -89,6 +89,37 @@ struct CompactUsageBodyTests {
         #expect(usageRows == 4, "every sample, old body or new, has its usage row after a replay")
     }
 
+    /// Usage rows are written 32 to a statement: each batch of 50 pods' samples (one full statement
+    /// and a remainder of 18 rows) lands whole, and as a fresh replay writes it.
+    @Test func usageRowsHeldBackForMultiRowInsertsAllLand() throws {
+        let db = TemporaryDatabase()
+        let store = try EventStore(path: db.path)
+        var observations: [Observation] = []
+        for index in 0..<50 {
+            var builder = PodBuilder()
+            builder.name = "web-\(index)"
+            builder.uid = "uid-\(index)"
+            observations.append(.pod(builder.pod))
+        }
+        _ = try store.ingest(observations, observedAt: minute(0))
+        for round in Int64(1)...3 {
+            let usage = (0..<50).map { index in
+                Observation.usage(UsageObservation(namespace: "shop", pod: "web-\(index)", sample: UsageSample(
+                    at: minute(round), windowMilliseconds: 60_000,
+                    containers: [.init(name: "app", cpuMillicores: round, memoryBytes: Int64(index) << 20)])))
+            }
+            _ = try store.ingest(usage, observedAt: minute(round))
+        }
+        var rows = 0
+        try store.connection.prepare("SELECT count(*) FROM usage_samples").forEachRow { rows = Int($0.int(0)) }
+        #expect(rows == 150)
+        #expect(try store.verify().isClean)
+        try store.replay()
+        try store.connection.prepare("SELECT count(*) FROM usage_samples").forEachRow { rows = Int($0.int(0)) }
+        #expect(rows == 150)
+        #expect(try store.verify().isClean)
+    }
+
     /// Container keys are a type and a name in memory, "type/name" in snapshots, as before.
     @Test func containerKeysKeepTheirSnapshotForm() throws {
         var state = PodState(streamID: 7)
