@@ -37,7 +37,7 @@ final class BatchWriter {
         try insertEvent.run([
             .int(position), .int(Int64(body.type.rawValue)), .int(streamID), previous > 0 ? .int(previous) : .null,
             .int(at.unixMilliseconds), .int(recordedAt.unixMilliseconds), .optional(causedBy),
-            .blob(CompactUsageCodec.storedBody(body)),
+            .blob(EventCodec.encode(body)),
         ])
         let event = StoredEvent(position: position, streamID: streamID, streamPrevious: previous > 0 ? previous : nil,
                                 occurredAt: at, recordedAt: recordedAt, causedBy: causedBy, body: body)

@@ -7,17 +7,6 @@ extension EventCodec {
     /// `Timestamp.validRange`, which requests are refused for since issue 16 but a log written before
     /// may hold. `verify` reports it; reads serve such events with saturating arithmetic.
     public static func timeProblem(type: EventType, bytes: UnsafeRawBufferPointer) -> String? {
-        if type == .usageSampled, CompactUsageCodec.isCompact(bytes) {
-            guard let times = CompactUsageCodec.times(bytes) else {
-                return WireError.malformedBody(type, byteCount: bytes.count).description
-            }
-            let range = Timestamp.validRange
-            for (field, value) in [("at_ms", times.at), ("window_ms", times.window)] where !range.contains(value) {
-                return ".\(field): \(value) ms is outside the range vpa-store computes with "
-                    + "(\(range.lowerBound) to \(range.upperBound), years 0000 to 9999)"
-            }
-            return nil
-        }
         do throws(WireError) {
             try withUnsafePointer(to: descriptor(of: type)) { (descriptor) throws(WireError) in
                 try WireValidation.validate(bytes, descriptor, checkingTimes: true)
