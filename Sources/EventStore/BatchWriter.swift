@@ -47,8 +47,27 @@ final class BatchWriter {
         return position
     }
 
+    /// Writes the projection rows the sink holds back; call before the transaction ends.
+    func flush() throws {
+        try sink.flush()
+    }
+
+    /// Ingests `observations`, the projection rows written before it returns. On failure the rows
+    /// held back are dropped with the events the caller rolls back.
     func ingest(_ observations: ArraySlice<Observation>, observedAt: Timestamp, recordedAt: Timestamp,
                 inPlaceMode: InPlaceMode?) throws -> IngestSummary {
+        do {
+            let summary = try ingestRows(observations, observedAt: observedAt, recordedAt: recordedAt, inPlaceMode: inPlaceMode)
+            try sink.flush()
+            return summary
+        } catch {
+            sink.discardPending()
+            throw error
+        }
+    }
+
+    private func ingestRows(_ observations: ArraySlice<Observation>, observedAt: Timestamp, recordedAt: Timestamp,
+                            inPlaceMode: InPlaceMode?) throws -> IngestSummary {
         var summary = IngestSummary()
         let startPosition = store.projection.position
         if let mode = inPlaceMode, mode != store.projection.inPlaceMode {

@@ -70,7 +70,9 @@ extension EventStore {
         do {
             return try connection.transaction {
                 let writer = try BatchWriter(store: self)
-                return try body(writer)
+                let result = try body(writer)
+                try writer.flush()
+                return result
             }
         } catch {
             appendedEvents.removeSubrange(keptBefore...)

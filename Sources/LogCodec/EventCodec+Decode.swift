@@ -105,6 +105,8 @@ extension EventCodec {
             return .usageExpired(UsageExpiry(before: Timestamp(unixMilliseconds: message.pointee.before_ms),
                                              eventsRemoved: message.pointee.events_removed))
         case .usageSampled:
+            // The bulk of the log: read in Swift when the body has the common layout (see UsageBodyCodec).
+            if let sample = UsageBodyCodec.decode(bytes) { return .usageSampled(sample) }
             guard let message = vpa__store__v1__usage_sampled__unpack(nil, count, data) else {
                 throw .malformedBody(type, byteCount: count)
             }

@@ -10,6 +10,8 @@ public enum EventCodec {
     /// (fields in number order, repeated fields in the value's order), which is what lets the store
     /// tell an unchanged re-observation by comparing bytes.
     public static func encode(_ body: EventBody) -> [UInt8] {
+        // The bulk of the log: the same bytes protobuf-c packs, without its arena (see UsageBodyCodec).
+        if case .usageSampled(let sample) = body { return UsageBodyCodec.encode(sample) }
         let arena = CArena()
         switch body {
         case .podObserved(let pod):
@@ -50,7 +52,7 @@ public enum EventCodec {
             message.pointee.name = arena.cString(name)
             return packMessage(message)
         case .usageSampled(let sample):
-            return packMessage(encodeUsage(sample, arena))
+            return UsageBodyCodec.encode(sample)
         case .recommendationPublished(let published):
             return packMessage(encodeRecommendation(published, arena))
         case .updaterDecision(let decision):

@@ -76,6 +76,7 @@ extension EventStore {
                     count += 1
                     if count % 10_000 == 0 { progress(count, head) }
                 }
+                try sink.flush()
                 projection = fresh
                 dirtyStreams = Set(fresh.pods.keys)
                 try writeSnapshotRows()

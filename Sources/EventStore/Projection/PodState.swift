@@ -28,8 +28,8 @@ struct PodState: Hashable, Sendable, Codable {
     /// False once deleted, or replaced by a pod with the same namespace/name and a new UID.
     var live: Bool
     var resize: ResizeRecord
-    /// Interned container ids, by "type/name".
-    var containerIDs: [String: Int64]
+    /// Interned container ids, by type and name.
+    var containerIDs: [ContainerKey: Int64]
     /// Open history rows, by container id.
     var openHistory: [Int64: OpenHistoryRow]
     /// The latest `ResizeRequested` since the desired resources last changed.
@@ -49,7 +49,42 @@ struct PodState: Hashable, Sendable, Codable {
         self.lastResizeRequest = nil
     }
 
-    static func containerKey(name: String, type: ContainerType) -> String { "\(type.rawValue)/\(name)" }
+    static func containerKey(name: String, type: ContainerType) -> ContainerKey { ContainerKey(type: type, name: name) }
+}
+
+/// A container of a pod: its type and name. A struct rather than the text "type/name" it was, so a
+/// lookup (two per usage sample on ingest and replay) builds no string: "container/sidecar" is
+/// longer than a small string and was a heap allocation each time (profile, docs/perf-store-readme.md).
+struct ContainerKey: Hashable, Sendable, Codable, CodingKeyRepresentable {
+    var type: ContainerType
+    var name: String
+
+    init(type: ContainerType, name: String) {
+        self.type = type
+        self.name = name
+    }
+
+    /// "type/name": the form snapshots store (the binary rows, and the JSON rows of older binaries,
+    /// whose dictionary keys `CodingKeyRepresentable` keeps).
+    var text: String { "\(type.rawValue)/\(name)" }
+
+    init?(text: String) {
+        guard let slash = text.firstIndex(of: "/"), let type = ContainerType(rawValue: String(text[..<slash])) else {
+            return nil
+        }
+        self.init(type: type, name: String(text[text.index(after: slash)...]))
+    }
+
+    var codingKey: any CodingKey { TextKey(stringValue: text) }
+
+    init?<T: CodingKey>(codingKey: T) { self.init(text: codingKey.stringValue) }
+
+    private struct TextKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 }
 
 extension ResizeRequest {

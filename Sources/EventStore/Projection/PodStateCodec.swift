@@ -29,7 +29,7 @@ enum PodStateCodec {
         out.string(state.resize.message)
         out.bool(state.resize.awaitingKubelet)
         out.int(Int64(state.containerIDs.count))
-        for (key, id) in state.containerIDs.sorted(by: { $0.key < $1.key }) {
+        for (key, id) in state.containerIDs.map({ ($0.key.text, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
             out.string(key)
             out.int(id)
         }
@@ -65,7 +65,10 @@ enum PodStateCodec {
         state.resize.message = try input.string()
         state.resize.awaitingKubelet = try input.bool()
         for _ in 0..<(try input.count()) {
-            let key = try input.string()
+            let text = try input.string()
+            guard let key = ContainerKey(text: text) else {
+                throw SnapshotError("pod snapshot row: container key \"\(text)\" is not type/name")
+            }
             state.containerIDs[key] = try input.int()
         }
         for _ in 0..<(try input.count()) {

@@ -126,14 +126,7 @@ struct Projection: Hashable, Sendable {
             // same way). Nor do they change the pod's state: the snapshot of 30,000 pods must not
             // be rewritten because each reported a minute of usage.
             lastUsage[event.streamID] = UsageMark(at: sample.at, position: event.position)
-            guard let state = pods[event.streamID] else { return }
-            for container in sample.containers {
-                guard let type = state.observation?.containers.first(where: { $0.name == container.name })?.type,
-                      let containerID = state.containerIDs[PodState.containerKey(name: container.name, type: type)]
-                else { continue }
-                try sink.recordUsage(position: event.position, containerID: containerID, at: sample.at,
-                                     windowMilliseconds: sample.windowMilliseconds, container)
-            }
+            try pods[event.streamID]?.recordUsage(sample, position: event.position, sink: sink)
         case .limitRangeObserved(let range):
             otherHeads[event.streamID] = event.position
             limitRanges[event.streamID] = range
@@ -240,4 +233,22 @@ struct Projection: Hashable, Sendable {
 struct UsageMark: Hashable, Sendable, Codable {
     var at: Timestamp
     var position: Int64
+}
+
+extension PodState {
+    /// Writes the usage rows of `sample` for the containers this pod has (interned by its spec).
+    ///
+    /// `mutating` though it changes nothing: called through `pods[id]?.`, the dictionary lends the
+    /// state in place, where a read would copy it out and retain and release every string of its
+    /// observation, once per usage sample (replay profile, docs/perf-store-readme.md).
+    mutating func recordUsage(_ sample: UsageSample, position: Int64, sink: some ProjectionSink) throws {
+        guard let specContainers = observation?.containers else { return }
+        for container in sample.containers {
+            guard let type = specContainers.first(where: { $0.name == container.name })?.type,
+                  let containerID = containerIDs[ContainerKey(type: type, name: container.name)]
+            else { continue }
+            try sink.recordUsage(position: position, containerID: containerID, at: sample.at,
+                                 windowMilliseconds: sample.windowMilliseconds, container)
+        }
+    }
 }

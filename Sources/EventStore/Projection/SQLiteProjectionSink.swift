@@ -4,7 +4,14 @@ import VPAModel
 
 /// Writes the projection tables through prepared statements, inside the caller's transaction.
 /// The statements come from the store's cache, so a batch does not prepare them again.
+///
+/// Usage rows (two per usage sample, the bulk of every replay and ingest) are held back and
+/// written `usageRowsPerInsert` at a time by one multi-row INSERT: per-statement work (reset, bind,
+/// cursor open and seek, halt) was most of their cost. The owner calls `flush()` before its
+/// transaction or savepoint ends, and `discardPending()` when it rolls back; nothing in the same
+/// transaction reads usage_samples before that except `expireUsage`, which flushes first.
 final class SQLiteProjectionSink: ProjectionSink {
+    static let usageRowsPerInsert = 32
     private let insertContainer: SQLiteStatement
     private let insertHistory: SQLiteStatement
     private let closeHistoryRow: SQLiteStatement
@@ -12,7 +19,10 @@ final class SQLiteProjectionSink: ProjectionSink {
     private let insertOOM: SQLiteStatement
     private let insertEviction: SQLiteStatement
     private let insertUsage: SQLiteStatement
+    private let insertUsageRows: SQLiteStatement
     private let deleteUsage: SQLiteStatement
+    /// Usage rows not written yet, six columns each (`ProjectionRows.usageColumns` order).
+    private var pendingUsage: [Int64] = []
 
     init(statement: (String) throws(SQLiteError) -> SQLiteStatement) throws(SQLiteError) {
         insertContainer = try statement("INSERT INTO containers (id, stream_id, name, type) VALUES (?, ?, ?, ?)")
@@ -38,17 +48,47 @@ final class SQLiteProjectionSink: ProjectionSink {
             INSERT INTO usage_samples (container_id, at_ms, position, window_ms, cpu_millicores, memory_bytes)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
+        insertUsageRows = try statement(
+            "INSERT INTO usage_samples (container_id, at_ms, position, window_ms, cpu_millicores, memory_bytes) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: Self.usageRowsPerInsert).joined(separator: ", "))
         deleteUsage = try statement("DELETE FROM usage_samples WHERE at_ms < ?")
+        pendingUsage.reserveCapacity(6 * Self.usageRowsPerInsert)
     }
 
     func expireUsage(before: Timestamp) throws {
+        try flush()
         try deleteUsage.run([.int(before.unixMilliseconds)])
     }
 
     func recordUsage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                      _ container: UsageSample.Container) throws {
-        try insertUsage.run(ProjectionRows.usage(position: position, containerID: containerID, at: at,
-                                                 windowMilliseconds: windowMilliseconds, container))
+        let row = ProjectionRows.usageColumns(position: position, containerID: containerID, at: at,
+                                              windowMilliseconds: windowMilliseconds, container)
+        pendingUsage.append(row.0)
+        pendingUsage.append(row.1)
+        pendingUsage.append(row.2)
+        pendingUsage.append(row.3)
+        pendingUsage.append(row.4)
+        pendingUsage.append(row.5)
+        if pendingUsage.count == 6 * Self.usageRowsPerInsert {
+            try insertUsageRows.runInts(pendingUsage)
+            pendingUsage.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes the usage rows held back. Call before the transaction (or savepoint) ends.
+    func flush() throws {
+        guard !pendingUsage.isEmpty else { return }
+        defer { pendingUsage.removeAll(keepingCapacity: true) }
+        // Fewer than a full statement's rows: one at a time (at most 31 per flush).
+        for start in stride(from: 0, to: pendingUsage.count, by: 6) {
+            try insertUsage.runInts(pendingUsage[start..<(start + 6)])
+        }
+    }
+
+    /// Forgets the usage rows held back: their events were rolled back.
+    func discardPending() {
+        pendingUsage.removeAll(keepingCapacity: true)
     }
 
     func internContainer(id: Int64, streamID: Int64, name: String, type: ContainerType) throws {
@@ -83,8 +123,15 @@ final class SQLiteProjectionSink: ProjectionSink {
 enum ProjectionRows {
     static func usage(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
                       _ container: UsageSample.Container) -> [SQLiteValue] {
-        [.int(containerID), .int(at.unixMilliseconds), .int(position), .int(windowMilliseconds),
-         .int(container.cpuMillicores), .int(container.memoryBytes)]
+        let row = usageColumns(position: position, containerID: containerID, at: at,
+                               windowMilliseconds: windowMilliseconds, container)
+        return [.int(row.0), .int(row.1), .int(row.2), .int(row.3), .int(row.4), .int(row.5)]
+    }
+
+    /// The usage_samples columns as integers, for binding without an array (the sink's hot path).
+    static func usageColumns(position: Int64, containerID: Int64, at: Timestamp, windowMilliseconds: Int64,
+                             _ container: UsageSample.Container) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
+        (containerID, at.unixMilliseconds, position, windowMilliseconds, container.cpuMillicores, container.memoryBytes)
     }
 
     static func container(id: Int64, streamID: Int64, name: String, type: ContainerType) -> [SQLiteValue] {

@@ -20,6 +20,9 @@ final class SQLiteStatement {
     private let connection: SQLiteConnection
     fileprivate let statement: OpaquePointer
     let sql: String
+    /// How many parameters the statement has: when a call binds them all, the old bindings need no
+    /// clearing first.
+    private let parameterCount: Int
 
     init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
         try connection.checkOpen(sql)
@@ -31,6 +34,7 @@ final class SQLiteStatement {
         self.connection = connection
         self.statement = statement
         self.sql = sql
+        parameterCount = Int(sqlite3_bind_parameter_count(statement))
     }
 
     deinit {
@@ -40,7 +44,7 @@ final class SQLiteStatement {
     /// Resets the statement and binds `values` to parameters 1…n.
     func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
+        if values.count < parameterCount { sqlite3_clear_bindings(statement) }
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
         }
@@ -81,6 +85,25 @@ final class SQLiteStatement {
     /// Binds `values` and runs the statement to completion.
     func run(_ values: [SQLiteValue]) throws(SQLiteError) {
         try bind(values)
+        while try step() {}
+        sqlite3_reset(statement)
+    }
+
+    /// Binds `values` (integers, one per parameter, in order) and runs the statement to completion:
+    /// `run` without an array of `SQLiteValue`s, for the usage rows (two per usage sample on ingest
+    /// and replay).
+    func runInts(_ values: some Collection<Int64>) throws(SQLiteError) {
+        guard values.count == parameterCount else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "\(values.count) values bound to \(parameterCount) parameters",
+                              sql: sql)
+        }
+        sqlite3_reset(statement)
+        var index: Int32 = 1
+        for value in values {
+            let code = sqlite3_bind_int64(statement, index, value)
+            guard code == SQLITE_OK else { throw SQLiteError(code: code, message: connection.lastErrorMessage, sql: sql) }
+            index += 1
+        }
         while try step() {}
         sqlite3_reset(statement)
     }
