@@ -30,7 +30,10 @@ enum RawConnection {
         return try await channel.executeThenClose { inbound, outbound in
             if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
             if halfClose { outbound.finish() }
-            let received = try await withThrowingTaskGroup(of: ([UInt8], Bool)?.self) { group in
+            // The reader returns what it got either way: when the server closes (closed) or, cancelled
+            // at the timeout, with whatever arrived before it (not closed), so a reply that came but
+            // was not followed by a close still shows.
+            let (all, closed) = await withTaskGroup(of: ([UInt8], Bool)?.self) { group in
                 group.addTask {
                     var all: [UInt8] = []
                     var pending = afterFirstFrame
@@ -45,17 +48,20 @@ enum RawConnection {
                     } catch {
                         // A reset by the server is a close too.
                     }
-                    return (all, true)
+                    return (all, !Task.isCancelled)
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try? await Task.sleep(for: timeout)
                     return nil
                 }
-                let first = try await group.next()!
-                group.cancelAll()
-                return first
+                var result: ([UInt8], Bool)?
+                while result == nil, let next = await group.next() {
+                    // The first to finish decides: the reader, or the timer (then the reader stops).
+                    group.cancelAll()
+                    result = next
+                }
+                return result!
             }
-            guard let (all, closed) = received else { return Reply(frames: [], closed: false, leftover: 0) }
             var frames: [Frame] = []
             var offset = 0
             while all.count - offset >= 4 {
