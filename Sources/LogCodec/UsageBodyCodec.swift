@@ -43,7 +43,7 @@ package enum UsageBodyCodec {
 
     /// The sample in `bytes` when they have the common layout; nil otherwise (protobuf-c decides).
     package static func decode(_ bytes: UnsafeRawBufferPointer) -> UsageSample? {
-        var reader = Reader(bytes: bytes, end: bytes.count)
+        var reader = ProtobufReader(bytes)
         var at: Int64 = 0
         var window: Int64 = 0
         var containers: [UsageSample.Container] = []
@@ -57,10 +57,9 @@ package enum UsageBodyCodec {
                 guard let value = reader.varint() else { return nil }
                 window = Int64(bitPattern: value)
             case 0x1A:
-                guard let length = reader.varint(), length <= UInt64(reader.end - reader.offset) else { return nil }
-                var inner = Reader(bytes: bytes, offset: reader.offset, end: reader.offset + Int(length))
-                reader.offset = inner.end
-                guard let container = inner.container() else { return nil }
+                guard let body = reader.lengthDelimited() else { return nil }
+                var inner = ProtobufReader(body)
+                guard let container = inner.usageContainer() else { return nil }
                 containers.append(container)
             default:
                 return nil
@@ -91,60 +90,31 @@ package enum UsageBodyCodec {
         }
         out.append(UInt8(value))
     }
+}
 
-    /// Reads protobuf fields in `offset..<end`; every read is bounds-checked and nil past the end.
-    private struct Reader {
-        let bytes: UnsafeRawBufferPointer
-        var offset = 0
-        let end: Int
-
-        init(bytes: UnsafeRawBufferPointer, offset: Int = 0, end: Int) {
-            self.bytes = bytes
-            self.offset = offset
-            self.end = end
-        }
-
-        var atEnd: Bool { offset >= end }
-
-        mutating func varint() -> UInt64? {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while shift < 64, offset < end {
-                let byte = bytes[offset]
-                offset += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return result }
-                shift += 7
+extension ProtobufReader {
+    /// A `UsageSampled.Container` filling the rest of this reader; nil for any other layout.
+    mutating func usageContainer() -> UsageSample.Container? {
+        var name = ""
+        var cpu: Int64 = 0
+        var memory: Int64 = 0
+        while !atEnd {
+            guard let tag = varint() else { return nil }
+            switch tag {
+            case 0x0A:
+                // A NUL ends a C string: protobuf-c's reading of it is the one to keep.
+                guard let utf8 = lengthDelimited(), !utf8.contains(0) else { return nil }
+                name = String(decoding: utf8, as: UTF8.self)
+            case 0x10:
+                guard let value = varint() else { return nil }
+                cpu = Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+            case 0x18:
+                guard let value = varint() else { return nil }
+                memory = Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+            default:
+                return nil
             }
-            return nil
         }
-
-        /// A `UsageSampled.Container` filling the rest of this reader.
-        mutating func container() -> UsageSample.Container? {
-            var name = ""
-            var cpu: Int64 = 0
-            var memory: Int64 = 0
-            while !atEnd {
-                guard let tag = varint() else { return nil }
-                switch tag {
-                case 0x0A:
-                    guard let length = varint(), length <= UInt64(end - offset) else { return nil }
-                    let utf8 = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(length))])
-                    // A NUL ends a C string: protobuf-c's reading of it is the one to keep.
-                    guard !utf8.contains(0) else { return nil }
-                    name = String(decoding: utf8, as: UTF8.self)
-                    offset += Int(length)
-                case 0x10:
-                    guard let value = varint() else { return nil }
-                    cpu = Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
-                case 0x18:
-                    guard let value = varint() else { return nil }
-                    memory = Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
-                default:
-                    return nil
-                }
-            }
-            return UsageSample.Container(name: name, cpuMillicores: cpu, memoryBytes: memory)
-        }
+        return UsageSample.Container(name: name, cpuMillicores: cpu, memoryBytes: memory)
     }
 }

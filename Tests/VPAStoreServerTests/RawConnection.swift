@@ -28,7 +28,10 @@ enum RawConnection {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
+            if !bytes.isEmpty {
+                // A server that refuses at once may have closed before the write: read what it sent.
+                do { try await outbound.write(ByteBuffer(bytes: bytes)) } catch {}
+            }
             if halfClose { outbound.finish() }
             // The reader returns what it got either way: when the server closes (closed) or, cancelled
             // at the timeout, with whatever arrived before it (not closed), so a reply that came but
