@@ -149,7 +149,7 @@ public final class LocalStore: StoreAPI {
     /// A page of events from `from`: recent ones from memory, without queueing behind the store
     /// actor's commits; older ones from the log.
     func page(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> EventPage {
-        if let recent = core.recent.page(from: from, selector: selector, limit: limit) { return recent.0 }
+        if let recent = core.recent.page(from: from, selector: selector, limit: limit) { return recent }
         return try await store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
     }
 

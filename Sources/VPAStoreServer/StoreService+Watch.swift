@@ -32,7 +32,11 @@ extension StoreService {
                             + "--min-watch-progress-interval")
         }
         metrics.watchersChanged(by: 1)
-        defer { metrics.watchersChanged(by: -1) }
+        core.recent.followersChanged(by: 1)
+        defer {
+            metrics.watchersChanged(by: -1)
+            core.recent.followersChanged(by: -1)
+        }
         var lastSent = ContinuousClock.now
         while true {
             // A cancelled or timed-out call ends here; its status was already sent.
@@ -44,10 +48,10 @@ extension StoreService {
             // at most the connection's budget (see ServerCall.respond(building:)).
             var head: Int64 = 0
             let sent = try await call.respond { () async throws(RPCStatus) -> [UInt8]? in
-                let (page, bytes) = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
+                let page = try await encodedPage(from: next, selector: request.selector, limit: Self.watchPageLimit)
                 next = page.nextPosition
                 head = page.headPosition
-                return page.events.isEmpty ? nil : bytes
+                return page.count == 0 ? nil : page.bytes
             }
             if sent {
                 lastSent = .now

@@ -93,7 +93,7 @@ final class StoreService: RPCService {
             let request = try decode(ReadEventsRequest.self, call)
             let from = max(1, request.fromPosition)
             try await local.checkRange(from, field: "from_position")
-            try await call.respond { try await encodedPage(from: from, selector: request.selector, limit: request.limit).1 }
+            try await call.respond { try await encodedPage(from: from, selector: request.selector, limit: request.limit).bytes }
         case .watch:
             try await watch(try decode(WatchRequest.self, call), call)
         case .listVPAs:
@@ -130,24 +130,25 @@ final class StoreService: RPCService {
 
     /// A page of events from `from`, encoded, that fits in one frame: a page whose encoding is too
     /// large is read again with half as many events.
-    func encodedPage(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> (EventPage, [UInt8]) {
+    func encodedPage(from: Int64, selector: EventSelector, limit: Int) async throws(RPCStatus) -> EncodedEventPage {
         let budget = configuration.maximumFrameBytes - ServerCall.frameOverheadBytes
         var limit = limit
         while true {
             // Recent events come from memory without queueing behind the store actor's commits.
-            let page: EventPage, bytes: [UInt8]
-            if let recent = core.recent.page(from: from, selector: selector, limit: limit) {
-                (page, bytes) = recent
+            let page: EncodedEventPage
+            if let recent = core.recent.encodedPage(from: from, selector: selector, limit: limit) {
+                page = recent
             } else {
-                page = try await local.store { core throws(StoreError) in try await core.page(from: from, selector: selector, limit: limit) }
-                bytes = page.encoded()
+                page = EncodedEventPage(try await local.store { core throws(StoreError) in
+                    try await core.page(from: from, selector: selector, limit: limit)
+                })
             }
-            if bytes.count <= budget { return (page, bytes) }
-            guard page.events.count > 1 else {
-                throw RPCStatus(.resourceExhausted, "event \(page.events.first?.event.position ?? from) alone encodes to "
-                                + "\(bytes.count) bytes, above the frame limit of \(configuration.maximumFrameBytes); raise --max-frame-bytes")
+            if page.bytes.count <= budget { return page }
+            guard page.count > 1 else {
+                throw RPCStatus(.resourceExhausted, "event \(page.firstPosition ?? from) alone encodes to "
+                                + "\(page.bytes.count) bytes, above the frame limit of \(configuration.maximumFrameBytes); raise --max-frame-bytes")
             }
-            limit = page.events.count / 2
+            limit = page.count / 2
         }
     }
 }

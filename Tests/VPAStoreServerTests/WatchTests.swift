@@ -122,4 +122,50 @@ import VPAStoreTestSupport
         try await second.stop()
         second.removeFiles()
     }
+
+    /// A page whose encoding is over the frame limit is read again with half as many events, from
+    /// memory (a large buffer) and from the log (a buffer of 4), and the watcher still sees every
+    /// position once.
+    @Test(arguments: [4, 100_000])
+    func aPageOverTheFrameLimitIsSplitWithoutGaps(bufferEvents: Int) async throws {
+        try await withServer({ $0.maximumFrameBytes = 4096; $0.watchBufferEvents = bufferEvents }) { (server: TestServer) async throws in
+            let client = server.client()
+            for index in 0..<40 {
+                _ = try await client.ingest(IngestRequest(observedAt: minute(Int64(index)), observations: [.pod(Pods.pod("web-\(index)"))]))
+            }
+            let head = try await client.serverInfo().headPosition
+            var pages: [[Int64]] = []
+            var iterator = client.watch(WatchRequest(fromPosition: 1)).makeAsyncIterator()
+            while pages.last?.last != head, let page = try await iterator.next() {
+                if !page.events.isEmpty { pages.append(page.events.map(\.event.position)) }
+            }
+            #expect(pages.flatMap { $0 } == Array(1...head))
+            #expect(pages.count > 1, "\(head) events of a few hundred bytes fit one 4 KiB frame?")
+            await client.close()
+        }
+    }
+
+    /// An event that alone is over the frame limit (written under a larger limit) ends the watch with
+    /// RESOURCE_EXHAUSTED naming the event, rather than a frame the client would refuse.
+    @Test func anEventAloneOverTheFrameLimitEndsTheWatch() async throws {
+        let first = try await TestServer.start()
+        let writer = first.client()
+        let owner = String(repeating: "w", count: 6000)
+        _ = try await writer.ingest(IngestRequest(observedAt: minute(0), observations: [.pod(Pods.pod("web-0", owner: owner))]))
+        await writer.close()
+        try await first.stop()
+        let second = try await TestServer.start(directory: first.directory) { $0.maximumFrameBytes = 4096 }
+        let watcher = second.client()
+        do {
+            for try await _ in watcher.watch(WatchRequest(fromPosition: 1)) {}
+            Issue.record("the watch delivered an event larger than the frame limit")
+        } catch let status as RPCStatus {
+            #expect(status.code == .resourceExhausted)
+            #expect(status.message.contains("alone encodes"), "\(status.message)")
+            #expect(status.message.contains("--max-frame-bytes"))
+        }
+        await watcher.close()
+        try await second.stop()
+        second.removeFiles()
+    }
 }
