@@ -62,9 +62,6 @@ public actor LeaderElector {
     /// True while this candidate leads and its work runs.
     public var isLeading: Bool { leading }
 
-    /// The lease record last read or written.
-    public var observedRecord: LeaseRecord? { election.observed }
-
     private var leasePath: String { APIResource.leases.objectPath(namespace: namespace, name: leaseName) }
     private var monotonicNow: Duration { clock.now - origin }
 
