@@ -30,7 +30,7 @@ struct SimulateCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server (not with --api-listen).", valueName: "host:port"),
-            transform: ServerOptions.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var server: RPCEndpoint?
 
     @Option(name: .long, help: ArgumentHelp("Serve the cluster as a Kubernetes API over HTTPS at this address (port 0 picks one).",
@@ -198,6 +198,4 @@ actor StepCounter {
 }
 
 /// Writes a line to standard output unbuffered, so a parent process sees progress as it happens.
-func writeLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
+func writeLine(_ line: String) { DaemonCommandLine.write(line) }
