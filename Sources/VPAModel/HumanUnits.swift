@@ -52,3 +52,9 @@ public enum Durations {
         return "\(s / 86400)d\(two(s % 86400 / 3600))h"
     }
 }
+
+/// A count with its noun for a summary line: `1 pod`, `2 pods`, or `plural` when the noun does not
+/// take an "s" (`2 VPA statuses`).
+public func counted(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(number) \(number == 1 ? noun : plural ?? noun + "s")"
+}
