@@ -126,7 +126,7 @@ enum Records {
         if !vpa.isEmpty { json.add("vpa", vpa) }
         json.add("causedBy", event.causedBy.map { .int($0) } ?? .null)
         json.add("body", EventDescriptions.json(event.body))
-        let summary = EventDescriptions.summary(event.body)
+        let summary = event.body.summary
         let csv = [
             String(event.position), event.body.type.name, event.occurredAt.rfc3339, event.recordedAt.rfc3339, pod, vpa,
             text(event.causedBy), summary,
