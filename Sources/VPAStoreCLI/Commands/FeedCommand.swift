@@ -50,7 +50,7 @@ struct FeedCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "vpa-store.feed")
-        let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
+        let token = try ServerOptions.token(from: tokenFile)
         let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed", tls: tls.configuration)
         let metrics = OperationsMetrics(prefix: "vpa_store")
         let clusterFeed = try feed.feed(into: store, factory: metrics.factory, logger: logger)

@@ -150,7 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "vpa-store.serve")
         var token: String?
-        if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }
+        if let tokenFile { token = try ServerOptions.token(from: tokenFile) }
         var configuration = ServeConfiguration(
             databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
             maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
@@ -198,13 +198,5 @@ struct ServeCommand: AsyncParsableCommand {
         if let path = address.pathname { return "unix:\(path)" }
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-    }
-}
-
-extension ServerOptions {
-    init(server: RPCEndpoint?, tokenFile: String?) {
-        self.init()
-        self.server = server
-        self.tokenFile = tokenFile
     }
 }

@@ -19,10 +19,13 @@ struct ServerOptions: ParsableArguments {
     /// TLS to the server from `--tls-ca`…; nil for plaintext.
     var clientTLS: RPCClientTLS? { tls.configuration }
 
-    /// The token from `--token-file`, read as the daemons read theirs; "" without the option.
-    func token() throws -> String {
+    /// The token from `--token-file`; "" without the option.
+    func token() throws -> String { try Self.token(from: tokenFile) }
+
+    /// The token in `file`, read as the daemons read theirs; "" without a file.
+    static func token(from file: String?) throws -> String {
         do {
-            return try DaemonCommandLine.token(from: tokenFile)
+            return try DaemonCommandLine.token(from: file)
         } catch {
             // Found while the command runs, not while parsing: said without the usage text.
             throw CLIError("\(error)")

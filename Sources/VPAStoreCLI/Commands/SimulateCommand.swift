@@ -94,7 +94,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard let server else { throw ValidationError("--server is required without --api-listen") }
         let step = self.step ?? 60_000
         let duration = self.duration ?? 2 * 86_400_000
-        let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
+        let token = try ServerOptions.token(from: tokenFile)
         let client = StoreClient(endpoint: server, token: token, peerName: "vpa-store simulate")
         let runner = try SimulationRunner(store: client, scenario: .standardDemo(seed: seed),
                                           logger: Logger(label: "vpa-store.simulate"))
