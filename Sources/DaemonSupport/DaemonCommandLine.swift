@@ -156,15 +156,6 @@ public enum DaemonCommandLine {
         }
     }
 
-    /// Sends every log record at `level` or above to standard error as one line in `format`, as each
-    /// long-running command (serve, feed, simulate, the recommender and the updater) logs (see
-    /// `LoggingOptions`). Call once, first thing.
-    public static func bootstrapLogging(level: Logger.Level, format: LogFormat = .text) {
-        LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, format: format, level: level)
-        }
-    }
-
     /// The token in `file`, without surrounding whitespace; "" without a file.
     public static func token(from file: String?) throws -> String {
         guard let file else { return "" }
