@@ -5,8 +5,7 @@
 public enum Quantities {
     /// `250m`, `2` (whole cores), or `-` when unset.
     public static func cpu(_ millicores: Int64?) -> String {
-        guard let millicores else { return "-" }
-        return millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
+        millicores.map { ResourceList.kubernetesCPU(millicores: $0) } ?? "-"
     }
 
     /// `256Mi`, `1Gi` (exact), `933Mi`, `1.5Gi`, `9.25Ki` (rounded to three digits in the largest
