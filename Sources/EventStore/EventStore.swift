@@ -195,7 +195,8 @@ public final class EventStore {
         }
     }
 
-    private static func randomStoreID() -> String {
+    /// A random store id: 32 hexadecimal digits, for a new database and a restored copy alike.
+    static func randomStoreID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in
             let word = generator.next() as UInt32
