@@ -346,7 +346,8 @@ extension Quantity {
         return remainder
     }
 
-    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+    /// 10 to the `exponent` (0 to 19, the powers a `UInt64` holds).
+    static func powerOfTen(_ exponent: Int) -> UInt64 {
         var result: UInt64 = 1
         for _ in 0..<exponent { result *= 10 }
         return result

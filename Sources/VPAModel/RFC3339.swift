@@ -58,7 +58,7 @@ extension Timestamp {
             if date.year < 0 { putByte(UInt8(ascii: "-")) }
             let year = date.year.magnitude
             var yearWidth = 4
-            while yearWidth < 19, year >= Self.powerOfTen(yearWidth) { yearWidth += 1 }
+            while yearWidth < 19, year >= Quantity.powerOfTen(yearWidth) { yearWidth += 1 }
             putNumber(Int64(year), width: yearWidth)
             putByte(UInt8(ascii: "-"))
             putNumber(date.month, width: 2)
@@ -156,12 +156,6 @@ extension Timestamp {
         default:
             return 31
         }
-    }
-
-    private static func powerOfTen(_ exponent: Int) -> UInt64 {
-        var result: UInt64 = 1
-        for _ in 0..<exponent { result *= 10 }
-        return result
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
