@@ -38,25 +38,22 @@ public enum DaemonCommandLine {
                                                     leaderElector: LeaderElector? = nil, activity: LoopActivity? = nil,
                                                     observer: PassObserver<Runner.Summary>? = nil,
                                                     logger: Logger) async throws {
-        if let leaderElector {
-            try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, activity: activity,
-                            observer: observer, logger: logger)
-            return
-        }
-        if once {
-            do {
-                try await pass(runner, observer: observer)
-            } catch {
-                await runner.close()
-                throw LoopFailure(message: "the loop failed: \(error)")
-            }
-            await runner.close()
-            return
-        }
-        activity?.startMonitoring()
+        // However the loop ends, the runner's connection is closed.
         do {
-            try await LoopService.runUntilSignalled(logger: logger) {
-                await runEvery(interval, runner, activity: activity, observer: observer, logger: logger)
+            if let leaderElector {
+                try await drive(runner, once: once, interval: interval, leaderElector: leaderElector, activity: activity,
+                                observer: observer, logger: logger)
+            } else if once {
+                do {
+                    try await pass(runner, observer: observer)
+                } catch {
+                    throw LoopFailure(message: "the loop failed: \(error)")
+                }
+            } else {
+                activity?.startMonitoring()
+                try await LoopService.runUntilSignalled(logger: logger) {
+                    await runEvery(interval, runner, activity: activity, observer: observer, logger: logger)
+                }
             }
         } catch {
             await runner.close()
@@ -70,7 +67,7 @@ public enum DaemonCommandLine {
                                                      observer: PassObserver<Runner.Summary>?,
                                                      logger: Logger) async throws {
         let outcome = PassOutcome()
-        let loop = { @Sendable in
+        try await LoopService.runUntilSignalled(logger: logger) { @Sendable in
             await leaderElector.run {
                 await runner.startedLeading()
                 activity?.startMonitoring()
@@ -84,13 +81,6 @@ public enum DaemonCommandLine {
                 }
             }
         }
-        do {
-            try await LoopService.runUntilSignalled(logger: logger, loop)
-        } catch {
-            await runner.close()
-            throw error
-        }
-        await runner.close()
         if once, let failure = await outcome.failure {
             throw LoopFailure(message: failure)
         }
@@ -163,15 +153,6 @@ public enum DaemonCommandLine {
             return try Quantity.parse(text)
         } catch {
             throw ValidationError("\(error)")
-        }
-    }
-
-    /// Sends every log record at `level` or above to standard error as one line in `format`, as each
-    /// long-running command (serve, feed, simulate, the recommender and the updater) logs (see
-    /// `LoggingOptions`). Call once, first thing.
-    public static func bootstrapLogging(level: Logger.Level, format: LogFormat = .text) {
-        LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, format: format, level: level)
         }
     }
 

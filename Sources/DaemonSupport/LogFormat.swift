@@ -22,9 +22,12 @@ public struct LoggingOptions: ParsableArguments {
 
     public init() {}
 
-    /// Sends every record at `--log-level` or above to standard error in `--log-format`. Call once,
-    /// first thing in `run()`.
+    /// Sends every record at `--log-level` or above to standard error as one line in `--log-format`,
+    /// as each long-running command (serve, feed, simulate, the recommender and the updater) logs.
+    /// Call once, first thing in `run()`.
     public func bootstrap() {
-        DaemonCommandLine.bootstrapLogging(level: logLevel, format: logFormat)
+        LoggingSystem.bootstrap { [logLevel, logFormat] label in
+            LineLogHandler(label: label, format: logFormat, level: logLevel)
+        }
     }
 }

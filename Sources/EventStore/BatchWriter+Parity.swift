@@ -12,7 +12,8 @@ extension BatchWriter {
         switch observation {
         case .limitRange(let range):
             summary.limitRangesObserved += 1
-            let streamID = try limitRangeStreamID(for: range, at: observedAt)
+            let streamID = try internedStream(.limitRange, key: Self.limitRangeKey(namespace: range.namespace, name: range.name),
+                                              namespace: range.namespace, name: range.name, at: observedAt)
             if store.projection.limitRanges[streamID] == range {
                 summary.unchanged += 1
                 return
@@ -61,16 +62,5 @@ extension BatchWriter {
         checkpoint.containers.sort { $0.name < $1.name }
         try append(.recommenderCheckpoint(checkpoint), stream: streamID, at: observedAt, recordedAt: recordedAt, causedBy: nil)
         summary.checkpointsImported += 1
-    }
-
-    /// The stream of `range`, interning a new one the first time it is seen.
-    private func limitRangeStreamID(for range: LimitRangeObservation, at: Timestamp) throws -> Int64 {
-        let key = Self.limitRangeKey(namespace: range.namespace, name: range.name)
-        if let id = store.projection.streamByKey[key] { return id }
-        let id = store.projection.nextStreamID
-        try insertStream.run([.int(id), .int(StreamInfo.Kind.limitRange.rawValue), .text(key), .text(range.namespace),
-                              .text(range.name), .int(at.unixMilliseconds)])
-        store.projection.register(StreamInfo(id: id, kind: .limitRange, key: key, namespace: range.namespace, name: range.name))
-        return id
     }
 }

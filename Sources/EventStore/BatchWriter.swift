@@ -93,7 +93,7 @@ final class BatchWriter {
                 try ingestEviction(eviction, recordedAt: recordedAt, summary: &summary)
             case .vpa(let vpa):
                 summary.vpasObserved += 1
-                let streamID = try vpaStreamID(for: vpa, at: observedAt)
+                let streamID = try internedStream(.vpa, key: Self.vpaKey(vpa), namespace: vpa.namespace, name: vpa.name, at: observedAt)
                 if store.projection.vpas[streamID] == vpa {
                     summary.unchanged += 1
                     continue
@@ -216,14 +216,13 @@ final class BatchWriter {
     /// identity for the pods it manages does not).
     static func vpaKey(_ vpa: VPAObservation) -> String { "vpa:\(vpa.namespace)/\(vpa.name)" }
 
-    /// The stream of `vpa`, interning a new one the first time it is seen.
-    private func vpaStreamID(for vpa: VPAObservation, at: Timestamp) throws -> Int64 {
-        let key = Self.vpaKey(vpa)
+    /// The stream of `kind` with `key`, interning a new one (of the object `namespace/name`) the
+    /// first time the key is seen: pods, VPAs and LimitRanges alike.
+    func internedStream(_ kind: StreamInfo.Kind, key: String, namespace: String, name: String, at: Timestamp) throws -> Int64 {
         if let id = store.projection.streamByKey[key] { return id }
         let id = store.projection.nextStreamID
-        try insertStream.run([.int(id), .int(StreamInfo.Kind.vpa.rawValue), .text(key), .text(vpa.namespace),
-                              .text(vpa.name), .int(at.unixMilliseconds)])
-        store.projection.register(StreamInfo(id: id, kind: .vpa, key: key, namespace: vpa.namespace, name: vpa.name))
+        try insertStream.run([.int(id), .int(kind.rawValue), .text(key), .text(namespace), .text(name), .int(at.unixMilliseconds)])
+        store.projection.register(StreamInfo(id: id, kind: kind, key: key, namespace: namespace, name: name))
         return id
     }
 
@@ -249,12 +248,6 @@ final class BatchWriter {
 
     /// The stream of `pod`, interning a new one the first time its key is seen.
     private func streamID(for pod: PodObservation, at: Timestamp) throws -> Int64 {
-        let key = pod.streamKey
-        if let id = store.projection.streamByKey[key] { return id }
-        let id = store.projection.nextStreamID
-        try insertStream.run([.int(id), .int(StreamInfo.Kind.pod.rawValue), .text(key), .text(pod.namespace),
-                              .text(pod.name), .int(at.unixMilliseconds)])
-        store.projection.register(StreamInfo(id: id, kind: .pod, key: key, namespace: pod.namespace, name: pod.name))
-        return id
+        try internedStream(.pod, key: pod.streamKey, namespace: pod.namespace, name: pod.name, at: at)
     }
 }

@@ -66,15 +66,7 @@ enum StoreFile {
     /// is another application's before anything is written, writes vpa-store's application id when the
     /// file lacks it (new, or made before the id), and sets WAL mode.
     static func openForWriting(_ path: String) throws(StoreError) -> SQLiteConnection {
-        let connection: SQLiteConnection
-        let identity: DatabaseIdentity
-        do {
-            connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
-            identity = try DatabaseIdentity(reading: connection)
-        } catch {
-            throw .opening(path, error)
-        }
-        try identity.check(path: path)
+        let (connection, identity) = try openChecked(path, mode: .readWriteCreate)
         do {
             if identity.applicationID != DatabaseIdentity.vpaStoreApplicationID {
                 try connection.execute("PRAGMA application_id = \(DatabaseIdentity.vpaStoreApplicationID)")
@@ -95,15 +87,16 @@ enum StoreFile {
     /// while it has the database open, so a missing and uncreatable one means nobody is writing.
     static func openForReading(_ path: String) throws(StoreError) -> (connection: SQLiteConnection, snapshot: ImmutableSnapshot?) {
         do {
-            return (try openChecked(path, mode: .readOnly), nil)
+            return (try openChecked(path, mode: .readOnly).connection, nil)
         } catch .sqlite(let error) where needsImmutableSnapshot(error) {
-            let connection = try openChecked(path, mode: .immutable)
+            let connection = try openChecked(path, mode: .immutable).connection
             return (connection, ImmutableSnapshot(path: path, unreadWriteAheadLogBytes: fileSize(path + "-wal")))
         }
     }
 
     /// Opens with `mode` and checks the identity (the first read, where SQLite's lazy open fails).
-    private static func openChecked(_ path: String, mode: SQLiteConnection.Mode) throws(StoreError) -> SQLiteConnection {
+    private static func openChecked(_ path: String, mode: SQLiteConnection.Mode)
+        throws(StoreError) -> (connection: SQLiteConnection, identity: DatabaseIdentity) {
         let connection: SQLiteConnection
         let identity: DatabaseIdentity
         do {
@@ -113,7 +106,7 @@ enum StoreFile {
             throw .opening(path, error)
         }
         try identity.check(path: path)
-        return connection
+        return (connection, identity)
     }
 
     /// SQLITE_READONLY_DIRECTORY (a read-only directory), SQLITE_READONLY_CANTINIT (a `-shm` that

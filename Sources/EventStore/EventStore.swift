@@ -164,15 +164,7 @@ public final class EventStore {
                 let header = try SnapshotCoding.decodeHeader(encoded)
                 snapshotPosition = header.position
                 fresh.restore(header)
-                try statement("SELECT stream_id, state FROM pod_snapshot").forEachRow { row in
-                    if row.int(0) == SnapshotCoding.usageMarksRow {
-                        fresh.lastUsage = try row.withBlob(1) { try PodStateCodec.decodeUsageMarks($0) }
-                        return
-                    }
-                    let state = try row.withBlob(1) { try SnapshotCoding.decodePod($0) }
-                    fresh.pods[state.streamID] = state
-                }
-                fresh.rebuildNameIndex()
+                try readPodRows(from: "pod_snapshot", into: &fresh)
             }
             compaction = try readCompactionState()
             var replayFrom = snapshotPosition
@@ -203,7 +195,8 @@ public final class EventStore {
         }
     }
 
-    private static func randomStoreID() -> String {
+    /// A random store id: 32 hexadecimal digits, for a new database and a restored copy alike.
+    static func randomStoreID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<4).map { _ in
             let word = generator.next() as UInt32

@@ -42,9 +42,7 @@ public enum APIResponseDecoder {
         let reader = try topLevelObject(bytes, source: source)
         do throws(FieldError) {
             let type = try reader.requiredString("type")
-            guard let object = try reader.object("object") else {
-                throw FieldError(path: reader.path.appending("object"), message: "missing required field")
-            }
+            let object = try reader.requiredObject("object")
             switch type {
             case "ADDED", "MODIFIED", "DELETED":
                 let eventType = WatchEventType(rawValue: type)!

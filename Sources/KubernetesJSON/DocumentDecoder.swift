@@ -71,9 +71,7 @@ enum DocumentDecoder {
     /// A watch event as `kubectl get --watch --output-watch-events -o json` prints it.
     static func watchEvent(_ reader: FieldReader) throws(FieldError) -> [KubernetesObject] {
         let type = try reader.requiredString("type")
-        guard let object = try reader.object("object") else {
-            throw FieldError(path: reader.path.appending("object"), message: "missing required field")
-        }
+        let object = try reader.requiredObject("object")
         switch type {
         case "ADDED", "MODIFIED", "DELETED":
             break

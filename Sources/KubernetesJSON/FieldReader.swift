@@ -96,6 +96,15 @@ struct FieldReader {
         return try FieldReader(value, path: path.appending(key), lenientScalars: lenientScalars, notes: notes)
     }
 
+    /// The member as an object, which must be there: "missing required field", followed by `what`
+    /// (what the object holds) when given.
+    func requiredObject(_ key: String, what: String? = nil) throws(FieldError) -> FieldReader {
+        guard let object = try object(key) else {
+            throw FieldError(path: path.appending(key), message: "missing required field" + (what.map { " (\($0))" } ?? ""))
+        }
+        return object
+    }
+
     /// The member as an array of objects (empty when absent or `null`).
     func objects(_ key: String) throws(FieldError) -> [FieldReader] {
         guard let value = value(key) else { return [] }

@@ -94,9 +94,7 @@ public struct KubeconfigDocument: Hashable, Sendable {
                                         currentContext: try root.nonEmptyString("current-context"))
         for entry in try root.objects("clusters") {
             let name = try entry.requiredString("name")
-            guard let cluster = try entry.object("cluster") else {
-                throw FieldError(path: entry.path.appending("cluster"), message: "missing required field")
-            }
+            let cluster = try entry.requiredObject("cluster")
             config.clusters[name] = Cluster(
                 server: try cluster.requiredString("server"),
                 certificateAuthority: try cluster.nonEmptyString("certificate-authority"),
@@ -121,9 +119,7 @@ public struct KubeconfigDocument: Hashable, Sendable {
         }
         for entry in try root.objects("contexts") {
             let name = try entry.requiredString("name")
-            guard let context = try entry.object("context") else {
-                throw FieldError(path: entry.path.appending("context"), message: "missing required field")
-            }
+            let context = try entry.requiredObject("context")
             config.contexts[name] = Context(cluster: try context.requiredString("cluster"),
                                             user: try context.nonEmptyString("user") ?? "",
                                             namespace: try context.nonEmptyString("namespace"))

@@ -4,9 +4,7 @@ import VPAModel
 /// other types (`PersistentVolumeClaim`) are left out.
 enum LimitRangeDecoder {
     static func decode(_ reader: FieldReader) throws(FieldError) -> LimitRangeObservation {
-        guard let metadata = try reader.object("metadata") else {
-            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
-        }
+        let metadata = try reader.requiredObject("metadata")
         var items: [LimitRangeObservation.Item] = []
         for entry in try reader.object("spec")?.objects("limits") ?? [] {
             let typeText = try entry.requiredString("type")
@@ -25,15 +23,9 @@ enum LimitRangeDecoder {
 /// container's histories (pkg/apis/autoscaling.k8s.io/v1/types.go `VerticalPodAutoscalerCheckpointStatus`).
 enum UpstreamCheckpointDecoder {
     static func decode(_ reader: FieldReader) throws(FieldError) -> UpstreamCheckpointObservation {
-        guard let metadata = try reader.object("metadata") else {
-            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
-        }
-        guard let spec = try reader.object("spec") else {
-            throw FieldError(path: reader.path.appending("spec"), message: "missing required field (vpaObjectName and containerName)")
-        }
-        guard let status = try reader.object("status") else {
-            throw FieldError(path: reader.path.appending("status"), message: "missing required field (the saved histograms)")
-        }
+        let metadata = try reader.requiredObject("metadata")
+        let spec = try reader.requiredObject("spec", what: "vpaObjectName and containerName")
+        let status = try reader.requiredObject("status", what: "the saved histograms")
         let version = try status.nonEmptyString("version") ?? ""
         guard version == ContainerCheckpoint.supportedVersion else {
             throw FieldError(path: status.path.appending("version"),

@@ -4,15 +4,9 @@ import VPAModel
 /// read: target, update mode, min replicas and container policies.
 enum VPADecoder {
     static func decode(_ reader: FieldReader) throws(FieldError) -> VPAObservation {
-        guard let metadata = try reader.object("metadata") else {
-            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
-        }
-        guard let spec = try reader.object("spec") else {
-            throw FieldError(path: reader.path.appending("spec"), message: "missing required field")
-        }
-        guard let target = try spec.object("targetRef") else {
-            throw FieldError(path: spec.path.appending("targetRef"), message: "missing required field (the controller the VPA manages)")
-        }
+        let metadata = try reader.requiredObject("metadata")
+        let spec = try reader.requiredObject("spec")
+        let target = try spec.requiredObject("targetRef", what: "the controller the VPA manages")
         let policy = try spec.object("updatePolicy")
         var mode = VPAUpdateMode.recreate
         if let text = try policy?.nonEmptyString("updateMode") {
@@ -55,9 +49,7 @@ enum VPADecoder {
 /// Decodes a `PodMetrics` (metrics.k8s.io/v1beta1) into a usage observation.
 enum PodMetricsDecoder {
     static func decode(_ reader: FieldReader) throws(FieldError) -> UsageObservation {
-        guard let metadata = try reader.object("metadata") else {
-            throw FieldError(path: reader.path.appending("metadata"), message: "missing required field")
-        }
+        let metadata = try reader.requiredObject("metadata")
         guard let at = try reader.timestamp("timestamp") else {
             throw FieldError(path: reader.path.appending("timestamp"), message: "missing required field (the end of the usage window)")
         }

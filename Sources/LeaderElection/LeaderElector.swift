@@ -2,6 +2,7 @@ import Foundation
 import KubernetesAPI
 import Logging
 import NIOHTTP1
+import VPAModel
 
 /// Leader election over a coordination.k8s.io/v1 `Lease`, as client-go's `leaderelection` package
 /// runs it: a candidate acquires the lease when it is absent, released or expired, renews it every
@@ -40,7 +41,7 @@ public actor LeaderElector {
                 logger: Logger) throws(LeaderElectionError) {
         try timings.validate()
         for (flag, value, limit) in [("--leader-elect-namespace", namespace, 63), ("--leader-elect-lease-name", leaseName, 253)]
-            where !Self.isObjectName(value, maximumLength: limit) {
+            where !isKubernetesName(value, maximumLength: limit, allowingDots: true) {
             throw .invalidLeaseName("\(flag) \"\(value)\" is not a Kubernetes name: use lowercase letters, digits, '-' and '.', at most \(limit) characters")
         }
         guard !identity.isEmpty else { throw .invalidLeaseName("the leader election identity must not be empty") }
@@ -61,9 +62,6 @@ public actor LeaderElector {
 
     /// True while this candidate leads and its work runs.
     public var isLeading: Bool { leading }
-
-    /// The lease record last read or written.
-    public var observedRecord: LeaseRecord? { election.observed }
 
     private var leasePath: String { APIResource.leases.objectPath(namespace: namespace, name: leaseName) }
     private var monotonicNow: Duration { clock.now - origin }
@@ -263,14 +261,5 @@ public actor LeaderElector {
             if await write(.PUT, leasePath, released, record) { return true }
         }
         return false
-    }
-
-    /// A DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit.
-    static func isObjectName(_ text: String, maximumLength: Int) -> Bool {
-        let bytes = Array(text.utf8)
-        func alphanumeric(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) }
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength,
-              alphanumeric(first), alphanumeric(last) else { return false }
-        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
     }
 }

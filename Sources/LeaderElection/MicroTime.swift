@@ -47,50 +47,9 @@ public struct MicroTime: Hashable, Comparable, Sendable, CustomStringConvertible
     /// fraction; digits past the sixth are dropped). Nil when `text` is not one, or is outside
     /// years 0001–9999.
     public init?(rfc3339 text: String) {
-        let bytes = Array(text.utf8)
-        func number(_ start: Int, _ count: Int) -> Int64? {
-            guard start + count <= bytes.count else { return nil }
-            var value: Int64 = 0
-            for byte in bytes[start..<start + count] {
-                guard (0x30...0x39).contains(byte) else { return nil }
-                value = value * 10 + Int64(byte - 0x30)
-            }
-            return value
-        }
-        func byte(_ index: Int, is character: Character...) -> Bool {
-            index < bytes.count && character.contains { $0.asciiValue == bytes[index] }
-        }
-        guard let year = number(0, 4), byte(4, is: "-"), let month = number(5, 2), byte(7, is: "-"),
-              let day = number(8, 2), byte(10, is: "T", "t"), let hour = number(11, 2), byte(13, is: ":"),
-              let minute = number(14, 2), byte(16, is: ":"), let second = number(17, 2),
-              year >= 1, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var index = 19
-        var micros: Int64 = 0
-        if byte(index, is: ".") {
-            index += 1
-            var digits = 0
-            while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
-                if digits < 6 { micros = micros * 10 + Int64(bytes[index] - 0x30) }
-                digits += 1
-                index += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in digits..<max(digits, 6) { micros *= 10 }
-        }
-        var offsetSeconds: Int64 = 0
-        if byte(index, is: "Z", "z") {
-            index += 1
-        } else if byte(index, is: "+", "-"), let hours = number(index + 1, 2), byte(index + 3, is: ":"),
-                  let minutes = number(index + 4, 2), hours < 24, minutes < 60 {
-            offsetSeconds = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
-            index += 6
-        } else {
-            return nil
-        }
-        guard index == bytes.count else { return nil }
-        let seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        let value = seconds * 1_000_000 + micros
+        // Timestamp's RFC 3339 reader, to the microsecond.
+        guard let parsed = Timestamp.rfc3339Parts(text, fractionDigits: 6) else { return nil }
+        let value = parsed.seconds * 1_000_000 + parsed.fraction
         guard Self.validRange.contains(value) else { return nil }
         self.unixMicroseconds = value
     }

@@ -16,120 +16,98 @@ extension EventCodec {
         // protobuf-c reads `count` bytes from the pointer; an empty body has no base address, and any
         // non-null pointer will do since nothing is read.
         let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+        /// Unpacks the body with protobuf-c's `unpack` (`malformedBody` when it cannot), hands the
+        /// message to `read`, and frees it with `free` before returning.
+        func unpacked<M>(_ unpack: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<M>?,
+                         _ free: (UnsafeMutablePointer<M>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void,
+                         _ read: (M) throws(WireError) -> EventBody) throws(WireError) -> EventBody {
+            guard let message = unpack(nil, count, data) else { throw .malformedBody(type, byteCount: count) }
+            defer { free(message, nil) }
+            return try read(message.pointee)
+        }
         switch type {
         case .podObserved:
-            guard let message = vpa__store__v1__pod_observed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__pod_observed__unpack, vpa__store__v1__pod_observed__free_unpacked) {
+                (m) throws(WireError) in .podObserved(try decodePod(m))
             }
-            defer { vpa__store__v1__pod_observed__free_unpacked(message, nil) }
-            return .podObserved(try decodePod(message.pointee))
         case .podDeleted:
-            guard let message = vpa__store__v1__pod_deleted__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__pod_deleted__unpack, vpa__store__v1__pod_deleted__free_unpacked) {
+                (m) throws(WireError) in .podDeleted(namespace: string(m.namespace_), name: string(m.name))
             }
-            defer { vpa__store__v1__pod_deleted__free_unpacked(message, nil) }
-            return .podDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
         case .resizeTransition:
-            guard let message = vpa__store__v1__resize_transition__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__resize_transition__unpack, vpa__store__v1__resize_transition__free_unpacked) {
+                (m) throws(WireError) in
+                guard let from = WireEnums.value(m.from_state.rawValue, in: WireEnums.resizeStates),
+                      let to = WireEnums.value(m.to_state.rawValue, in: WireEnums.resizeStates) else {
+                    throw .invalidField(type, field: "from_state/to_state")
+                }
+                guard let initiator = WireEnums.value(m.initiator.rawValue, in: WireEnums.initiators) else {
+                    throw .invalidField(type, field: "initiator")
+                }
+                return .resizeTransition(ResizeTransition(
+                    from: from, to: to, initiator: initiator, reason: string(m.reason), message: string(m.message),
+                    newResize: m.has_new_resize != 0 && m.new_resize != 0,
+                    generation: m.has_generation != 0 ? m.generation : nil))
             }
-            defer { vpa__store__v1__resize_transition__free_unpacked(message, nil) }
-            let m = message.pointee
-            guard let from = WireEnums.value(m.from_state.rawValue, in: WireEnums.resizeStates),
-                  let to = WireEnums.value(m.to_state.rawValue, in: WireEnums.resizeStates) else {
-                throw .invalidField(type, field: "from_state/to_state")
-            }
-            guard let initiator = WireEnums.value(m.initiator.rawValue, in: WireEnums.initiators) else {
-                throw .invalidField(type, field: "initiator")
-            }
-            return .resizeTransition(ResizeTransition(
-                from: from, to: to, initiator: initiator, reason: string(m.reason), message: string(m.message),
-                newResize: m.has_new_resize != 0 && m.new_resize != 0,
-                generation: m.has_generation != 0 ? m.generation : nil))
         case .oomKilled:
-            guard let message = vpa__store__v1__oom_killed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__oom_killed__unpack, vpa__store__v1__oom_killed__free_unpacked) {
+                (m) throws(WireError) in .oomKilled(try decodeOOMKill(m))
             }
-            defer { vpa__store__v1__oom_killed__free_unpacked(message, nil) }
-            return .oomKilled(try decodeOOMKill(message.pointee))
         case .evictionObserved:
-            guard let message = vpa__store__v1__eviction_observed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__eviction_observed__unpack, vpa__store__v1__eviction_observed__free_unpacked) {
+                (m) throws(WireError) in .evictionObserved(decodeEviction(m))
             }
-            defer { vpa__store__v1__eviction_observed__free_unpacked(message, nil) }
-            return .evictionObserved(decodeEviction(message.pointee))
         case .inPlaceModeChanged:
-            guard let message = vpa__store__v1__in_place_mode_changed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__in_place_mode_changed__unpack, vpa__store__v1__in_place_mode_changed__free_unpacked) {
+                (m) throws(WireError) in
+                guard let mode = WireEnums.value(m.mode.rawValue, in: WireEnums.inPlaceModes) else {
+                    throw .invalidField(type, field: "mode")
+                }
+                return .inPlaceModeChanged(InPlaceModeChange(mode: mode, detected: m.detected != 0))
             }
-            defer { vpa__store__v1__in_place_mode_changed__free_unpacked(message, nil) }
-            guard let mode = WireEnums.value(message.pointee.mode.rawValue, in: WireEnums.inPlaceModes) else {
-                throw .invalidField(type, field: "mode")
-            }
-            return .inPlaceModeChanged(InPlaceModeChange(mode: mode, detected: message.pointee.detected != 0))
         case .resizeRequested:
-            guard let message = vpa__store__v1__resize_requested__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__resize_requested__unpack, vpa__store__v1__resize_requested__free_unpacked) {
+                (m) throws(WireError) in .resizeRequested(try decodeResizeRequest(m))
             }
-            defer { vpa__store__v1__resize_requested__free_unpacked(message, nil) }
-            return .resizeRequested(try decodeResizeRequest(message.pointee))
         case .vpaObserved:
-            guard let message = vpa__store__v1__vpa_observed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__vpa_observed__unpack, vpa__store__v1__vpa_observed__free_unpacked) {
+                (m) throws(WireError) in .vpaObserved(try decodeVPA(m))
             }
-            defer { vpa__store__v1__vpa_observed__free_unpacked(message, nil) }
-            return .vpaObserved(try decodeVPA(message.pointee))
         case .vpaDeleted:
-            guard let message = vpa__store__v1__vpa_deleted__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__vpa_deleted__unpack, vpa__store__v1__vpa_deleted__free_unpacked) {
+                (m) throws(WireError) in .vpaDeleted(namespace: string(m.namespace_), name: string(m.name))
             }
-            defer { vpa__store__v1__vpa_deleted__free_unpacked(message, nil) }
-            return .vpaDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
         case .limitRangeObserved:
-            guard let message = vpa__store__v1__limit_range_observed__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__limit_range_observed__unpack, vpa__store__v1__limit_range_observed__free_unpacked) {
+                (m) throws(WireError) in .limitRangeObserved(try decodeLimitRange(m))
             }
-            defer { vpa__store__v1__limit_range_observed__free_unpacked(message, nil) }
-            return .limitRangeObserved(try decodeLimitRange(message.pointee))
         case .limitRangeDeleted:
-            guard let message = vpa__store__v1__limit_range_deleted__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__limit_range_deleted__unpack, vpa__store__v1__limit_range_deleted__free_unpacked) {
+                (m) throws(WireError) in .limitRangeDeleted(namespace: string(m.namespace_), name: string(m.name))
             }
-            defer { vpa__store__v1__limit_range_deleted__free_unpacked(message, nil) }
-            return .limitRangeDeleted(namespace: string(message.pointee.namespace_), name: string(message.pointee.name))
         case .usageExpired:
-            guard let message = vpa__store__v1__usage_expired__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__usage_expired__unpack, vpa__store__v1__usage_expired__free_unpacked) {
+                (m) throws(WireError) in
+                .usageExpired(UsageExpiry(before: Timestamp(unixMilliseconds: m.before_ms), eventsRemoved: m.events_removed))
             }
-            defer { vpa__store__v1__usage_expired__free_unpacked(message, nil) }
-            return .usageExpired(UsageExpiry(before: Timestamp(unixMilliseconds: message.pointee.before_ms),
-                                             eventsRemoved: message.pointee.events_removed))
         case .usageSampled:
             // The bulk of the log: read in Swift when the body has the common layout (see UsageBodyCodec).
             if let sample = UsageBodyCodec.decode(bytes) { return .usageSampled(sample) }
-            guard let message = vpa__store__v1__usage_sampled__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__usage_sampled__unpack, vpa__store__v1__usage_sampled__free_unpacked) {
+                (m) throws(WireError) in .usageSampled(decodeUsage(m))
             }
-            defer { vpa__store__v1__usage_sampled__free_unpacked(message, nil) }
-            return .usageSampled(decodeUsage(message.pointee))
         case .recommendationPublished:
-            guard let message = vpa__store__v1__recommendation_published__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__recommendation_published__unpack, vpa__store__v1__recommendation_published__free_unpacked) {
+                (m) throws(WireError) in .recommendationPublished(decodeRecommendation(m))
             }
-            defer { vpa__store__v1__recommendation_published__free_unpacked(message, nil) }
-            return .recommendationPublished(decodeRecommendation(message.pointee))
         case .updaterDecision:
-            guard let message = vpa__store__v1__updater_decision__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__updater_decision__unpack, vpa__store__v1__updater_decision__free_unpacked) {
+                (m) throws(WireError) in .updaterDecision(try decodeDecision(m))
             }
-            defer { vpa__store__v1__updater_decision__free_unpacked(message, nil) }
-            return .updaterDecision(try decodeDecision(message.pointee))
         case .recommenderCheckpoint:
-            guard let message = vpa__store__v1__recommender_checkpoint__unpack(nil, count, data) else {
-                throw .malformedBody(type, byteCount: count)
+            return try unpacked(vpa__store__v1__recommender_checkpoint__unpack, vpa__store__v1__recommender_checkpoint__free_unpacked) {
+                (m) throws(WireError) in .recommenderCheckpoint(decodeCheckpoint(m))
             }
-            defer { vpa__store__v1__recommender_checkpoint__free_unpacked(message, nil) }
-            return .recommenderCheckpoint(decodeCheckpoint(message.pointee))
         }
     }
 

@@ -45,16 +45,10 @@ public struct RecommenderLoopSummary: Hashable, Sendable, CustomStringConvertibl
     /// One line, such as `loop 3: 2 VPAs, 480 samples, 1 OOM, 2 recommendations published` (with
     /// `, 2 VPA statuses written` and `, 1 VPA status write failed` when so).
     public var description: String {
-        var line = "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(samples, "sample")), \(Self.count(ooms, "OOM")), "
-            + "\(Self.count(recommendationsPublished, "recommendation")) published"
-        if statusesWritten > 0 { line += ", \(statusesWritten) VPA status\(statusesWritten == 1 ? "" : "es") written" }
-        if statusWriteFailures > 0 {
-            line += ", \(statusWriteFailures) VPA status write\(statusWriteFailures == 1 ? "" : "s") failed"
-        }
+        var line = "loop \(loop): \(counted(vpas, "VPA")), \(counted(samples, "sample")), \(counted(ooms, "OOM")), "
+            + "\(counted(recommendationsPublished, "recommendation")) published"
+        if statusesWritten > 0 { line += ", \(counted(statusesWritten, "VPA status", plural: "VPA statuses")) written" }
+        if statusWriteFailures > 0 { line += ", \(counted(statusWriteFailures, "VPA status write")) failed" }
         return line
-    }
-
-    static func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }

@@ -2,10 +2,8 @@ import KubernetesAPI
 import Logging
 import Recommender
 import StoreAPI
-import StoreRPC
 import StoreWire
 import VPAModel
-import VPAStoreClient
 
 /// vpa-recommender's loop (DESIGN §2, §3.4): reads usage samples and OOM kills from the store's
 /// log, keeps upstream's usage histories per (VPA, container), publishes `RecommendationPublished`
@@ -94,16 +92,6 @@ public actor RecommenderRunner {
         self.statusWriter = statusWriter
         self.logger = logger
         self.recommender = PodResourceRecommender(configuration: configuration.recommender)
-    }
-
-    /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
-    /// is the configuration's `name`), over TLS with `tls`.
-    public init(endpoint: RPCEndpoint, token: String = "",
-                configuration: RecommenderRunnerConfiguration = RecommenderRunnerConfiguration(),
-                statusWriter: VPAStatusWriter? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(store: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
-                                      retry: .default),
-                  configuration: configuration, statusWriter: statusWriter, logger: logger)
     }
 
     /// Closes the connection to the store; a later loop opens a new one.

@@ -83,24 +83,8 @@ public struct VPAStatusWriter: Sendable {
     /// A resource list as a Kubernetes resource map; unset amounts are left out.
     static func quantities(_ list: ResourceList) -> [String: String] {
         var map: [String: String] = [:]
-        if let cpu = list.cpuMillicores { map["cpu"] = cpuQuantity(millicores: cpu) }
-        if let memory = list.memoryBytes { map["memory"] = memoryQuantity(bytes: memory) }
+        if let cpu = list.cpuMillicores { map["cpu"] = ResourceList.kubernetesCPU(millicores: cpu) }
+        if let memory = list.memoryBytes { map["memory"] = ResourceList.kubernetesMemory(bytes: memory) }
         return map
-    }
-
-    /// Whole cores as `2`, else millicores as `250m` (the canonical DecimalSI form).
-    static func cpuQuantity(millicores: Int64) -> String {
-        millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
-    }
-
-    /// The largest binary suffix that divides the amount exactly (`512Mi`), else bytes (the
-    /// canonical BinarySI form, which never rounds).
-    static func memoryQuantity(bytes: Int64) -> String {
-        guard bytes != 0 else { return "0" }
-        for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)]
-            where bytes % (Int64(1) << shift) == 0 {
-            return "\(bytes >> shift)\(suffix)"
-        }
-        return String(bytes)
     }
 }

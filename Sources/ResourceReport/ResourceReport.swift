@@ -37,6 +37,12 @@ public struct ReportSummary: Sendable, Equatable {
 
     /// True when no pod of the subject was alive in the window: the page says so and draws nothing.
     public var isEmpty: Bool { pods == 0 }
+
+    /// `3 pods, 5 resize spans, 2 OOM kills, 1 eviction`: the page's line and the command's.
+    public var counts: String {
+        [counted(pods, "pod"), counted(resizeSpans, "resize span"), counted(oomKills, "OOM kill"), counted(evictions, "eviction")]
+            .joined(separator: ", ")
+    }
 }
 
 /// A report page: the HTML and what it shows.
@@ -68,7 +74,7 @@ public enum ResourceReport {
             out += "<p class=\"empty\">\(Markup.escape(emptyMessage(history, model: model, source: options.sourceName)))</p></body></html>\n"
             return RenderedReport(html: out, summary: summary)
         }
-        out += "<p class=\"meta\">\(Markup.escape("\(summary.pods) pod\(summary.pods == 1 ? "" : "s"), \(summary.resizeSpans) resize span\(summary.resizeSpans == 1 ? "" : "s"), \(summary.oomKills) OOM kill\(summary.oomKills == 1 ? "" : "s"), \(summary.evictions) eviction\(summary.evictions == 1 ? "" : "s"). Hover over a line or mark for its values and event; every mark names its log position for vpa-store query events."))</p>"
+        out += "<p class=\"meta\">\(Markup.escape("\(summary.counts). Hover over a line or mark for its values and event; every mark names its log position for vpa-store query events."))</p>"
         out += ReportStyle.legend
         for section in model.sections {
             out += self.section(section, x: x, options: options)

@@ -9,7 +9,8 @@ extension PodUnderVPA {
         guard let value = vpaObservedContainers else { return nil }
         if value.isEmpty { return [] }
         let names = value.split(separator: ", ", omittingEmptySubsequences: false).map(String.init)
-        guard names.allSatisfy(Self.isDNS1123Label) else { return nil }
+        // `validation.IsDNS1123Label`, as upstream checks each name.
+        guard names.allSatisfy({ isKubernetesName($0, maximumLength: 63, allowingDots: false) }) else { return nil }
         return Set(names)
     }
 
@@ -17,17 +18,5 @@ extension PodUnderVPA {
     /// annotation does not list).
     func isObserved(_ container: String) -> Bool {
         observedContainers?.contains(container) ?? true
-    }
-
-    /// `validation.IsDNS1123Label`: 1 to 63 lowercase letters, digits or `-`, starting and ending
-    /// with a letter or digit.
-    static func isDNS1123Label(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= 63 else { return false }
-        func alphanumeric(_ byte: UInt8) -> Bool {
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        }
-        guard alphanumeric(bytes[0]), alphanumeric(bytes[bytes.count - 1]) else { return false }
-        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 }

@@ -58,7 +58,7 @@ public struct UpdatePlanner: Sendable {
         let required = vpa.minReplicas ?? configuration.minReplicas
         guard live.count >= required else {
             for pod in live {
-                loop.leave(pod, .belowMinReplicas, "\(live.count) live pod\(live.count == 1 ? "" : "s") < min replicas \(required): "
+                loop.leave(pod, .belowMinReplicas, "\(counted(live.count, "live pod")) < min replicas \(required): "
                            + "the updater leaves the group alone")
             }
             return finish()

@@ -57,16 +57,12 @@ public struct UpdaterLoopSummary: Hashable, Sendable, CustomStringConvertible {
     /// One line, such as `loop 3: 2 VPAs, 6 pods, 1 resize, 1 eviction, 2 waiting, 3 decisions recorded`
     /// (with `, 1 actuation failed`, `, 1 already requested` and `, 1 eviction refused` when so).
     public var description: String {
-        var line = "loop \(loop): \(Self.count(vpas, "VPA")), \(Self.count(pods, "pod")), \(Self.count(resizes, "resize")), "
-            + "\(Self.count(evictions, "eviction")), \(waiting) waiting, \(Self.count(decisionsRecorded, "decision")) recorded"
-        if actuationFailures > 0 { line += ", \(Self.count(actuationFailures, "actuation")) failed" }
+        var line = "loop \(loop): \(counted(vpas, "VPA")), \(counted(pods, "pod")), \(counted(resizes, "resize")), "
+            + "\(counted(evictions, "eviction")), \(waiting) waiting, \(counted(decisionsRecorded, "decision")) recorded"
+        if actuationFailures > 0 { line += ", \(counted(actuationFailures, "actuation")) failed" }
         if alreadyRequested > 0 { line += ", \(alreadyRequested) already requested" }
-        if evictionsRefused > 0 { line += ", \(Self.count(evictionsRefused, "eviction")) refused" }
+        if evictionsRefused > 0 { line += ", \(counted(evictionsRefused, "eviction")) refused" }
         return line
-    }
-
-    static func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }
 

@@ -1,10 +1,8 @@
 import Logging
 import StoreAPI
-import StoreRPC
 import StoreWire
 import Updater
 import VPAModel
-import VPAStoreClient
 
 /// vpa-updater's loop (DESIGN §2, §3.2, §3.4): reads the VPAs and live pods from the store, decides
 /// per pod with `UpdatePlanner`, records each decision in the store, and carries out resizes and
@@ -84,15 +82,6 @@ public actor UpdaterRunner {
         self.actuator = actuator
         self.logger = logger
         self.planner = UpdatePlanner(configuration: configuration.planner)
-    }
-
-    /// A runner with its own client of the server at `endpoint`, presenting `token` (the peer name
-    /// is the configuration's `name`), over TLS with `tls`.
-    public init(endpoint: RPCEndpoint, token: String = "", configuration: UpdaterRunnerConfiguration = UpdaterRunnerConfiguration(),
-                actuator: (any PodActuator)? = nil, logger: Logger, tls: RPCClientTLS? = nil) {
-        self.init(store: StoreClient(endpoint: endpoint, token: token, peerName: configuration.name, logger: logger, tls: tls,
-                                      retry: .default),
-                  configuration: configuration, actuator: actuator, logger: logger)
     }
 
     /// Closes the connection to the store; a later loop opens a new one.

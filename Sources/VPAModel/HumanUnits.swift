@@ -5,8 +5,7 @@
 public enum Quantities {
     /// `250m`, `2` (whole cores), or `-` when unset.
     public static func cpu(_ millicores: Int64?) -> String {
-        guard let millicores else { return "-" }
-        return millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
+        millicores.map { ResourceList.kubernetesCPU(millicores: $0) } ?? "-"
     }
 
     /// `256Mi`, `1Gi` (exact), `933Mi`, `1.5Gi`, `9.25Ki` (rounded to three digits in the largest
@@ -51,4 +50,10 @@ public enum Durations {
         if s < 86400 { return "\(s / 3600)h\(two(s % 3600 / 60))m" }
         return "\(s / 86400)d\(two(s % 86400 / 3600))h"
     }
+}
+
+/// A count with its noun for a summary line: `1 pod`, `2 pods`, or `plural` when the noun does not
+/// take an "s" (`2 VPA statuses`).
+public func counted(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(number) \(number == 1 ? noun : plural ?? noun + "s")"
 }

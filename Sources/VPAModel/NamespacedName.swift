@@ -43,6 +43,17 @@ public struct NamespacedName<Kind: NamespacedKind>: Hashable, Comparable, Sendab
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
 }
 
+/// Whether `text` follows Kubernetes' name rules: a DNS-1123 label (`validation.IsDNS1123Label`:
+/// lowercase letters, digits and '-') or, `allowingDots`, a DNS subdomain (also '.'), starting and
+/// ending with a letter or digit, 1 to `maximumLength` bytes.
+public func isKubernetesName(_ text: String, maximumLength: Int, allowingDots: Bool) -> Bool {
+    let bytes = Array(text.utf8)
+    func alphanumeric(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) }
+    guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength,
+          alphanumeric(first), alphanumeric(last) else { return false }
+    return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || (allowingDots && $0 == UInt8(ascii: ".")) }
+}
+
 /// Text that is not a `namespace/name` key.
 public struct NamespacedNameError: Error, Hashable, Sendable, CustomStringConvertible {
     public var text: String

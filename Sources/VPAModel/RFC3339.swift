@@ -11,10 +11,16 @@ extension Timestamp {
     /// `23:59:60Z` equals the next day's `00:00:00Z`; Unix time has no leap seconds, and rolling
     /// forward (rather than clamping to `:59`) keeps times in order.
     public init(rfc3339 text: String) throws(TimestampError) {
-        let parsed = text.utf8.withContiguousStorageIfAvailable(Self.unixMilliseconds(rfc3339:))
-            ?? Array(text.utf8).withUnsafeBufferPointer(Self.unixMilliseconds(rfc3339:))
-        guard let parsed else { throw TimestampError(text: text) }
-        self.init(unixMilliseconds: parsed)
+        guard let parsed = Self.rfc3339Parts(text, fractionDigits: 3) else { throw TimestampError(text: text) }
+        self.init(unixMilliseconds: parsed.seconds * 1000 + parsed.fraction)
+    }
+
+    /// The seconds since 1970-01-01T00:00:00Z and the fraction of a second in units of
+    /// 10^-`fractionDigits` (digits past those truncated) of an RFC 3339 text, read by the rules of
+    /// `init(rfc3339:)`; nil when `text` is not one. Kubernetes' `MicroTime` reads its six digits here.
+    public static func rfc3339Parts(_ text: String, fractionDigits: Int) -> (seconds: Int64, fraction: Int64)? {
+        let read = { (bytes: UnsafeBufferPointer<UInt8>) in Self.rfc3339Parts(bytes, fractionDigits: fractionDigits) }
+        return text.utf8.withContiguousStorageIfAvailable(read) ?? Array(text.utf8).withUnsafeBufferPointer(read)
     }
 
     /// The time in UTC as RFC 3339: `2018-02-23T13:38:48Z` when the milliseconds are 0, else
@@ -52,7 +58,7 @@ extension Timestamp {
             if date.year < 0 { putByte(UInt8(ascii: "-")) }
             let year = date.year.magnitude
             var yearWidth = 4
-            while yearWidth < 19, year >= Self.powerOfTen(yearWidth) { yearWidth += 1 }
+            while yearWidth < 19, year >= Quantity.powerOfTen(yearWidth) { yearWidth += 1 }
             putNumber(Int64(year), width: yearWidth)
             putByte(UInt8(ascii: "-"))
             putNumber(date.month, width: 2)
@@ -73,8 +79,8 @@ extension Timestamp {
         }
     }
 
-    /// The Unix milliseconds of an RFC 3339 text, or `nil` when it is not one.
-    private static func unixMilliseconds(rfc3339 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// `rfc3339Parts` of the text's bytes.
+    private static func rfc3339Parts(_ bytes: UnsafeBufferPointer<UInt8>, fractionDigits: Int) -> (seconds: Int64, fraction: Int64)? {
         // The shortest valid text, "2018-02-23T13:38:48Z", is 20 bytes; checking that first makes every
         // fixed position below safe to read.
         guard bytes.count >= 20,
@@ -90,19 +96,19 @@ extension Timestamp {
         else { return nil }
 
         var index = 19
-        var milliseconds: Int64 = 0
+        var fraction: Int64 = 0
         if bytes[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
-                if index - fractionStart < 3 {
-                    milliseconds = milliseconds * 10 + Int64(bytes[index] &- UInt8(ascii: "0"))
+                if index - fractionStart < fractionDigits {
+                    fraction = fraction * 10 + Int64(bytes[index] &- UInt8(ascii: "0"))
                 }
                 index += 1
             }
-            let fractionDigits = index - fractionStart
-            guard fractionDigits > 0 else { return nil }
-            for _ in fractionDigits..<max(fractionDigits, 3) { milliseconds *= 10 }
+            let digitsGiven = index - fractionStart
+            guard digitsGiven > 0 else { return nil }
+            for _ in digitsGiven..<max(digitsGiven, fractionDigits) { fraction *= 10 }
         }
 
         guard index < bytes.count else { return nil }
@@ -126,7 +132,7 @@ extension Timestamp {
         let days = daysFromCivil(year: year, month: month, day: day)
         // Local time minus the offset is UTC; a leap second simply adds one more second here.
         let seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second
-        return seconds * 1000 + milliseconds
+        return (seconds, fraction)
     }
 
     /// The value of `digits` ASCII digits starting at `start`, or `nil` if any byte is not a digit.
@@ -150,12 +156,6 @@ extension Timestamp {
         default:
             return 31
         }
-    }
-
-    private static func powerOfTen(_ exponent: Int) -> UInt64 {
-        var result: UInt64 = 1
-        for _ in 0..<exponent { result *= 10 }
-        return result
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).

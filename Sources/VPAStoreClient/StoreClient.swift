@@ -42,67 +42,14 @@ public final class StoreClient: Sendable {
                   defaultTimeout: defaultTimeout, retry: retry)
     }
 
-    /// Version, store id, head, in-place mode and settings of the server.
-    public func serverInfo(timeout: Duration?) async throws(RPCStatus) -> ServerInfo {
-        try await call(.getServerInfo, ServerInfoRequest(), timeout: timeout)
-    }
-
-    /// Whether the server is serving (false while it drains for shutdown).
+    /// Whether the server is serving (false while it drains for shutdown), within `timeout`.
     public func health(timeout: Duration?) async throws(RPCStatus) -> HealthStatus {
         try await call(.checkHealth, HealthRequest(), timeout: timeout)
     }
 
-    /// Appends client-authored events, all or nothing. With an idempotency key, a retry appends nothing
-    /// and answers as the first call did (`replayed` true). With an expected head, FAILED_PRECONDITION
-    /// when another writer appended first.
-    public func append(_ request: AppendRequest, timeout: Duration?) async throws(RPCStatus) -> AppendResponse {
-        try await call(.append, request, timeout: timeout, idempotent: request.idempotencyKey != nil)
-    }
-
-    /// Ingests observations with the same derivations as `vpa-store ingest`, all or nothing.
+    /// `StoreAPI.ingest` within `timeout` (a large batch may take longer than the default).
     public func ingest(_ request: IngestRequest, timeout: Duration?) async throws(RPCStatus) -> IngestResponse {
         try await call(.ingest, request, timeout: timeout, idempotent: request.idempotencyKey != nil)
-    }
-
-    /// Actual resources of the matching containers, now or at a time or position.
-    public func actualResources(_ request: ActualResourcesRequest, timeout: Duration?)
-        async throws(RPCStatus) -> ActualResourcesResponse {
-        try await call(.getActualResources, request, timeout: timeout)
-    }
-
-    /// One pod's resize state and timeout verdict; NOT_FOUND for a pod the store does not have.
-    public func resizeState(_ request: ResizeStateRequest, timeout: Duration?) async throws(RPCStatus)
-        -> ResizeStateResponse {
-        try await call(.getResizeState, request, timeout: timeout)
-    }
-
-    /// Pods in a resize, with elapsed time and timeout verdicts.
-    public func resizes(_ request: ResizesRequest, timeout: Duration?) async throws(RPCStatus)
-        -> ResizesResponse {
-        try await call(.listResizes, request, timeout: timeout)
-    }
-
-    /// OOM kills by pod, container and time range.
-    public func oomKills(_ request: OOMKillsRequest, timeout: Duration?) async throws(RPCStatus)
-        -> OOMKillsResponse {
-        try await call(.listOOMKills, request, timeout: timeout)
-    }
-
-    /// One page of the log.
-    public func readEvents(_ request: ReadEventsRequest, timeout: Duration?) async throws(RPCStatus) -> EventPage {
-        try await call(.readEvents, request, timeout: timeout)
-    }
-
-    /// The VerticalPodAutoscalers with their latest recommendations.
-    public func vpas(_ request: VPAListRequest, timeout: Duration?) async throws(RPCStatus)
-        -> VPAListResponse {
-        try await call(.listVPAs, request, timeout: timeout)
-    }
-
-    /// One page of live pods with their resources and resize state.
-    public func pods(_ request: PodListRequest, timeout: Duration?) async throws(RPCStatus)
-        -> PodListResponse {
-        try await call(.listPods, request, timeout: timeout)
     }
 
     /// Events from a position, then live. The sequence reconnects and resumes from the last
@@ -212,34 +159,35 @@ public final class StoreClient: Sendable {
 // MARK: - StoreAPI
 
 extension StoreClient: StoreAPI {
-    public func serverInfo() async throws(RPCStatus) -> ServerInfo { try await serverInfo(timeout: nil) }
+    public func serverInfo() async throws(RPCStatus) -> ServerInfo { try await call(.getServerInfo, ServerInfoRequest(), timeout: nil) }
     public func health() async throws(RPCStatus) -> HealthStatus { try await health(timeout: nil) }
+    /// Retried as `retry` allows only with an idempotency key, so a retry never appends twice.
     public func append(_ request: AppendRequest) async throws(RPCStatus) -> AppendResponse {
-        try await append(request, timeout: nil)
+        try await call(.append, request, timeout: nil, idempotent: request.idempotencyKey != nil)
     }
     public func ingest(_ request: IngestRequest) async throws(RPCStatus) -> IngestResponse {
         try await ingest(request, timeout: nil)
     }
     public func actualResources(_ request: ActualResourcesRequest) async throws(RPCStatus) -> ActualResourcesResponse {
-        try await actualResources(request, timeout: nil)
+        try await call(.getActualResources, request, timeout: nil)
     }
     public func resizeState(_ request: ResizeStateRequest) async throws(RPCStatus) -> ResizeStateResponse {
-        try await resizeState(request, timeout: nil)
+        try await call(.getResizeState, request, timeout: nil)
     }
     public func resizes(_ request: ResizesRequest) async throws(RPCStatus) -> ResizesResponse {
-        try await resizes(request, timeout: nil)
+        try await call(.listResizes, request, timeout: nil)
     }
     public func oomKills(_ request: OOMKillsRequest) async throws(RPCStatus) -> OOMKillsResponse {
-        try await oomKills(request, timeout: nil)
+        try await call(.listOOMKills, request, timeout: nil)
     }
     public func readEvents(_ request: ReadEventsRequest) async throws(RPCStatus) -> EventPage {
-        try await readEvents(request, timeout: nil)
+        try await call(.readEvents, request, timeout: nil)
     }
     public func vpas(_ request: VPAListRequest) async throws(RPCStatus) -> VPAListResponse {
-        try await vpas(request, timeout: nil)
+        try await call(.listVPAs, request, timeout: nil)
     }
     public func pods(_ request: PodListRequest) async throws(RPCStatus) -> PodListResponse {
-        try await pods(request, timeout: nil)
+        try await call(.listPods, request, timeout: nil)
     }
 }
 

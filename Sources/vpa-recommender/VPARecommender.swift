@@ -216,28 +216,17 @@ struct VPARecommender: AsyncParsableCommand {
     }
 
     func run() async throws {
-        logging.bootstrap()
-        let logger = Logger(label: "vpa-recommender")
-        let token = try loop.token()
-        let api = publish == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
-        do {
-            let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-recommender", logger: logger) }
-            var runnerConfiguration = RecommenderRunnerConfiguration(recommender: recommenderConfiguration,
-                                                                     clock: nowFromLog ? .log : .wall,
-                                                                     checkpointEveryLoops: checkpointEvery)
-            runnerConfiguration.recommenderName = recommenderName
-            let runner = RecommenderRunner(
-                endpoint: loop.server, token: token,
-                configuration: runnerConfiguration,
-                statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
-                logger: logger, tls: storeTLS.configuration)
-            try await loop.run(runner, name: "vpa-recommender", metricsPrefix: "vpa_recommender", token: token, tls: storeTLS.configuration,
-                               health: health, elector: elector, logger: logger) { RecommenderMetrics(factory: $0.factory).record }
-        } catch {
-            await api?.shutdown()
-            throw error
-        }
-        await api?.shutdown()
+        var runnerConfiguration = RecommenderRunnerConfiguration(recommender: recommenderConfiguration, clock: nowFromLog ? .log : .wall,
+                                                                 checkpointEveryLoops: checkpointEvery)
+        runnerConfiguration.recommenderName = recommenderName
+        try await loop.run(name: "vpa-recommender", needsAPI: publish == .api, storeTLS: storeTLS, kubernetes: kubernetes,
+                           leaderElection: leaderElection, health: health, logging: logging,
+                           runner: { store, api, logger in
+                               RecommenderRunner(store: store, configuration: runnerConfiguration,
+                                                 statusWriter: publish == .api ? api.map { VPAStatusWriter(api: $0) } : nil,
+                                                 logger: logger)
+                           },
+                           record: { RecommenderMetrics(factory: $0.factory).record })
     }
 }
 

@@ -130,30 +130,20 @@ struct VPAUpdater: AsyncParsableCommand {
     }
 
     func run() async throws {
-        logging.bootstrap()
-        let logger = Logger(label: "vpa-updater")
-        let token = try loop.token()
-        let api = actuate == .api || leaderElection.leaderElect ? try kubernetes.client() : nil
-        do {
-            let actuator: (any PodActuator)?
-            switch actuate {
-            case .none: actuator = nil
-            case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: kubernetes.kubectlArguments)
-            case .api: actuator = api.map { APIActuator(api: $0) }
-            }
-            let elector = try api.flatMap { try leaderElection.elector(api: $0, defaultLeaseName: "vpa-updater", logger: logger) }
-            let runner = UpdaterRunner(
-                endpoint: loop.server, token: token,
-                configuration: UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
-                                                          resendAfter: resendAfter),
-                actuator: actuator, logger: logger, tls: storeTLS.configuration)
-            try await loop.run(runner, name: "vpa-updater", metricsPrefix: "vpa_updater", token: token, tls: storeTLS.configuration,
-                               health: health, elector: elector, logger: logger) { UpdaterMetrics(factory: $0.factory).record }
-        } catch {
-            await api?.shutdown()
-            throw error
-        }
-        await api?.shutdown()
+        let configuration = UpdaterRunnerConfiguration(planner: plannerConfiguration, clock: nowFromLog ? .log : .wall,
+                                                       resendAfter: resendAfter)
+        try await loop.run(name: "vpa-updater", needsAPI: actuate == .api, storeTLS: storeTLS, kubernetes: kubernetes,
+                           leaderElection: leaderElection, health: health, logging: logging,
+                           runner: { store, api, logger in
+                               let actuator: (any PodActuator)?
+                               switch actuate {
+                               case .none: actuator = nil
+                               case .kubectl: actuator = KubectlActuator(executable: kubectl, globalArguments: kubernetes.kubectlArguments)
+                               case .api: actuator = api.map { APIActuator(api: $0) }
+                               }
+                               return UpdaterRunner(store: store, configuration: configuration, actuator: actuator, logger: logger)
+                           },
+                           record: { UpdaterMetrics(factory: $0.factory).record })
     }
 }
 

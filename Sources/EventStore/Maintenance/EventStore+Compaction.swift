@@ -263,16 +263,22 @@ extension EventStore {
         var base = Projection()
         for stream in streams { base.register(stream) }
         base.restore(try SnapshotCoding.decodeHeader(encoded))
-        try statement("SELECT stream_id, state FROM compaction_base").forEachRow { row in
+        try readPodRows(from: "compaction_base", into: &base)
+        return CompactionBase(state: state, projection: base)
+    }
+
+    /// Fills `projection`'s pods and usage marks from the rows of `table` (`pod_snapshot`, or
+    /// `compaction_base`): one row per pod, and the usage marks under `SnapshotCoding.usageMarksRow`.
+    func readPodRows(from table: String, into projection: inout Projection) throws {
+        try statement("SELECT stream_id, state FROM \(table)").forEachRow { row in
             if row.int(0) == SnapshotCoding.usageMarksRow {
-                base.lastUsage = try row.withBlob(1) { try PodStateCodec.decodeUsageMarks($0) }
+                projection.lastUsage = try row.withBlob(1) { try PodStateCodec.decodeUsageMarks($0) }
                 return
             }
             let pod = try row.withBlob(1) { try SnapshotCoding.decodePod($0) }
-            base.pods[pod.streamID] = pod
+            projection.pods[pod.streamID] = pod
         }
-        base.rebuildNameIndex()
-        return CompactionBase(state: state, projection: base)
+        projection.rebuildNameIndex()
     }
 
     /// Puts into `sink` the projection rows that come from before the cut, as a replay of the

@@ -108,21 +108,12 @@ extension EventStore {
         if version != migrator.latestVersion {
             throw BackupError.schemaMismatch(backup: backup, found: version, known: migrator.latestVersion)
         }
-        let storeID = newStoreID()
+        let storeID = randomStoreID()
         try connection.transaction {
             try connection.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('store_id', ?)").run([.text(storeID)])
             try connection.prepare("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('restored_from', ?)")
                 .run([.text("store \(backupStoreID) at position \(backupHead), restored \(now.rfc3339)")])
         }
         return storeID
-    }
-
-    /// A random store id: 32 hexadecimal digits, like the one a new database gets.
-    private static func newStoreID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in
-            let hex = String(generator.next() as UInt32, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
     }
 }

@@ -122,7 +122,6 @@ final class SQLiteStatement {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: pointer)
     }
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
     /// The blob in `column`, valid only inside `body` (until the next step or reset; sqlite.org/c3ref/column_blob.html).
     func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {

@@ -16,5 +16,4 @@ public enum LaneGeometry {
 
     /// From the first to the last time, in pixels.
     public static var plotWidth: Double { width - left - right }
-    public static var plotBottom: Double { plotTop + plotHeight }
 }

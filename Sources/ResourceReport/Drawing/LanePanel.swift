@@ -162,7 +162,7 @@ struct LanePanel {
         endRun()
         let peak = samples.map { resource == .cpu ? $0.cpuMillicores : $0.memoryBytes }.max() ?? 0
         return "<g class=\"usage\" data-samples=\"\(samples.count)\">"
-            + Markup.title("usage: \(samples.count) sample\(samples.count == 1 ? "" : "s"), highest \(resource.text(peak))")
+            + Markup.title("usage: \(counted(samples.count, "sample")), highest \(resource.text(peak))")
             + (d.isEmpty ? "" : "<path d=\"\(d)\"/>") + dots + "</g>"
     }
 

@@ -54,7 +54,8 @@ public struct SimulationSummary: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
+    /// The text with zeros before it up to `length` characters.
+    func leftPadded(to length: Int) -> String {
         count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -3,9 +3,7 @@ import VPAModel
 /// Writes amounts as the API server prints quantities, in the forms that parse back to the same value.
 enum QuantityFormat {
     /// CPU: whole cores as `2`, else millicores as `250m`.
-    static func cpu(millicores: Int64) -> String {
-        millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
-    }
+    static func cpu(millicores: Int64) -> String { ResourceList.kubernetesCPU(millicores: millicores) }
 
     /// CPU in nanocores (`152341234n`), as metrics-server reports usage.
     static func cpu(nanocoresFromMillicores millicores: Int64) -> String {
@@ -14,13 +12,7 @@ enum QuantityFormat {
     }
 
     /// Memory: the largest binary suffix that divides the amount exactly (`512Mi`, `1Gi`), else bytes.
-    static func memory(bytes: Int64) -> String {
-        guard bytes != 0 else { return "0" }
-        for (suffix, shift) in [("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] where bytes % (Int64(1) << shift) == 0 {
-            return "\(bytes >> shift)\(suffix)"
-        }
-        return String(bytes)
-    }
+    static func memory(bytes: Int64) -> String { ResourceList.kubernetesMemory(bytes: bytes) }
 
     /// A resource list as a Kubernetes map (`{"cpu": "250m", "memory": "128Mi"}`); unset amounts are left out.
     static func json(_ list: ResourceList) -> JSON {

@@ -44,9 +44,6 @@ struct ObjectStore: Sendable {
         compactedThrough = initialResourceVersion
     }
 
-    /// The changes the history holds now.
-    var historyCount: Int { history.count - historyStart }
-
     /// The current object at `key`.
     func get(_ resource: ResourceType, _ key: ObjectKey) -> LiveObject? {
         objects[resource]?[key]

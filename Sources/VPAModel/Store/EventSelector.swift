@@ -27,9 +27,6 @@ public struct EventSelector: Hashable, Sendable {
         self.until = until
     }
 
-    /// True when the selector keeps every event.
-    public var selectsEverything: Bool { self == EventSelector() }
-
     /// True when the selector tests the event's stream (and so needs it to decide).
     public var testsStream: Bool { pod != nil || streamKind != nil || namespace != nil || name != nil }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DaemonSupport
 import EventStore
 import VPAModel
 
@@ -58,13 +59,9 @@ enum TimeArgument {
         return time
     }
 
-    /// A duration such as 90s, 5m, 1h, 1h30m or 250ms, in milliseconds.
+    /// A duration such as 90s, 5m, 1h, 1h30m or 250ms, in milliseconds (the daemons' flags read the same).
     static func parseDuration(_ text: String) throws -> Int64 {
-        do throws(DurationSyntaxError) {
-            return try DurationParser.milliseconds(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try DaemonCommandLine.parseDuration(text).wholeMilliseconds
     }
 }
 

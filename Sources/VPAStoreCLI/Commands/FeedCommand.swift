@@ -26,7 +26,7 @@ struct FeedCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops it after the batch in flight.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The vpa-store server.", valueName: "host:port"), transform: ServerOptions.parseEndpoint)
+    @Option(name: .long, help: ArgumentHelp("The vpa-store server.", valueName: "host:port"), transform: DaemonCommandLine.parseEndpoint)
     var server: RPCEndpoint
 
     @Option(name: .long, help: ArgumentHelp("A file holding the token the server requires.", valueName: "file"))
@@ -37,7 +37,7 @@ struct FeedCommand: AsyncParsableCommand {
     @OptionGroup var feed: FeedOptions
 
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics, and the probes /healthz and /readyz.", valueName: "host:port"),
-            transform: ServerOptions.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var metricsListen: RPCEndpoint?
 
     @OptionGroup(title: "Logging")
@@ -50,7 +50,7 @@ struct FeedCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "vpa-store.feed")
-        let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
+        let token = try ServerOptions.token(from: tokenFile)
         let store = StoreClient(endpoint: server, token: token, peerName: "vpa-store feed", tls: tls.configuration)
         let metrics = OperationsMetrics(prefix: "vpa_store")
         let clusterFeed = try feed.feed(into: store, factory: metrics.factory, logger: logger)

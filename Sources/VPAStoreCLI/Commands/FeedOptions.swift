@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterFeed
+import DaemonSupport
 import CoreMetrics
 import KubernetesAPI
 import Logging
@@ -8,12 +9,8 @@ import VPAStoreClient
 
 /// Where the feed finds the cluster and what it follows: the flags `feed` and `serve --feed` share.
 struct FeedOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then the pod's service account).",
-                                            valueName: "file"))
-    var kubeconfig: String?
-
-    @Option(name: .long, help: "The kubeconfig context (default: its current-context).")
-    var context: String?
+    /// `--kubeconfig` and `--context`, resolved as the daemons resolve them.
+    @OptionGroup var kubernetes: KubernetesOptions
 
     @Option(name: .customLong("feed-namespace"), help: ArgumentHelp("Follow one namespace only (default: all).", valueName: "namespace"))
     var namespace: String?
@@ -49,7 +46,7 @@ struct FeedOptions: ParsableArguments {
     /// The API client of the configured cluster.
     func apiClient() throws -> KubernetesClient {
         do throws(ClusterConnectionError) {
-            return try KubernetesClient(connection: ClusterConnection.resolve(kubeconfig: kubeconfig, context: context))
+            return try kubernetes.client()
         } catch {
             throw CLIError("\(error)")
         }

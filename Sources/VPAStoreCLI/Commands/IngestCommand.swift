@@ -87,32 +87,29 @@ struct IngestCommand: AsyncParsableCommand {
     /// The one-line summary, e.g. `read 2 documents: 3 pods observed, 1 unchanged; appended 5 events
     /// (positions 1-5): 1 resize transition, 1 OOM kill derived`.
     static func summaryLine(_ summary: IngestSummary, documents: Int, ignored: Int) -> String {
-        func count(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
-            "\(n) \(n == 1 ? word : (plural ?? word + "s"))"
-        }
-        var line = "read \(count(documents, "document")): \(count(summary.podsObserved, "pod")) observed, "
+        var line = "read \(counted(documents, "document")): \(counted(summary.podsObserved, "pod")) observed, "
             + "\(summary.unchanged) unchanged"
         if summary.stale > 0 { line += ", \(summary.stale) stale (older than the pod's last observation)" }
-        if summary.evictions > 0 { line += ", \(count(summary.evictions, "eviction event")) recorded" }
-        if summary.vpasObserved > 0 { line += ", \(count(summary.vpasObserved, "VPA object")) read" }
-        if summary.usageSamples > 0 { line += ", \(count(summary.usageSamples, "usage sample")) appended" }
-        if summary.limitRangesObserved > 0 { line += ", \(count(summary.limitRangesObserved, "LimitRange object")) read" }
+        if summary.evictions > 0 { line += ", \(counted(summary.evictions, "eviction event")) recorded" }
+        if summary.vpasObserved > 0 { line += ", \(counted(summary.vpasObserved, "VPA object")) read" }
+        if summary.usageSamples > 0 { line += ", \(counted(summary.usageSamples, "usage sample")) appended" }
+        if summary.limitRangesObserved > 0 { line += ", \(counted(summary.limitRangesObserved, "LimitRange object")) read" }
         if summary.checkpointsImported > 0 {
-            line += ", \(count(summary.checkpointsImported, "upstream checkpoint")) imported into the recommender's checkpoints"
+            line += ", \(counted(summary.checkpointsImported, "upstream checkpoint")) imported into the recommender's checkpoints"
         }
         if summary.checkpointsSkipped > 0 {
-            line += ", \(count(summary.checkpointsSkipped, "upstream checkpoint")) skipped (VPA not in the store: ingest the VPAs "
+            line += ", \(counted(summary.checkpointsSkipped, "upstream checkpoint")) skipped (VPA not in the store: ingest the VPAs "
                 + "first; or its checkpoint already has the container)"
         }
         if summary.usageWithoutPod > 0 {
-            line += ", \(count(summary.usageWithoutPod, "usage sample")) of pods not in the store skipped (ingest the pods first)"
+            line += ", \(counted(summary.usageWithoutPod, "usage sample")) of pods not in the store skipped (ingest the pods first)"
         }
-        if ignored > 0 { line += ", \(count(ignored, "object")) ignored" }
-        line += "; appended \(count(summary.eventsAppended, "event"))"
+        if ignored > 0 { line += ", \(counted(ignored, "object")) ignored" }
+        line += "; appended \(counted(summary.eventsAppended, "event"))"
         if let first = summary.firstPosition, let last = summary.lastPosition {
             line += first == last ? " (position \(first))" : " (positions \(first)-\(last))"
         }
-        line += ": \(count(summary.resizeTransitions, "resize transition")) and \(count(summary.oomKills, "OOM kill")) derived"
+        line += ": \(counted(summary.resizeTransitions, "resize transition")) and \(counted(summary.oomKills, "OOM kill")) derived"
         if summary.inPlaceModeChanges > 0 { line += ", in-place mode changed" }
         return line
     }

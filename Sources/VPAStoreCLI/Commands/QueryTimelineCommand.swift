@@ -59,7 +59,7 @@ struct Timeline {
                 text += "pod \(record.stream.map { "\($0.namespace)/\($0.name)" } ?? "?")" + (uid.isEmpty ? "" : " (uid \(uid))") + "\n"
             }
             let indent = event.causedBy == nil ? "  " : "      └ "
-            text += "\(indent)\(event.occurredAt.rfc3339)  #\(event.position)  \(event.body.type.name): \(EventDescriptions.summary(event.body))\n"
+            text += "\(indent)\(event.occurredAt.rfc3339)  #\(event.position)  \(event.body.type.name): \(event.body.summary)\n"
         }
         return text
     }

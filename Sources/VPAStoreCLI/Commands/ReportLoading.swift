@@ -21,9 +21,6 @@ enum ReportLoading {
 
     /// `3 pods, 5 resize spans, 2 OOM kills, 1 eviction, 2026-… to 2026-…`.
     static func describe(_ summary: ReportSummary) -> String {
-        func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
-        return [count(summary.pods, "pod"), count(summary.resizeSpans, "resize span"), count(summary.oomKills, "OOM kill"),
-                count(summary.evictions, "eviction")].joined(separator: ", ")
-            + ", \(summary.start.rfc3339) to \(summary.end.rfc3339)"
+        summary.counts + ", \(summary.start.rfc3339) to \(summary.end.rfc3339)"
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .long, help: ArgumentHelp("TCP address to listen on (port 0 picks a free port).", valueName: "host:port"),
-            transform: ServerOptions.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var listen: RPCEndpoint = .tcp(host: "127.0.0.1", port: RPCEndpoint.defaultPort)
 
     @Option(name: .long, help: ArgumentHelp("Listen on this Unix socket instead of TCP.", valueName: "path"))
@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics, and the probes /healthz and /readyz.", valueName: "host:port"),
-            transform: ServerOptions.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var metricsListen: RPCEndpoint?
 
     @Option(name: .long, help: "How long a shutdown lets calls in flight finish (e.g. 10s).", transform: TimeArgument.parseDuration)
@@ -150,7 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "vpa-store.serve")
         var token: String?
-        if let tokenFile { token = try ServerOptions(server: nil, tokenFile: tokenFile).token() }
+        if let tokenFile { token = try ServerOptions.token(from: tokenFile) }
         var configuration = ServeConfiguration(
             databasePath: database.path, listen: unix.map { .unix(path: $0) } ?? listen, metricsListen: metricsListen,
             maximumFrameBytes: maxFrameBytes, token: token, inPlaceMode: inPlace,
@@ -168,7 +168,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let metrics = server.metricsAddress { line += ", metrics at http://\(Self.describe(metrics))/metrics" }
         // Written straight to the descriptor: a parent process reading the address (tests, scripts)
         // must not wait for a buffer that only flushes at exit.
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        writeLine(line)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
         var feedClient: StoreClient?
         if feed {
@@ -198,13 +198,5 @@ struct ServeCommand: AsyncParsableCommand {
         if let path = address.pathname { return "unix:\(path)" }
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-    }
-}
-
-extension ServerOptions {
-    init(server: RPCEndpoint?, tokenFile: String?) {
-        self.init()
-        self.server = server
-        self.tokenFile = tokenFile
     }
 }

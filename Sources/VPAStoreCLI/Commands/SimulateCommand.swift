@@ -30,7 +30,7 @@ struct SimulateCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("The vpa-store server (not with --api-listen).", valueName: "host:port"),
-            transform: ServerOptions.parseEndpoint)
+            transform: DaemonCommandLine.parseEndpoint)
     var server: RPCEndpoint?
 
     @Option(name: .long, help: ArgumentHelp("Serve the cluster as a Kubernetes API over HTTPS at this address (port 0 picks one).",
@@ -94,7 +94,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard let server else { throw ValidationError("--server is required without --api-listen") }
         let step = self.step ?? 60_000
         let duration = self.duration ?? 2 * 86_400_000
-        let token = try ServerOptions(server: server, tokenFile: tokenFile).token()
+        let token = try ServerOptions.token(from: tokenFile)
         let client = StoreClient(endpoint: server, token: token, peerName: "vpa-store simulate")
         let runner = try SimulationRunner(store: client, scenario: .standardDemo(seed: seed),
                                           logger: Logger(label: "vpa-store.simulate"))
@@ -198,6 +198,4 @@ actor StepCounter {
 }
 
 /// Writes a line to standard output unbuffered, so a parent process sees progress as it happens.
-func writeLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
+func writeLine(_ line: String) { DaemonCommandLine.write(line) }

@@ -5,9 +5,6 @@ import VPAModel
 enum EventDescriptions {
     static func uid(of stream: StreamInfo) -> String { stream.key.contains("/") ? "" : stream.key }
 
-    /// One line that says what the event means.
-    static func summary(_ body: EventBody) -> String { body.summary }
-
     /// The body as JSON, field names as in proto/vpa/store/v1/events.proto (camelCase).
     static func json(_ body: EventBody) -> JSONOutput {
         var json = JSONObjectBuilder()

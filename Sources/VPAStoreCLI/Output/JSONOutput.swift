@@ -11,6 +11,12 @@ indirect enum JSONOutput {
     /// JSON text written as it is (already valid JSON, such as `body_json`'s).
     case raw(String)
 
+    /// A scalar as a csv field: a string as it is, a number or a bool as JSON writes it.
+    var csvText: String {
+        if case .string(let string) = self { return string }
+        return text
+    }
+
     /// Compact JSON text.
     var text: String {
         var output = ""

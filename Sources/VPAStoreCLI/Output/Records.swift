@@ -49,21 +49,12 @@ enum Records {
     ]
 
     static func resize(_ view: ResizeView) -> OutputRecord {
-        var json = JSONObjectBuilder()
-        json.add("namespace", view.namespace)
-        json.add("pod", view.pod)
-        json.add("podUID", view.podUID)
-        json.add("state", view.state.rawValue)
-        json.add("since", ifPresent: view.since?.rfc3339)
-        json.add("elapsedSeconds", view.elapsedSeconds)
-        json.add("initiator", view.initiator.rawValue)
-        json.add("timedOut", view.timedOut)
-        json.add("reason", view.reason)
-        json.add("message", view.message)
-        json.add("position", view.position)
-        let csv = [
-            view.namespace, view.pod, view.podUID, view.state.rawValue, view.since?.rfc3339 ?? "", String(view.elapsedSeconds),
-            view.initiator.rawValue, String(view.timedOut), view.reason, view.message, String(view.position),
+        let fields: [(String, JSONOutput?)] = [
+            ("namespace", .string(view.namespace)), ("pod", .string(view.pod)), ("podUID", .string(view.podUID)),
+            ("state", .string(view.state.rawValue)), ("since", view.since.map { .string($0.rfc3339) }),
+            ("elapsedSeconds", .int(view.elapsedSeconds)), ("initiator", .string(view.initiator.rawValue)),
+            ("timedOut", .bool(view.timedOut)), ("reason", .string(view.reason)), ("message", .string(view.message)),
+            ("position", .int(view.position)),
         ]
         let table: [(String, String)] = [
             ("NAMESPACE", view.namespace), ("POD", view.pod), ("STATE", view.state.rawValue),
@@ -71,7 +62,7 @@ enum Records {
             ("INITIATOR", view.initiator.rawValue), ("TIMED OUT", view.timedOut ? "yes" : "no"),
             ("REASON", view.message.isEmpty ? view.reason : "\(view.reason): \(view.message)"),
         ]
-        return OutputRecord(json: json.json, csv: csv, table: table)
+        return flat(fields, table: table)
     }
 
     static let oomCSV = [
@@ -81,23 +72,12 @@ enum Records {
 
     static func oom(_ view: OOMView) -> OutputRecord {
         let kill = view.kill
-        var json = JSONObjectBuilder()
-        json.add("namespace", view.namespace)
-        json.add("pod", view.pod)
-        json.add("podUID", view.podUID)
-        json.add("container", kill.container)
-        json.add("at", kill.at.rfc3339)
-        json.add("memoryRequestBytes", ifPresent: kill.memoryRequestBytes)
-        json.add("memoryLimitBytes", ifPresent: kill.memoryLimitBytes)
-        json.add("source", kill.source.rawValue)
-        json.add("kind", kill.kind.rawValue)
-        json.add("usageBytes", ifPresent: kill.usageBytes)
-        json.add("restartCount", ifPresent: kill.restartCount.map(Int64.init))
-        json.add("position", view.position)
-        let csv = [
-            view.namespace, view.pod, view.podUID, kill.container, kill.at.rfc3339, text(kill.memoryRequestBytes),
-            text(kill.memoryLimitBytes), kill.source.rawValue, kill.kind.rawValue, text(kill.usageBytes),
-            text(kill.restartCount.map(Int64.init)), String(view.position),
+        let fields: [(String, JSONOutput?)] = [
+            ("namespace", .string(view.namespace)), ("pod", .string(view.pod)), ("podUID", .string(view.podUID)),
+            ("container", .string(kill.container)), ("at", .string(kill.at.rfc3339)),
+            ("memoryRequestBytes", kill.memoryRequestBytes.map { .int($0) }), ("memoryLimitBytes", kill.memoryLimitBytes.map { .int($0) }),
+            ("source", .string(kill.source.rawValue)), ("kind", .string(kill.kind.rawValue)), ("usageBytes", kill.usageBytes.map { .int($0) }),
+            ("restartCount", kill.restartCount.map { .int(Int64($0)) }), ("position", .int(view.position)),
         ]
         let table: [(String, String)] = [
             ("AT", kill.at.rfc3339), ("NAMESPACE", view.namespace), ("POD", view.pod), ("CONTAINER", kill.container),
@@ -105,7 +85,7 @@ enum Records {
             ("MEM LIMIT", Quantities.memory(kill.memoryLimitBytes)), ("SOURCE", kill.source.rawValue),
             ("USAGE", Quantities.memory(kill.usageBytes)),
         ]
-        return OutputRecord(json: json.json, csv: csv, table: table)
+        return flat(fields, table: table)
     }
 
     static let eventCSV = ["position", "type", "occurredAt", "recordedAt", "pod", "vpa", "causedBy", "summary"]
@@ -126,7 +106,7 @@ enum Records {
         if !vpa.isEmpty { json.add("vpa", vpa) }
         json.add("causedBy", event.causedBy.map { .int($0) } ?? .null)
         json.add("body", EventDescriptions.json(event.body))
-        let summary = EventDescriptions.summary(event.body)
+        let summary = event.body.summary
         let csv = [
             String(event.position), event.body.type.name, event.occurredAt.rfc3339, event.recordedAt.rfc3339, pod, vpa,
             text(event.causedBy), summary,
@@ -151,6 +131,13 @@ enum Records {
     }
 
     private static func text(_ value: Int64?) -> String { value.map(String.init) ?? "" }
+
+    /// A record whose json and csv carry the same fields in the same order, the kind's csv header
+    /// being their keys: a nil value is left out of the json and empty in the csv.
+    private static func flat(_ fields: [(String, JSONOutput?)], table: [(String, String)]) -> OutputRecord {
+        OutputRecord(json: .object(fields.compactMap { key, value in value.map { (key, $0) } }),
+                     csv: fields.map { $0.1?.csvText ?? "" }, table: table)
+    }
 }
 
 extension Records {
