@@ -98,14 +98,14 @@ let package = Package(
         .target(name: "Updater", dependencies: ["VPAModel"], swiftSettings: swiftSettings),
         // vpa-recommender's loop: read samples from the store, recommend, publish, checkpoint.
         .target(name: "RecommenderRunner",
-                dependencies: ["Recommender", "VPAStoreClient", "StoreRPC", "StoreWire", "StoreAPI", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
+                dependencies: ["Recommender", "StoreAPI", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
                 swiftSettings: swiftSettings),
         // vpa-updater's loop: read VPAs and pods from the store, decide, record, actuate.
         .target(name: "UpdaterRunner",
-                dependencies: ["Updater", "VPAStoreClient", "StoreRPC", "StoreWire", "StoreAPI", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
+                dependencies: ["Updater", "StoreAPI", "VPAModel", "KubernetesAPI", "KubernetesJSON", "LeaderElection",
                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],

@@ -2,7 +2,6 @@ import KubernetesAPI
 import Logging
 import Recommender
 import StoreAPI
-import StoreWire
 import VPAModel
 
 /// vpa-recommender's loop (DESIGN §2, §3.4): reads usage samples and OOM kills from the store's

@@ -1,5 +1,4 @@
 import StoreAPI
-import VPAStoreClient
 
 extension RecommenderRunnerConfiguration {
     /// Where a loop's "now" comes from when `runOnce(now:)` is not given one (see `LogClock`).

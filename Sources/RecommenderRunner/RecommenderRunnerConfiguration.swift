@@ -1,7 +1,6 @@
 import Recommender
 import StoreAPI
 import VPAModel
-import VPAStoreClient
 
 /// How `RecommenderRunner` runs: the algorithm's tunables, the clock, and how often it saves
 /// checkpoints.

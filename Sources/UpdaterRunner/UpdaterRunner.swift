@@ -1,6 +1,5 @@
 import Logging
 import StoreAPI
-import StoreWire
 import Updater
 import VPAModel
 

@@ -1,5 +1,4 @@
 import StoreAPI
-import VPAStoreClient
 
 extension UpdaterRunnerConfiguration {
     /// Where a loop's "now" comes from when `runOnce(now:)` is not given one (see `LogClock`).

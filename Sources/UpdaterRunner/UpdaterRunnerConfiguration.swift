@@ -1,6 +1,5 @@
 import StoreAPI
 import Updater
-import VPAStoreClient
 
 /// How `UpdaterRunner` runs: the rules' settings, the clock and the name it writes under.
 public struct UpdaterRunnerConfiguration: Hashable, Sendable {
