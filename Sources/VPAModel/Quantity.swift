@@ -441,23 +441,6 @@ extension ResourceList {
         saturated += cappedKeys.sorted()
         self.init(cpuMillicores: cpuMillicores, memoryBytes: memoryBytes)
     }
-
-    /// CPU as the API server writes the quantity: whole cores as `2`, else millicores as `250m`
-    /// (the canonical DecimalSI form).
-    public static func kubernetesCPU(millicores: Int64) -> String {
-        millicores % 1000 == 0 ? String(millicores / 1000) : "\(millicores)m"
-    }
-
-    /// Memory as the API server writes the quantity: the largest binary suffix that divides the
-    /// amount exactly (`512Mi`), else bytes (the canonical BinarySI form, which never rounds).
-    public static func kubernetesMemory(bytes: Int64) -> String {
-        guard bytes != 0 else { return "0" }
-        for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)]
-            where bytes % (Int64(1) << shift) == 0 {
-            return "\(bytes >> shift)\(suffix)"
-        }
-        return String(bytes)
-    }
 }
 
 /// A bad entry of a Kubernetes resource map: not a quantity, or negative.
