@@ -78,7 +78,7 @@ final class RecentEvents: Sendable {
     func page(from: Int64, selector: EventSelector, limit: Int) -> EventPage? {
         state.withLockedValue { state in
             var events: [EventRecord] = []
-            let bounds = Self.walk(&state, from: from, selector: selector, limit: limit) { buffered in events.append(buffered.record) }
+            let bounds = Self.walk(state, from: from, selector: selector, limit: limit) { buffered in events.append(buffered.record) }
             return bounds.map { EventPage(events: events, nextPosition: $0.next, headPosition: $0.head) }
         }
     }
@@ -93,7 +93,7 @@ final class RecentEvents: Sendable {
         var encodedEvents: [[UInt8]] = []
         var firstPosition: Int64?
         let bounds = state.withLockedValue { state in
-            Self.walk(&state, from: from, selector: selector, limit: limit) { buffered in
+            Self.walk(state, from: from, selector: selector, limit: limit) { buffered in
                 if buffered.encoded == nil { buffered.encoded = EventPage.encodedEvent(buffered.record) }
                 if firstPosition == nil { firstPosition = buffered.position }
                 encodedEvents.append(buffered.encoded!)
@@ -106,8 +106,9 @@ final class RecentEvents: Sendable {
     }
 
     /// Walks the buffered events from `from` that `selector` matches, at most `limit`, and returns
-    /// the next position to read and the head; nil when `from` is older than the buffer.
-    private static func walk(_ state: inout State, from: Int64, selector: EventSelector, limit: Int,
+    /// the next position to read and the head; nil when `from` is older than the buffer. The
+    /// caller holds the lock: `take` may fill in an event's `encoded`.
+    private static func walk(_ state: State, from: Int64, selector: EventSelector, limit: Int,
                              _ take: (BufferedEvent) -> Void) -> (next: Int64, head: Int64)? {
         let head = state.head
         if from > head { return (from, head) }
